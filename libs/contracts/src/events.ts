@@ -1,0 +1,74 @@
+/**
+ * Server → client WebSocket frames (contract §5). One JSON text frame per event.
+ * Ids may be numbers or strings; clients echo them back as they got them.
+ */
+export type Id = number | string;
+
+export interface AuthOkEvent {
+  type: 'auth.ok';
+  data: { userId: Id; connectionId: string; replayed: number; recovered: boolean };
+}
+
+export interface AuthErrorEvent {
+  type: 'auth.error';
+  data: { status: number; message: string };
+}
+
+export interface BidEventData {
+  auctionId: Id;
+  bidId: Id;
+  amountCents: number;
+  bidderId: Id;
+  bidderName: string;
+  createdAt: string;
+}
+
+export interface NotificationEventData {
+  kind: string;
+  title: string;
+  body: string | null;
+  data: unknown;
+}
+
+export interface AuctionClosedEventData {
+  auctionId: Id;
+  winnerId: Id | null;
+  finalPriceCents: number;
+}
+
+/** Pushed events carry an id (notification id for notifications, a unique event id otherwise) and an ISO timestamp. */
+export interface PushedEvent<TType extends string, TData> {
+  type: TType;
+  id: Id;
+  ts: string;
+  data: TData;
+}
+
+export type BidEvent = PushedEvent<'bid', BidEventData>;
+export type NotificationEvent = PushedEvent<'notification', NotificationEventData>;
+export type AuctionClosedEvent = PushedEvent<'auction.closed', AuctionClosedEventData>;
+
+export interface PongEvent {
+  type: 'pong';
+}
+
+export interface ErrorEvent {
+  type: 'error';
+  data: { message: string };
+}
+
+export type ServerEvent =
+  | AuthOkEvent
+  | AuthErrorEvent
+  | BidEvent
+  | NotificationEvent
+  | AuctionClosedEvent
+  | PongEvent
+  | ErrorEvent;
+
+/** What API Gateway itself sends when no route matches and there is no $default, or when an integration fails. */
+export interface GatewayErrorFrame {
+  message: 'Forbidden' | 'Internal server error';
+  connectionId: string;
+  requestId: string;
+}
