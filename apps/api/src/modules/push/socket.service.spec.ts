@@ -1,0 +1,159 @@
+import {
+  ApiGatewayManagementApiServiceException,
+  ForbiddenException,
+  GoneException,
+  LimitExceededException,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ManagementApiClient } from './management-api.client.js';
+import { EventTooLargeError } from './prepared-event.js';
+import { PushStats } from './push-stats.js';
+import { SocketService, type ConnectionDirectory, type PushTuning } from './socket.service.js';
+
+const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode }, message: 'x' });
+
+/** The management API as SocketService sees it: records every post, fails the way each connection is told to. */
+class FakeManagementApi {
+  posts: Array<{ connectionId: string; payload: Uint8Array }> = [];
+  failures = new Map<string, unknown[]>();
+  inFlight = 0;
+  maxInFlight = 0;
+
+  async postToConnection(connectionId: string, payload: Uint8Array): Promise<void> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((resolve) => setImmediate(resolve));
+    this.inFlight--;
+    const queue = this.failures.get(connectionId);
+    const failure = queue?.shift();
+    if (failure) throw failure;
+    this.posts.push({ connectionId, payload });
+  }
+  async getConnection(connectionId: string) {
+    if (connectionId === 'gone') throw new GoneException(meta(410));
+    return { connectedAt: new Date(1), lastActiveAt: new Date(2), sourceIp: '127.0.0.1', userAgent: 'test' };
+  }
+  async deleteConnection(connectionId: string): Promise<void> {
+    if (connectionId === 'gone') throw new GoneException(meta(410));
+  }
+  async close(): Promise<void> {}
+}
+
+class FakeDirectory implements ConnectionDirectory {
+  rows: Array<{ id: number; connectionId: string; userId: number }> = [];
+  pageCalls = 0;
+  add(userId: number, ...connectionIds: string[]): void {
+    for (const connectionId of connectionIds) this.rows.push({ id: this.rows.length + 1, connectionId, userId });
+  }
+  async findConnectionIdsByUser(userId: number): Promise<string[]> {
+    return this.rows.filter((row) => row.userId === userId).map((row) => row.connectionId);
+  }
+  async pageConnectionIds(afterId: number, limit: number) {
+    this.pageCalls++;
+    return this.rows.filter((row) => row.id > afterId).slice(0, limit);
+  }
+  async deleteByConnectionIds(connectionIds: string[]): Promise<number> {
+    const before = this.rows.length;
+    this.rows = this.rows.filter((row) => !connectionIds.includes(row.connectionId));
+    return before - this.rows.length;
+  }
+}
+
+const tuning: PushTuning = { concurrency: 4, pageSize: 3, maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 };
+
+describe(SocketService.name, () => {
+  let api: FakeManagementApi;
+  let directory: FakeDirectory;
+  let service: SocketService;
+
+  beforeEach(() => {
+    api = new FakeManagementApi();
+    directory = new FakeDirectory();
+    service = new SocketService(api as unknown as ManagementApiClient, directory, tuning, new PushStats());
+  });
+
+  it('sends one user every connection once, with one serialized payload shared by all', async () => {
+    directory.add(1, 'a1', 'a2');
+    directory.add(2, 'b1');
+    const report = await service.sendToUser(1, { type: 'notification', id: 7 });
+    expect(report).toEqual({ deliveredTo: 2, staleRemoved: 0, failed: 0 });
+    expect(api.posts.map((post) => post.connectionId).sort()).toEqual(['a1', 'a2']);
+    expect(api.posts[0].payload).toBe(api.posts[1].payload);
+    expect(JSON.parse(Buffer.from(api.posts[0].payload).toString())).toEqual({ type: 'notification', id: 7 });
+  });
+
+  it('broadcasts page by page with bounded concurrency', async () => {
+    for (let i = 0; i < 10; i++) directory.add(i, `c${i}`);
+    const report = await service.broadcast({ type: 'bid' });
+    expect(report.deliveredTo).toBe(10);
+    expect(new Set(api.posts.map((post) => post.connectionId)).size).toBe(10);
+    expect(directory.pageCalls).toBe(4);
+    expect(api.maxInFlight).toBeLessThanOrEqual(tuning.concurrency);
+  });
+
+  it('deletes the gone connection, not the others', async () => {
+    directory.add(1, 'live', 'gone');
+    api.failures.set('gone', [new GoneException(meta(410))]);
+    const report = await service.sendToUser(1, { type: 'x' });
+    expect(report).toEqual({ deliveredTo: 1, staleRemoved: 1, failed: 0 });
+    expect(directory.rows.map((row) => row.connectionId)).toEqual(['live']);
+    expect(service.stats.snapshot()).toMatchObject({ sent: 1, staleRemoved: 1 });
+  });
+
+  it('retries throttling and 5xx with backoff, then delivers', async () => {
+    directory.add(1, 'slow');
+    api.failures.set('slow', [new LimitExceededException(meta(429)), new ApiGatewayManagementApiServiceException({ name: 'InternalServerError', $fault: 'server', ...meta(503) })]);
+    const report = await service.sendToUser(1, { type: 'x' });
+    expect(report.deliveredTo).toBe(1);
+    expect(service.stats.snapshot()).toMatchObject({ sent: 1, retries: 2, failed: 0 });
+  });
+
+  it('gives up after the bounded attempts and keeps the row', async () => {
+    directory.add(1, 'down');
+    api.failures.set('down', [new Error('ECONNREFUSED'), new Error('ECONNREFUSED'), new Error('ECONNREFUSED')]);
+    const report = await service.sendToUser(1, { type: 'x' });
+    expect(report).toEqual({ deliveredTo: 0, staleRemoved: 0, failed: 1 });
+    expect(directory.rows).toHaveLength(1);
+    expect(service.stats.snapshot()).toMatchObject({ retries: 2, failed: 1 });
+  });
+
+  it('stops deleting on 403 once every push is refused (bad credentials, not stale connections)', async () => {
+    for (let i = 0; i < 6; i++) directory.add(1, `f${i}`);
+    for (let i = 0; i < 6; i++) api.failures.set(`f${i}`, [new ForbiddenException(meta(403))]);
+    const report = await service.sendToUser(1, { type: 'x' });
+    expect(report.staleRemoved).toBe(2);
+    expect(report.failed).toBe(4);
+    expect(directory.rows).toHaveLength(4);
+  });
+
+  it('refuses an event over 128 KB before sending anything', async () => {
+    directory.add(1, 'a');
+    expect(() => service.sendToUser(1, { type: 'x', data: 'y'.repeat(128 * 1024) })).toThrow(EventTooLargeError);
+    expect(api.posts).toHaveLength(0);
+  });
+
+  it('keeps broadcasts in call order on every connection', async () => {
+    for (let i = 0; i < 7; i++) directory.add(i, `c${i}`);
+    await Promise.all([1, 2, 3, 4, 5].map((n) => service.broadcast({ n })));
+    for (let i = 0; i < 7; i++) {
+      const seen = api.posts.filter((post) => post.connectionId === `c${i}`).map((post) => JSON.parse(Buffer.from(post.payload).toString()).n);
+      expect(seen).toEqual([1, 2, 3, 4, 5]);
+    }
+  });
+
+  it('sends a sequence to one connection in order, in the user lane', async () => {
+    directory.add(1, 'a');
+    const sequence = service.sendToConnection('a', [{ n: 1 }, { n: 2 }, { n: 3 }], 1);
+    const live = service.sendToUser(1, { n: 4 });
+    await Promise.all([sequence, live]);
+    expect(api.posts.map((post) => JSON.parse(Buffer.from(post.payload).toString()).n)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('reports a gone connection as null and removes its row; closes live ones', async () => {
+    directory.add(1, 'gone', 'live');
+    expect(await service.getLiveConnection('gone')).toBeNull();
+    expect(directory.rows.map((row) => row.connectionId)).toEqual(['live']);
+    expect(await service.closeConnection('live')).toBe(true);
+    expect(directory.rows).toHaveLength(0);
+  });
+});

@@ -1,0 +1,226 @@
+import { ForbiddenException, GoneException } from '@aws-sdk/client-apigatewaymanagementapi';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { ManagementApiClient, type LiveConnection } from './management-api.client.js';
+import { classifyPushError } from './management-api.errors.js';
+import { PushStats } from './push-stats.js';
+import { PreparedEvent, prepareEvent } from './prepared-event.js';
+
+/** Where SocketService finds connection rows; the socket-connection repository implements it. */
+export interface ConnectionDirectory {
+  findConnectionIdsByUser(userId: number): Promise<string[]>;
+  /** Rows with id > afterId, ordered by id, at most `limit`. */
+  pageConnectionIds(afterId: number, limit: number): Promise<{ id: number; connectionId: string }[]>;
+  deleteByConnectionIds(connectionIds: string[]): Promise<number>;
+}
+
+export const CONNECTION_DIRECTORY = Symbol('CONNECTION_DIRECTORY');
+export const PUSH_TUNING = Symbol('PUSH_TUNING');
+
+export interface PushTuning {
+  /** Management API calls in flight at once for one fan-out (and keep-alive sockets). */
+  concurrency: number;
+  /** Connection rows read per query while broadcasting. */
+  pageSize: number;
+  /** Attempts per connection for throttling (429), 5xx and network errors. */
+  maxAttempts: number;
+  /** Full-jitter exponential backoff: a random delay in [0, min(maxDelayMs, baseDelayMs · 2^(attempt-1))]. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_PUSH_TUNING: PushTuning = { concurrency: 64, pageSize: 1000, maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 1000 };
+
+export interface DeliveryReport {
+  deliveredTo: number;
+  staleRemoved: number;
+  failed: number;
+}
+
+type Outcome = 'delivered' | 'stale' | 'failed';
+
+/** After this many ForbiddenExceptions in a row with no success, a 403 means our credentials are wrong, not that a connection is stale. */
+const FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS = 3;
+
+/**
+ * Pushes events to connections through the API Gateway management API.
+ *
+ * * Each event is serialized once, whatever the number of recipients.
+ * * Broadcasts page through connection rows (never all at once) and deliver with bounded concurrency.
+ * * Broadcasts run one after another, and so do the pushes to one user, so every connection gets
+ *   events in the order they were sent (bids in acceptance order, notifications in id order).
+ * * Gone (410) and forbidden (403) connections are deleted — the row of that connection, nobody else's;
+ *   throttling (429), 5xx and network errors are retried with jittered backoff, a bounded number of times.
+ */
+@Injectable()
+export class SocketService implements OnModuleDestroy {
+  private readonly logger = new Logger(SocketService.name);
+  private broadcastLane: Promise<unknown> = Promise.resolve();
+  private readonly userLanes = new Map<number, Promise<unknown>>();
+  private forbiddenStreak = 0;
+
+  constructor(
+    private readonly api: ManagementApiClient,
+    @Inject(CONNECTION_DIRECTORY) private readonly connections: ConnectionDirectory,
+    @Inject(PUSH_TUNING) private readonly tuning: PushTuning,
+    readonly stats: PushStats,
+  ) {}
+
+  /** Serializes an event once; throws EventTooLargeError (413) when API Gateway could not deliver it. */
+  prepare(event: unknown): PreparedEvent {
+    return prepareEvent(event);
+  }
+
+  /** Every connection of one user, in order with the user's other pushes. */
+  sendToUser(userId: number, event: unknown | PreparedEvent): Promise<DeliveryReport> {
+    const prepared = this.asPrepared(event);
+    return this.inUserLane(userId, async () => this.fanOut(await this.connections.findConnectionIdsByUser(userId), prepared));
+  }
+
+  /**
+   * Several events to one connection, in order (e.g. `auth.ok`, then replayed notifications). With a
+   * `userId`, they run in that user's lane, so live notifications cannot overtake them.
+   */
+  sendToConnection(connectionId: string, events: unknown | PreparedEvent | Array<unknown | PreparedEvent>, userId?: number): Promise<DeliveryReport> {
+    const prepared = (Array.isArray(events) ? events : [events]).map((event) => this.asPrepared(event));
+    const run = async (): Promise<DeliveryReport> => {
+      for (const event of prepared) {
+        const outcome = await this.deliver(connectionId, event);
+        if (outcome === 'stale') return { deliveredTo: 0, staleRemoved: await this.removeStale([connectionId]), failed: 0 };
+        if (outcome === 'failed') return { deliveredTo: 0, staleRemoved: 0, failed: 1 };
+      }
+      return { deliveredTo: 1, staleRemoved: 0, failed: 0 };
+    };
+    return userId === undefined ? run() : this.inUserLane(userId, run);
+  }
+
+  /** Every connection, page by page; broadcasts are delivered one after another, in the order they were called. */
+  broadcast(event: unknown | PreparedEvent): Promise<DeliveryReport> {
+    const prepared = this.asPrepared(event);
+    const run = this.broadcastLane.then(() => this.broadcastNow(prepared));
+    this.broadcastLane = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The gateway's view of a connection, or null when it is gone (its row is then removed). */
+  async getLiveConnection(connectionId: string): Promise<LiveConnection | null> {
+    try {
+      return await this.api.getConnection(connectionId);
+    } catch (error) {
+      if (error instanceof GoneException) {
+        await this.removeStale([connectionId]);
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /** Closes a connection on the gateway and removes its row; false when the gateway no longer had it. */
+  async closeConnection(connectionId: string): Promise<boolean> {
+    let wasLive = true;
+    try {
+      await this.api.deleteConnection(connectionId);
+    } catch (error) {
+      if (!(error instanceof GoneException)) throw error;
+      wasLive = false;
+    }
+    await this.connections.deleteByConnectionIds([connectionId]);
+    return wasLive;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.api.close();
+  }
+
+  private asPrepared(event: unknown): PreparedEvent {
+    return event instanceof PreparedEvent ? event : this.prepare(event);
+  }
+
+  private inUserLane<T>(userId: number, task: () => Promise<T>): Promise<T> {
+    const previous = this.userLanes.get(userId) ?? Promise.resolve();
+    const run = previous.then(task);
+    const settled = run.catch(() => undefined);
+    this.userLanes.set(userId, settled);
+    void settled.then(() => {
+      if (this.userLanes.get(userId) === settled) this.userLanes.delete(userId);
+    });
+    return run;
+  }
+
+  private async broadcastNow(prepared: PreparedEvent): Promise<DeliveryReport> {
+    const total: DeliveryReport = { deliveredTo: 0, staleRemoved: 0, failed: 0 };
+    let page = await this.connections.pageConnectionIds(0, this.tuning.pageSize);
+    while (page.length > 0) {
+      // Read the next page while this one is being delivered.
+      const next = page.length === this.tuning.pageSize ? this.connections.pageConnectionIds(page[page.length - 1].id, this.tuning.pageSize) : Promise.resolve([]);
+      const report = await this.fanOut(
+        page.map((row) => row.connectionId),
+        prepared,
+      );
+      total.deliveredTo += report.deliveredTo;
+      total.staleRemoved += report.staleRemoved;
+      total.failed += report.failed;
+      page = await next;
+    }
+    return total;
+  }
+
+  private async fanOut(connectionIds: string[], prepared: PreparedEvent): Promise<DeliveryReport> {
+    const stale: string[] = [];
+    let deliveredTo = 0;
+    let failed = 0;
+    let cursor = 0;
+    const worker = async (): Promise<void> => {
+      while (cursor < connectionIds.length) {
+        const connectionId = connectionIds[cursor++];
+        const outcome = await this.deliver(connectionId, prepared);
+        if (outcome === 'delivered') deliveredTo++;
+        else if (outcome === 'stale') stale.push(connectionId);
+        else failed++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.tuning.concurrency, connectionIds.length) }, worker));
+    return { deliveredTo, staleRemoved: await this.removeStale(stale), failed };
+  }
+
+  private async deliver(connectionId: string, prepared: PreparedEvent): Promise<Outcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.api.postToConnection(connectionId, prepared.payload);
+        this.stats.sent++;
+        this.forbiddenStreak = 0;
+        return 'delivered';
+      } catch (error) {
+        const failure = classifyPushError(error);
+        if (failure === 'stale') {
+          if (!(error instanceof ForbiddenException) || ++this.forbiddenStreak < FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS) return 'stale';
+          if (this.forbiddenStreak === FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS) {
+            this.logger.error('The management API refuses every push (403): check AWS_REGION and the credentials or IAM role the API signs with');
+          }
+        } else if (failure === 'retryable' && attempt < this.tuning.maxAttempts) {
+          this.stats.retries++;
+          await sleep(Math.random() * Math.min(this.tuning.maxDelayMs, this.tuning.baseDelayMs * 2 ** (attempt - 1)));
+          continue;
+        }
+        this.stats.failed++;
+        this.logger.warn(`Push to ${connectionId} failed: ${describe(error)}`);
+        return 'failed';
+      }
+    }
+  }
+
+  private async removeStale(connectionIds: string[]): Promise<number> {
+    if (connectionIds.length === 0) return 0;
+    const removed = await this.connections.deleteByConnectionIds(connectionIds);
+    this.stats.staleRemoved += removed;
+    return removed;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
