@@ -1,0 +1,209 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEV_DEFAULTS, PRODUCTION_SECRETS } from '../apps/api/src/config/dev-defaults.js';
+import { routeSelectionExpression, routes } from '../lambdas/routes.js';
+import { GavelStack, type GavelStackProps } from './gavel-stack.js';
+import { MissingLambdaBundleError } from './lambda-bundles.js';
+import { bundleHandlersForTest } from './test-support/lambda-bundles.js';
+
+type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
+type TemplateJson = { Resources: Record<string, Resource>; Outputs: Record<string, { Value: unknown }> };
+
+const STAGE = 'live';
+const handlers = [...new Set(routes.map((route) => route.handler))];
+
+let bundleRoot: string;
+let json: TemplateJson;
+let template: Template;
+
+function synth(props: Partial<GavelStackProps> = {}): Template {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'gavel-cdk-out-')) });
+  const stack = new GavelStack(app, 'Gavel-test', { stageName: STAGE, lambdaBundleRoot: bundleRoot, ...props });
+  return Template.fromStack(stack);
+}
+
+/** Renders Ref / Fn::GetAtt / Fn::Join as one readable string: `arn:${AWS::Partition}:…/${Api}/live/POST/…`. */
+function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const node = value as Record<string, any>;
+  if ('Ref' in node) return `\${${node.Ref}}`;
+  if ('Fn::GetAtt' in node) return `\${${node['Fn::GetAtt'].join('.')}}`;
+  if ('Fn::Join' in node) return (node['Fn::Join'][1] as unknown[]).map(render).join(node['Fn::Join'][0]);
+  return JSON.stringify(value);
+}
+
+function resourcesOf(type: string): [string, Resource][] {
+  return Object.entries(json.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+const onlyResourceOf = (type: string): [string, Resource] => {
+  const found = resourcesOf(type);
+  expect(found, type).toHaveLength(1);
+  return found[0]!;
+};
+
+// Bundling the real handlers is the slow part: once for the whole file.
+beforeAll(async () => {
+  bundleRoot = await bundleHandlersForTest(handlers);
+  template = synth();
+  json = template.toJSON() as TemplateJson;
+});
+
+describe(GavelStack.name, () => {
+  it('builds the WebSocket API from the route table: one route per entry, selected by $request.body.action', () => {
+    const [apiId, api] = onlyResourceOf('AWS::ApiGatewayV2::Api');
+    expect(api.Properties).toMatchObject({ ProtocolType: 'WEBSOCKET', RouteSelectionExpression: routeSelectionExpression });
+    expect(routeSelectionExpression).toBe('$request.body.action');
+
+    const deployed = resourcesOf('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
+    expect(deployed.map((route) => route.RouteKey).sort()).toEqual(routes.map((route) => route.routeKey).sort());
+    for (const route of deployed) expect(route.ApiId).toEqual({ Ref: apiId });
+  });
+
+  it("integrates each route with its own handler's Lambda, and answers the client only on two-way routes", () => {
+    const functionOf = (handler: string) =>
+      resourcesOf('AWS::Lambda::Function').find(([, fn]) => fn.Properties.Description === `Gavel WebSocket route handler lambdas/${handler}`)![0];
+    const routeResponses = resourcesOf('AWS::ApiGatewayV2::RouteResponse').map(([, response]) => response.Properties);
+
+    for (const entry of routes) {
+      const [routeId, route] = resourcesOf('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === entry.routeKey)!;
+      const integrationId = render(route.Properties.Target).replace(/^integrations\/\$\{(.+)\}$/, '$1');
+      const integration = json.Resources[integrationId]!;
+      expect(integration.Type).toBe('AWS::ApiGatewayV2::Integration');
+      expect(integration.Properties.IntegrationType).toBe('AWS_PROXY');
+      expect(render(integration.Properties.IntegrationUri)).toContain(`\${${functionOf(entry.handler)}.Arn}`);
+
+      const responses = routeResponses.filter((response) => response.RouteId?.Ref === routeId);
+      if (entry.twoWay) {
+        expect(route.Properties.RouteResponseSelectionExpression, entry.routeKey).toBe('$default');
+        expect(responses, entry.routeKey).toEqual([expect.objectContaining({ RouteResponseKey: '$default' })]);
+      } else {
+        expect(route.Properties.RouteResponseSelectionExpression, entry.routeKey).toBeUndefined();
+        expect(responses, entry.routeKey).toEqual([]);
+      }
+    }
+  });
+
+  it('runs every handler on Node.js 22 or newer, arm64, from its bundle', () => {
+    const functions = resourcesOf('AWS::Lambda::Function');
+    expect(functions).toHaveLength(handlers.length);
+    for (const [, fn] of functions) {
+      const major = Number(/^nodejs(\d+)\.x$/.exec(fn.Properties.Runtime)?.[1]);
+      expect(major, fn.Properties.Runtime).toBeGreaterThanOrEqual(22);
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Handler).toBe('index.handler');
+    }
+  });
+
+  it('gives each Lambda a role that may only write its own logs and read the one settings secret', () => {
+    const [secretId] = onlyResourceOf('AWS::SecretsManager::Secret');
+    const policies = resourcesOf('AWS::IAM::Policy');
+    for (const [, fn] of resourcesOf('AWS::Lambda::Function')) {
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+      const role = json.Resources[roleId]!;
+      expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+      expect(role.Properties.Policies ?? []).toEqual([]);
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }),
+      ]);
+
+      const statements = policies
+        .filter(([, policy]) => policy.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+        .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
+      const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
+      expect(statements.map((s) => ({ ...s, Action: [s.Action].flat().sort() }))).toEqual([
+        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
+        { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: { Ref: secretId } },
+      ]);
+    }
+  });
+
+  it('grants no wildcard action and no "*" resource anywhere in the template', () => {
+    const statements = [...resourcesOf('AWS::IAM::Policy'), ...resourcesOf('AWS::IAM::ManagedPolicy')].flatMap(
+      ([, policy]) => policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>,
+    );
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      for (const action of [statement.Action].flat() as string[]) expect(action).not.toContain('*');
+      for (const resource of [statement.Resource].flat()) expect(render(resource)).not.toBe('*');
+    }
+  });
+
+  it('holds no secret in plaintext: the key is generated by Secrets Manager and reached through its ARN', () => {
+    const text = JSON.stringify(json);
+    for (const name of PRODUCTION_SECRETS) {
+      expect(text, `the literal ${name}`).not.toContain(name);
+      expect(text, `the dev value of ${name}`).not.toContain(DEV_DEFAULTS[name]);
+    }
+    expect(text).not.toContain(DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY);
+    expect(text).not.toContain('API_BASE_URL');
+
+    const [secretId, secret] = onlyResourceOf('AWS::SecretsManager::Secret');
+    expect(secret.Properties.SecretString).toBeUndefined();
+    expect(secret.Properties.GenerateSecretString).toMatchObject({ GenerateStringKey: 'gatewayApiKey', PasswordLength: 48 });
+    for (const [, fn] of resourcesOf('AWS::Lambda::Function')) {
+      expect(fn.Properties.Environment.Variables.API_SETTINGS_SECRET_ID).toEqual({ Ref: secretId });
+      // The Parameters and Secrets extension serves the secret to the handler on localhost.
+      expect(render(fn.Properties.Layers[0])).toContain('ParamsandsecretslayerMap');
+    }
+  });
+
+  it("outputs a policy granting ManageConnections on exactly this stage's @connections (POST, GET, DELETE)", () => {
+    const [apiId] = onlyResourceOf('AWS::ApiGatewayV2::Api');
+    const [policyId, policy] = onlyResourceOf('AWS::IAM::ManagedPolicy');
+    expect(json.Outputs.ManageConnectionsPolicyArn!.Value).toEqual({ Ref: policyId });
+
+    const [statement, ...others] = policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>;
+    expect(others).toEqual([]);
+    expect(statement).toMatchObject({ Effect: 'Allow', Action: 'execute-api:ManageConnections' });
+    expect((statement!.Resource as unknown[]).map(render).sort()).toEqual(
+      ['DELETE', 'GET', 'POST'].map(
+        (method) => `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${apiId}}/${STAGE}/${method}/@connections/*`,
+      ),
+    );
+  });
+
+  it('outputs the wss URL and the management endpoint (the API\'s APIGW_ENDPOINT)', () => {
+    const [apiId] = onlyResourceOf('AWS::ApiGatewayV2::Api');
+    expect(render(json.Outputs.WebSocketUrl!.Value)).toBe(`wss://\${${apiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/${STAGE}`);
+    expect(render(json.Outputs.ManagementEndpoint!.Value)).toBe(`https://\${${apiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/${STAGE}`);
+  });
+
+  it('throttles the stage and writes JSON access logs to its own log group', () => {
+    const [, stage] = onlyResourceOf('AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties).toMatchObject({ StageName: STAGE, AutoDeploy: true });
+    expect(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(stage.Properties.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThan(0);
+
+    const destination = render(stage.Properties.AccessLogSettings.DestinationArn);
+    const logGroupId = /^\$\{(.+)\.Arn\}$/.exec(destination)?.[1];
+    expect(json.Resources[logGroupId!]?.Type).toBe('AWS::Logs::LogGroup');
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format) as Record<string, string>;
+    expect(format).toMatchObject({ requestId: '$context.requestId', connectionId: '$context.connectionId', routeKey: '$context.routeKey' });
+  });
+
+  it('takes throttling from its props', () => {
+    synth({ throttle: { rateLimit: 42, burstLimit: 84 } }).hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 42, ThrottlingBurstLimit: 84 },
+    });
+  });
+
+  it("sets the region's API Gateway logging role only when asked, before the stage needs it", () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    const withRole = synth({ setApiGatewayLogRole: true }).toJSON() as TemplateJson;
+    const [accountId] = Object.entries(withRole.Resources).find(([, r]) => r.Type === 'AWS::ApiGateway::Account')!;
+    const [, stage] = Object.entries(withRole.Resources).find(([, r]) => r.Type === 'AWS::ApiGatewayV2::Stage')!;
+    expect(stage.DependsOn).toContain(accountId);
+  });
+
+  it('refuses to synthesize without the bundles, naming the missing ones', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'gavel-no-bundles-'));
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'gavel-cdk-out-')) });
+    expect(() => new GavelStack(app, 'Gavel-empty', { stageName: STAGE, lambdaBundleRoot: empty })).toThrow(MissingLambdaBundleError);
+    expect(() => new GavelStack(app, 'Gavel-empty2', { stageName: STAGE, lambdaBundleRoot: empty })).toThrow(/auth\/index\.mjs/);
+  });
+});
