@@ -1,0 +1,93 @@
+/**
+ * A tiny client for the Gavel API as the Lambdas use it: JSON over fetch, the gateway's API key on
+ * every call, and a timeout well below API Gateway's 29 s integration timeout so a hung API turns
+ * into a clear answer to the client rather than a gateway-level "Internal server error".
+ */
+export interface ApiClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs?: number;
+}
+
+export interface ApiResponse {
+  status: number;
+  /** Parsed JSON, or undefined for an empty / non-JSON body. */
+  body: unknown;
+}
+
+/** The API could not be reached or did not answer in time. */
+export class ApiUnavailableError extends Error {
+  override readonly name = 'ApiUnavailableError';
+}
+
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ApiClient {
+  request(request: ApiRequest): Promise<ApiResponse>;
+}
+
+export const DEFAULT_API_TIMEOUT_MS = 5_000;
+
+export function createApiClient({ baseUrl, apiKey, timeoutMs = DEFAULT_API_TIMEOUT_MS }: ApiClientOptions): ApiClient {
+  const base = baseUrl.replace(/\/+$/, '');
+  return {
+    async request({ method, path, body, headers }) {
+      let response: Response;
+      try {
+        response = await fetch(`${base}${path}`, {
+          method,
+          headers: {
+            'x-api-key': apiKey,
+            accept: 'application/json',
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...headers,
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        throw new ApiUnavailableError(`API unreachable: ${describe(error)}`, { cause: error });
+      }
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        throw new ApiUnavailableError(`API answer interrupted: ${describe(error)}`, { cause: error });
+      }
+      return { status: response.status, body: parseJson(text) };
+    },
+  };
+}
+
+/** The human message of a Nest error body (`message` may be a string or a list of validation messages). */
+export function apiErrorMessage(body: unknown, fallback: string): string {
+  if (body && typeof body === 'object' && 'message' in body) {
+    const { message } = body as { message: unknown };
+    if (typeof message === 'string' && message) return message;
+    if (Array.isArray(message) && message.length > 0) return message.map(String).join('; ');
+  }
+  return fallback;
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError') return 'timed out';
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+  }
+  return String(error);
+}
