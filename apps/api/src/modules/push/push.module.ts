@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '../../config/env.js';
+import { SocketConnectionModule } from '../socket-connection/socket-connection.module.js';
+import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
+import { ManagementApiClient } from './management-api.client.js';
+import { PushStats } from './push-stats.js';
+import { CONNECTION_DIRECTORY, DEFAULT_PUSH_TUNING, PUSH_TUNING, SocketService, type PushTuning } from './socket.service.js';
+
+@Module({
+  imports: [SocketConnectionModule],
+  providers: [
+    PushStats,
+    { provide: PUSH_TUNING, useValue: DEFAULT_PUSH_TUNING },
+    {
+      provide: ManagementApiClient,
+      inject: [AppConfig, PUSH_TUNING],
+      useFactory: (config: AppConfig, tuning: PushTuning) =>
+        new ManagementApiClient({
+          endpoint: config.apigwEndpoint,
+          region: config.awsRegion,
+          credentials:
+            config.awsAccessKeyId && config.awsSecretAccessKey
+              ? { accessKeyId: config.awsAccessKeyId, secretAccessKey: config.awsSecretAccessKey }
+              : undefined,
+          connections: tuning.concurrency,
+          requestTimeoutMs: 10_000,
+        }),
+    },
+    { provide: CONNECTION_DIRECTORY, useExisting: SocketConnectionRepository },
+    SocketService,
+  ],
+  exports: [SocketService, PushStats],
+})
+export class PushModule {}
