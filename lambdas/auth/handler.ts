@@ -4,41 +4,48 @@
  * notifications, in order) through the management API right after answering, so a frame sent
  * from here would be a second, out-of-order auth.ok.
  */
-import { parseJsonObject, validateAuthMessage, type AuthErrorEvent } from '../../libs/contracts/src/index.js';
-import { apiErrorMessage, ApiUnavailableError, createApiClient } from '../shared/api-client.js';
-import { requireEnv } from '../shared/env.js';
+import { parseJsonObject, validateAuthMessage, type AuthErrorEvent, type AuthMessage } from '../../libs/contracts/src/index.js';
+import { apiErrorMessage, ApiUnavailableError, lambdaApiClient, type ApiResponse } from '../shared/api-client.js';
+import { ApiSettingsError } from '../shared/api-settings.js';
 import type { WebSocketEvent, WebSocketResult } from '../shared/websocket-event.js';
 
-const env = requireEnv('API_BASE_URL', 'GATEWAY_API_KEY');
-const api = createApiClient({ baseUrl: env.API_BASE_URL, apiKey: env.GATEWAY_API_KEY });
+const api = lambdaApiClient();
 
 export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
   const message = parseJsonObject(event.body);
   const auth = message ? validateAuthMessage(message) : 'the message must be a JSON object';
   if (typeof auth === 'string') return authError(400, `Invalid auth message: ${auth}`);
 
-  const { connectionId, identity } = event.requestContext;
   try {
-    const response = await api.request({
-      method: 'POST',
-      path: '/socket-connections',
-      headers: { authorization: `Bearer ${auth.token}` },
-      body: {
-        connectionId,
-        sourceIp: identity.sourceIp,
-        ...(identity.userAgent ? { userAgent: identity.userAgent } : {}),
-        ...(auth.since === undefined ? {} : { since: auth.since }),
-      },
-    });
+    let response = await registerConnection(event, auth, false);
+    // 403 means the API refused our key: re-read the settings once, in case the key was just rotated.
+    if (response.status === 403) response = await registerConnection(event, auth, true);
     if (response.status === 200 || response.status === 201) return { statusCode: 200 };
     return authError(response.status, apiErrorMessage(response.body, `Authentication failed (HTTP ${response.status})`));
   } catch (error) {
-    if (error instanceof ApiUnavailableError) {
-      console.error(`auth: ${error.message}`);
+    // The API (or, on AWS, the settings secret) cannot be reached: a clear, retryable answer.
+    if (error instanceof ApiUnavailableError || error instanceof ApiSettingsError) {
+      console.error(`auth ${event.requestContext.connectionId}: ${error.message}`);
       return authError(503, 'Service unavailable, try again');
     }
     throw error;
   }
+}
+
+async function registerConnection(event: WebSocketEvent, auth: AuthMessage, refresh: boolean): Promise<ApiResponse> {
+  const { connectionId, identity } = event.requestContext;
+  const client = await api(refresh);
+  return client.request({
+    method: 'POST',
+    path: '/socket-connections',
+    headers: { authorization: `Bearer ${auth.token}` },
+    body: {
+      connectionId,
+      sourceIp: identity.sourceIp,
+      ...(identity.userAgent ? { userAgent: identity.userAgent } : {}),
+      ...(auth.since === undefined ? {} : { since: auth.since }),
+    },
+  });
 }
 
 function authError(status: number, message: string): WebSocketResult {

@@ -2,17 +2,16 @@
  * Route `$disconnect`: asks the API to forget the connection. It never fails towards the gateway:
  * `$disconnect` is best effort on AWS anyway, and the API survives rows it never hears about.
  */
-import { apiErrorMessage, createApiClient } from '../shared/api-client.js';
-import { requireEnv } from '../shared/env.js';
+import { apiErrorMessage, lambdaApiClient } from '../shared/api-client.js';
 import type { WebSocketEvent, WebSocketResult } from '../shared/websocket-event.js';
 
-const env = requireEnv('API_BASE_URL', 'GATEWAY_API_KEY');
-const api = createApiClient({ baseUrl: env.API_BASE_URL, apiKey: env.GATEWAY_API_KEY });
+const api = lambdaApiClient();
 
 export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
   const { connectionId } = event.requestContext;
   try {
-    const response = await api.request({ method: 'DELETE', path: `/socket-connections/${encodeURIComponent(connectionId)}` });
+    const client = await api();
+    const response = await client.request({ method: 'DELETE', path: `/socket-connections/${encodeURIComponent(connectionId)}` });
     if (response.status >= 300) {
       console.error(`disconnect ${connectionId}: API answered ${response.status}: ${apiErrorMessage(response.body, 'no message')}`);
     }

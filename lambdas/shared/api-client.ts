@@ -3,6 +3,9 @@
  * every call, and a timeout well below API Gateway's 29 s integration timeout so a hung API turns
  * into a clear answer to the client rather than a gateway-level "Internal server error".
  */
+import { API_SETTINGS_SECRET_ENV, loadApiSettings } from './api-settings.js';
+import { optionalEnv, requireEnv } from './env.js';
+
 export interface ApiClientOptions {
   baseUrl: string;
   apiKey: string;
@@ -90,4 +93,23 @@ function describe(error: unknown): string {
     return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
   }
   return String(error);
+}
+
+/**
+ * The API client of a route Lambda, created at cold start. Locally (apps/gateway) `API_BASE_URL` and
+ * `GATEWAY_API_KEY` are plain environment variables and are checked right here, at cold start; on AWS
+ * they come from the settings secret (see api-settings.ts), which can only be read during an
+ * invocation — hence a function the handler awaits. `refresh` re-reads the secret after a 403,
+ * so a rotated key is picked up at once.
+ */
+export function lambdaApiClient(load: typeof loadApiSettings = loadApiSettings): (refresh?: boolean) => Promise<ApiClient> {
+  if (!optionalEnv(API_SETTINGS_SECRET_ENV)) requireEnv('API_BASE_URL', 'GATEWAY_API_KEY');
+  let current: { baseUrl: string; apiKey: string; client: ApiClient } | undefined;
+  return async (refresh = false) => {
+    const settings = await load({ refresh });
+    if (current?.baseUrl !== settings.baseUrl || current.apiKey !== settings.apiKey) {
+      current = { ...settings, client: createApiClient(settings) };
+    }
+    return current.client;
+  };
 }

@@ -1,13 +1,20 @@
 /**
- * The one place a Lambda reads its environment. Called at module scope (cold start), so a missing
- * variable fails the first invocation loudly instead of every request obscurely.
+ * The one place a Lambda reads its own environment. Called at module scope (cold start), so a missing
+ * variable fails the first invocation loudly, naming the variable, instead of every request obscurely.
  */
 export function requireEnv<const TName extends string>(...names: TName[]): Record<TName, string> {
   const values = {} as Record<TName, string>;
+  const missing: string[] = [];
   for (const name of names) {
     const value = process.env[name];
-    if (value === undefined || value === '') throw new Error(`Missing environment variable ${name}`);
-    values[name] = value;
+    if (value === undefined || value === '') missing.push(name);
+    else values[name] = value;
   }
+  if (missing.length > 0) throw new Error(`Missing environment variable ${missing.join(', ')}`);
   return values;
+}
+
+export function optionalEnv(name: string): string | undefined {
+  const value = process.env[name];
+  return value === '' ? undefined : value;
 }

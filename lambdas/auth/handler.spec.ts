@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { messageEvent } from '../shared/test-events.js';
+
+// The handler reads its environment at cold start (module scope), so it must be set before the import.
+vi.hoisted(() => {
+  process.env.API_BASE_URL = 'http://api.test:3000/';
+  process.env.GATEWAY_API_KEY = 'gateway-key';
+});
+const { handler } = await import('./handler.js');
+
+const fetchMock = vi.fn<typeof fetch>();
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+beforeEach(() => {
+  fetchMock.mockReset();
+  vi.stubGlobal('fetch', fetchMock);
+  vi.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('auth handler', () => {
+  it('registers the connection with the JWT and sends no frame itself (the API pushes auth.ok)', async () => {
+    fetchMock.mockResolvedValueOnce(json(201, { connectionId: 'R1kmxc2VNj+/FIA=', userId: 7, createdAt: '2024-01-20T11:55:00.000Z' }));
+    const result = await handler(messageEvent(JSON.stringify({ action: 'auth', token: 'jwt-1', since: '41' })));
+    expect(result).toEqual({ statusCode: 200 });
+
+    const [url, init] = fetchMock.mock.calls[0]!;
+    expect(url).toBe('http://api.test:3000/socket-connections');
+    expect(init?.method).toBe('POST');
+    expect(init?.headers).toMatchObject({ 'x-api-key': 'gateway-key', authorization: 'Bearer jwt-1', 'content-type': 'application/json' });
+    expect(init?.signal).toBeInstanceOf(AbortSignal);
+    expect(JSON.parse(String(init?.body))).toEqual({
+      connectionId: 'R1kmxc2VNj+/FIA=',
+      sourceIp: '203.0.113.7',
+      userAgent: 'Mozilla/5.0 (test)',
+      since: '41',
+    });
+  });
+
+  it('treats 200 (connection already held by this user) as success and omits an absent since', async () => {
+    fetchMock.mockResolvedValueOnce(json(200, {}));
+    expect(await handler(messageEvent('{"action":"auth","token":"jwt"}'))).toEqual({ statusCode: 200 });
+    expect(JSON.parse(String(fetchMock.mock.calls[0]![1]?.body))).not.toHaveProperty('since');
+  });
+
+  it("relays the API's status and message as auth.error", async () => {
+    fetchMock.mockResolvedValueOnce(json(401, { statusCode: 401, message: 'Invalid or expired token', error: 'Unauthorized' }));
+    const result = await handler(messageEvent('{"action":"auth","token":"expired"}'));
+    expect(JSON.parse(result.body!)).toEqual({ type: 'auth.error', data: { status: 401, message: 'Invalid or expired token' } });
+  });
+
+  it('joins validation messages and re-reads its settings once on 403', async () => {
+    fetchMock.mockImplementation(async () => json(403, { statusCode: 403, message: ['bad key', 'really'], error: 'Forbidden' }));
+    const result = await handler(messageEvent('{"action":"auth","token":"jwt"}'));
+    expect(JSON.parse(result.body!)).toEqual({ type: 'auth.error', data: { status: 403, message: 'bad key; really' } });
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers 503 when the API is unreachable or times out', async () => {
+    fetchMock.mockRejectedValueOnce(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') }));
+    const refused = await handler(messageEvent('{"action":"auth","token":"jwt"}'));
+    expect(JSON.parse(refused.body!)).toEqual({ type: 'auth.error', data: { status: 503, message: expect.any(String) } });
+
+    fetchMock.mockRejectedValueOnce(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    const timedOut = await handler(messageEvent('{"action":"auth","token":"jwt"}'));
+    expect(JSON.parse(timedOut.body!).data.status).toBe(503);
+  });
+
+  it.each([
+    ['not JSON', 'auth please'],
+    ['no token', '{"action":"auth"}'],
+    ['empty token', '{"action":"auth","token":""}'],
+    ['bad since', '{"action":"auth","token":"jwt","since":"-1"}'],
+  ])('answers 400 to a malformed message (%s) without calling the API', async (_case, body) => {
+    const result = await handler(messageEvent(body));
+    const frame = JSON.parse(result.body!);
+    expect(frame.type).toBe('auth.error');
+    expect(frame.data.status).toBe(400);
+    expect(frame.data.message).toMatch(/^Invalid auth message: /);
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+});
