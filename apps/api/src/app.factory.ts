@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module.js';
+import { requestLogger } from './common/request-logger.middleware.js';
+import { AppConfig, type LogLevelSetting, loadConfig, type RawEnv } from './config/env.js';
+import { projectRoot } from './config/project-root.js';
+import { seedDevelopmentData } from './database/seed-development.js';
+
+/** JSON request bodies above this are answered 413 (a pushed event is at most 128 KB anyway). */
+export const BODY_LIMIT = '256kb';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+function logLevels(setting: LogLevelSetting): LogLevel[] {
+  if (setting === 'silent') return [];
+  return LEVELS.slice(0, LEVELS.indexOf(setting) + 1);
+}
+
+export interface CreateAppOptions {
+  /** Variables layered over process.env before validation (tests: DATABASE_URL, LOG_LEVEL, …). */
+  env?: RawEnv;
+  /** An already validated configuration (wins over `env`). */
+  config?: AppConfig;
+}
+
+/**
+ * Builds the API exactly as production runs it — middleware, docs, static client, migrations applied,
+ * development seed — and initialises it without listening. main.ts and every HTTP test use this.
+ */
+export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const config = options.config ?? loadConfig(options.env);
+  const logger = new ConsoleLogger({ json: true, logLevels: logLevels(config.logLevel) });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false, abortOnError: false });
+
+  app.use(requestLogger);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        // The web client opens its WebSocket to the gateway on another port (or on AWS); the dev stack is plain http.
+        directives: { connectSrc: ["'self'", 'ws:', 'wss:'], upgradeInsecureRequests: null },
+      },
+    }),
+  );
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.disable('x-powered-by');
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Gavel API')
+      .setDescription('Real-time bids and per-user notifications over AWS API Gateway WebSockets')
+      .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'x-api-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+
+  // The browser client, when built (esbuild → dist/web). Only existing files are served, so API routes keep priority.
+  const webRoot = join(projectRoot(), 'dist', 'web');
+  if (existsSync(webRoot)) app.useStaticAssets(webRoot, { index: 'index.html' });
+
+  await app.get(DataSource).runMigrations({ transaction: 'each' });
+  if (config.nodeEnv === 'development') await seedDevelopmentData(app);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,13 @@
+export const ROLES = ['user', 'premium', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The authenticated caller, as guards put it on the request and `@CurrentUser()` hands it out. */
+export interface AuthUser {
+  id: number;
+  email: string;
+  roles: Role[];
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}

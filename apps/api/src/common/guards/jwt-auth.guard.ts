@@ -1,0 +1,36 @@
+import { type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { API_KEY_KEY, type ApiKeyRequirement } from '../decorators/api-key.decorator.js';
+import { IS_PUBLIC } from '../decorators/public.decorator.js';
+import type { ApiKeyRequest } from './api-key.guard.js';
+
+/**
+ * Second global guard: every route needs a valid `Authorization: Bearer <JWT>` unless it is `@Public()`
+ * or authenticated by its API key alone.
+ */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override canActivate(context: ExecutionContext) {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const requirement = this.reflector.getAllAndOverride<ApiKeyRequirement | undefined>(API_KEY_KEY, targets);
+    const request = context.switchToHttp().getRequest<ApiKeyRequest>();
+    if (requirement && request.apiKey && !requirement.withUser) return true;
+    return super.canActivate(context);
+  }
+
+  override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {
+    if (error || !user) {
+      const name = info instanceof Error ? info.name : '';
+      const message =
+        name === 'TokenExpiredError' ? 'Token expired' : info instanceof Error && /No auth token/i.test(info.message) ? 'Missing bearer token' : 'Invalid token';
+      throw new UnauthorizedException(message);
+    }
+    return user;
+  }
+}

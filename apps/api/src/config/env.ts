@@ -1,0 +1,170 @@
+/**
+ * The API's configuration, validated once at start (contract §3). This is the only file of the API that
+ * reads process.env; everything else injects the typed `AppConfig`.
+ */
+import { DEV_DEFAULTS, PRODUCTION_SECRETS } from './dev-defaults.js';
+
+export type NodeEnv = 'development' | 'test' | 'production';
+export type LogLevelSetting = 'verbose' | 'debug' | 'log' | 'warn' | 'error' | 'silent';
+
+/** Validated configuration. An abstract class so it doubles as Nest's injection token. */
+export abstract class AppConfig {
+  declare readonly nodeEnv: NodeEnv;
+  declare readonly databaseUrl: string;
+  declare readonly port: number;
+  declare readonly gatewayPort: number;
+  declare readonly jwtSecret: string;
+  /** As given (`1h`, `15m`, `3600`). */
+  declare readonly jwtExpiresIn: string;
+  declare readonly jwtExpiresInSeconds: number;
+  declare readonly gatewayApiKey: string;
+  declare readonly serviceApiKey: string;
+  declare readonly apigwEndpoint: string;
+  declare readonly apiBaseUrl: string;
+  declare readonly awsRegion: string;
+  /** Absent in production on AWS: the SDK then uses the IAM role. */
+  declare readonly awsAccessKeyId: string | undefined;
+  declare readonly awsSecretAccessKey: string | undefined;
+  declare readonly loginRateLimit: number;
+  declare readonly loginRateWindowMs: number;
+  declare readonly logLevel: LogLevelSetting;
+}
+
+export type RawEnv = Record<string, string | undefined>;
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** process.env with optional overrides on top (tests and scripts pass their own DATABASE_URL etc.). */
+export function readEnv(overrides: RawEnv = {}): RawEnv {
+  return { ...process.env, ...overrides };
+}
+
+/** Reads, validates and returns the configuration; throws `ConfigValidationError` naming every bad variable. */
+export function loadConfig(overrides: RawEnv = {}): AppConfig {
+  return validateEnv(readEnv(overrides));
+}
+
+const DURATION = /^(\d+)\s*(ms|s|m|h|d)?$/;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+const LOG_LEVELS: LogLevelSetting[] = ['verbose', 'debug', 'log', 'warn', 'error', 'silent'];
+
+/** Seconds in a JWT duration such as `1h`, `15m`, `3600` (plain numbers are seconds, like jsonwebtoken). */
+export function parseDurationSeconds(value: string): number | undefined {
+  const match = DURATION.exec(value.trim());
+  if (!match) return undefined;
+  const amount = Number(match[1]);
+  const unit = match[2] ?? 's';
+  const seconds = unit === 'ms' ? Math.floor(amount / 1000) : amount * UNIT_SECONDS[unit]!;
+  return seconds > 0 ? seconds : undefined;
+}
+
+export function validateEnv(raw: RawEnv): AppConfig {
+  const problems: string[] = [];
+  const value = (name: string): string | undefined => {
+    const v = raw[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+
+  const nodeEnvRaw = value('NODE_ENV') ?? 'development';
+  if (!['development', 'test', 'production'].includes(nodeEnvRaw)) {
+    problems.push(`NODE_ENV must be development, test or production (got "${nodeEnvRaw}")`);
+  }
+  const nodeEnv = nodeEnvRaw as NodeEnv;
+  const production = nodeEnv === 'production';
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const v = value(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${v}")`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const httpUrl = (name: string, fallback: string): string => {
+    const v = value(name) ?? fallback;
+    try {
+      const url = new URL(v);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    } catch {
+      problems.push(`${name} must be an http(s) URL (got "${v}")`);
+    }
+    return v.replace(/\/+$/, '');
+  };
+
+  // A secret: dev default outside production; in production it must be set and differ from the dev default.
+  const secret = (name: (typeof PRODUCTION_SECRETS)[number], minLength: number): string => {
+    const v = value(name);
+    const devDefault = DEV_DEFAULTS[name];
+    if (production) {
+      if (v === undefined) problems.push(`${name} is required when NODE_ENV=production`);
+      else if (v === devDefault) problems.push(`${name} is the development default; set a real secret when NODE_ENV=production`);
+      else if (v.length < minLength) problems.push(`${name} must be at least ${minLength} characters when NODE_ENV=production`);
+    }
+    return v ?? devDefault;
+  };
+
+  const databaseUrl = value('DATABASE_URL') ?? DEV_DEFAULTS.DATABASE_URL;
+  if (!/^sqlite:.+/.test(databaseUrl) && !/^(mysql|mariadb):\/\/.+/.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be sqlite:<file> or mysql://user:pass@host:port/db');
+  } else if (databaseUrl.startsWith('mysql') || databaseUrl.startsWith('mariadb')) {
+    try {
+      if (new URL(databaseUrl).pathname.length < 2) problems.push('DATABASE_URL must name a database (mysql://…/<db>)');
+    } catch {
+      problems.push('DATABASE_URL is not a valid mysql:// URL');
+    }
+  }
+
+  const jwtExpiresIn = value('JWT_EXPIRES_IN') ?? DEV_DEFAULTS.JWT_EXPIRES_IN;
+  const jwtExpiresInSeconds = parseDurationSeconds(jwtExpiresIn);
+  if (jwtExpiresInSeconds === undefined) problems.push(`JWT_EXPIRES_IN must be a duration such as 1h, 15m or 3600 (got "${jwtExpiresIn}")`);
+
+  const awsRegion = value('AWS_REGION') ?? DEV_DEFAULTS.AWS_REGION;
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(awsRegion)) problems.push(`AWS_REGION must look like us-east-1 (got "${awsRegion}")`);
+
+  let awsAccessKeyId = value('AWS_ACCESS_KEY_ID');
+  let awsSecretAccessKey = value('AWS_SECRET_ACCESS_KEY');
+  if ((awsAccessKeyId === undefined) !== (awsSecretAccessKey === undefined)) {
+    problems.push('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together');
+  }
+  if (production) {
+    // On AWS the IAM role signs; explicit keys are allowed but never the public dev ones.
+    if (awsAccessKeyId === DEV_DEFAULTS.AWS_ACCESS_KEY_ID) problems.push('AWS_ACCESS_KEY_ID is the development default; refused when NODE_ENV=production');
+    if (awsSecretAccessKey === DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY) problems.push('AWS_SECRET_ACCESS_KEY is the development default; refused when NODE_ENV=production');
+  } else if (awsAccessKeyId === undefined && awsSecretAccessKey === undefined) {
+    awsAccessKeyId = DEV_DEFAULTS.AWS_ACCESS_KEY_ID;
+    awsSecretAccessKey = DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY;
+  }
+
+  const logLevel = (value('LOG_LEVEL') ?? DEV_DEFAULTS.LOG_LEVEL) as LogLevelSetting;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+
+  const config: AppConfig = {
+    nodeEnv,
+    databaseUrl,
+    port: integer('PORT', DEV_DEFAULTS.PORT, 0, 65535),
+    gatewayPort: integer('GATEWAY_PORT', DEV_DEFAULTS.GATEWAY_PORT, 0, 65535),
+    jwtSecret: secret('JWT_SECRET', 32),
+    jwtExpiresIn,
+    jwtExpiresInSeconds: jwtExpiresInSeconds ?? 3600,
+    gatewayApiKey: secret('GATEWAY_API_KEY', 16),
+    serviceApiKey: secret('SERVICE_API_KEY', 16),
+    apigwEndpoint: httpUrl('APIGW_ENDPOINT', DEV_DEFAULTS.APIGW_ENDPOINT),
+    apiBaseUrl: httpUrl('API_BASE_URL', DEV_DEFAULTS.API_BASE_URL),
+    awsRegion,
+    awsAccessKeyId,
+    awsSecretAccessKey,
+    loginRateLimit: integer('LOGIN_RATE_LIMIT', DEV_DEFAULTS.LOGIN_RATE_LIMIT, 1, 1_000_000),
+    loginRateWindowMs: integer('LOGIN_RATE_WINDOW_MS', DEV_DEFAULTS.LOGIN_RATE_WINDOW_MS, 1, 86_400_000),
+    logLevel,
+  };
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return Object.freeze(config);
+}

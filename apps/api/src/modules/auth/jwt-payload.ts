@@ -1,0 +1,8 @@
+import type { Role } from '../../common/auth-user.js';
+
+/** Claims of Gavel's access tokens. `sub` is the user id as a string (RFC 7519 §4.1.2). */
+export interface JwtPayload {
+  sub: string;
+  roles: Role[];
+  email: string;
+}

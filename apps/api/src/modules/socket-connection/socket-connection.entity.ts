@@ -1,0 +1,32 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { User } from '../user/user.entity.js';
+
+@Entity('socket_connections')
+export class SocketConnection {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  /** API Gateway's connection id, e.g. `R1kmxc2VNjMCFIA=` (case-sensitive). */
+  @Column({ name: 'connection_id', type: 'varchar', length: 128 })
+  connectionId!: string;
+
+  @Column({ name: 'user_id', type: 'integer' })
+  userId!: number;
+
+  // Relation<> keeps the decorator metadata from touching User before its module has evaluated (ESM TDZ).
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: Relation<User>;
+
+  @Column({ name: 'created_at', type: 'datetime' })
+  createdAt!: Date;
+
+  @Column({ name: 'last_seen_at', type: 'datetime' })
+  lastSeenAt!: Date;
+
+  @Column({ name: 'source_ip', type: 'varchar', length: 64, nullable: true })
+  sourceIp!: string | null;
+
+  @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
+  userAgent!: string | null;
+}

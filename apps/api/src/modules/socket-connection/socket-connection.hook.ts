@@ -1,0 +1,20 @@
+/**
+ * Lets the push module react to a registered connection (send `auth.ok`, replay missed notifications)
+ * without this module depending on it. Provide it from a @Global() module:
+ * `{ provide: CONNECTION_REGISTERED_HOOK, useExisting: YourHook }` and export the token.
+ */
+export const CONNECTION_REGISTERED_HOOK = Symbol('CONNECTION_REGISTERED_HOOK');
+
+export interface RegisteredConnection {
+  connectionId: string;
+  userId: number;
+  /** The client's last seen notification id, as a string, when it sent one. */
+  since?: string;
+  /** false when the same user registered this id again (HTTP 200). */
+  created: boolean;
+}
+
+export interface ConnectionRegisteredHook {
+  /** Called after the HTTP answer is decided; never awaited by the request. May return a promise. */
+  onRegistered(connection: RegisteredConnection): void | Promise<void>;
+}

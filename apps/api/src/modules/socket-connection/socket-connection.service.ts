@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { AuthUser } from '../../common/auth-user.js';
+import { decodeCursor, encodeCursor } from './connection-cursor.js';
+import {
+  type AdminConnectionPage,
+  type AdminConnectionQuery,
+  type OwnConnectionResponse,
+  type RegisterConnectionDto,
+  type RegisteredConnectionResponse,
+  toAdminConnectionResponse,
+  toOwnConnectionResponse,
+  toRegisteredConnectionResponse,
+} from './socket-connection.dto.js';
+import { ConnectionHeldByAnotherUserError } from './socket-connection.errors.js';
+import { CONNECTION_REGISTERED_HOOK, type ConnectionRegisteredHook, type RegisteredConnection } from './socket-connection.hook.js';
+import { SocketConnectionRepository } from './socket-connection.repository.js';
+
+const USER_AGENT_MAX = 512;
+const DEFAULT_PAGE = 50;
+
+@Injectable()
+export class SocketConnectionService {
+  private readonly logger = new Logger(SocketConnectionService.name);
+
+  constructor(
+    private readonly connections: SocketConnectionRepository,
+    @Optional() @Inject(CONNECTION_REGISTERED_HOOK) private readonly hook?: ConnectionRegisteredHook,
+  ) {}
+
+  /**
+   * Links a gateway connection to the user. Idempotent for the same user (the Lambda may retry);
+   * an id held by someone else is a conflict, never a takeover.
+   */
+  async register(user: AuthUser, dto: RegisterConnectionDto): Promise<{ created: boolean; body: RegisteredConnectionResponse }> {
+    let row = await this.connections.findByConnectionId(dto.connectionId);
+    let created = false;
+    if (!row) {
+      row = await this.connections.insert({
+        connectionId: dto.connectionId,
+        userId: user.id,
+        sourceIp: dto.sourceIp ?? null,
+        userAgent: dto.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+      });
+      created = row !== null;
+      // Lost a race with a concurrent insert of the same id: decide on the winner's row.
+      row ??= await this.connections.findByConnectionId(dto.connectionId);
+    }
+    if (!row || row.userId !== user.id) throw new ConnectionHeldByAnotherUserError();
+    if (!created) await this.connections.touch([row.connectionId]);
+    this.notifyRegistered({ connectionId: row.connectionId, userId: user.id, since: dto.since === undefined ? undefined : String(dto.since), created });
+    return { created, body: toRegisteredConnectionResponse(row) };
+  }
+
+  /** The `$disconnect` Lambda's call: removing an unknown id is fine (delivery is best effort). */
+  async unregister(connectionId: string): Promise<void> {
+    await this.connections.deleteByConnectionId(connectionId);
+  }
+
+  async listOwn(user: AuthUser): Promise<OwnConnectionResponse[]> {
+    return (await this.connections.findByUser(user.id)).map(toOwnConnectionResponse);
+  }
+
+  async listAll(query: AdminConnectionQuery): Promise<AdminConnectionPage> {
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const afterId = decodeCursor(query.cursor);
+    // One row more than asked tells whether there is a next page without a second query.
+    const { rows, total } = await this.connections.pageWithUsers({ afterId, limit: limit + 1, userId: query.userId });
+    const page = rows.slice(0, limit);
+    const nextCursor = rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null;
+    return { items: page.map(toAdminConnectionResponse), nextCursor, total };
+  }
+
+  /** Fire and forget, after the answer is decided: the hook talks to the gateway and must not delay the Lambda. */
+  private notifyRegistered(connection: RegisteredConnection): void {
+    const hook = this.hook;
+    if (!hook) return;
+    setImmediate(() => {
+      Promise.resolve()
+        .then(() => hook.onRegistered(connection))
+        .catch((error: unknown) => this.logger.error(`connection-registered hook failed for ${connection.connectionId}: ${error instanceof Error ? error.message : String(error)}`));
+    });
+  }
+}
