@@ -1,0 +1,200 @@
+import type { NotificationEvent } from '../../../libs/contracts/src/index.js';
+import type { AppContext, View } from './app-context.js';
+import { connectionIndicator } from './components/connection-indicator.js';
+import { notificationBell } from './components/notification-bell.js';
+import { notificationToast } from './components/notification-text.js';
+import { Toaster } from './components/toaster.js';
+import { ApiClient } from './lib/api-client.js';
+import type { Id, LoginAnswer, NotificationItem, Page, User } from './lib/api-types.js';
+import type { ClientConfig } from './lib/config.js';
+import { h, replaceChildren } from './lib/dom.js';
+import { LiveSocket } from './lib/live-socket.js';
+import { type ClientNotification, NotificationStore } from './lib/notification-store.js';
+import { SessionStore } from './lib/session.js';
+import { storage } from './lib/storage.js';
+import { adminView } from './views/admin-view.js';
+import { auctionListView } from './views/auction-list-view.js';
+import { auctionRoomView } from './views/auction-room-view.js';
+import { signInView } from './views/sign-in-view.js';
+
+const HISTORY_PAGES = 20;
+
+/** Wires session, REST, socket and notifications together, and routes `#/…` hashes to views. */
+export function startApp(root: HTMLElement, config: ClientConfig): void {
+  const session = new SessionStore();
+  const toaster = new Toaster();
+  const api = new ApiClient(config.apiBase, () => session.token, () => ctx.signOut('Your session expired. Please sign in again.'));
+  let notifications: NotificationStore | null = null;
+  let sinceSent: Id | null = null;
+  const socket = new LiveSocket({
+    url: config.wsUrl,
+    token: () => session.token,
+    since: () => (sinceSent = notifications?.lastSeenId ?? null),
+    pingIntervalMs: config.pingIntervalMs,
+    pongTimeoutMs: config.pongTimeoutMs,
+    minReconnectDelayMs: config.minReconnectDelayMs,
+    maxReconnectDelayMs: config.maxReconnectDelayMs,
+  });
+
+  const ctx: AppContext = {
+    config,
+    api,
+    session,
+    socket,
+    toaster,
+    async signIn(email, password) {
+      const login = await api.post<LoginAnswer>('auth/login', { email, password }, { anonymous: true });
+      const user = await api.request<User>('GET', 'auth/me', { headers: { authorization: `Bearer ${login.accessToken}` }, anonymous: true });
+      session.start(login, user);
+    },
+    signOut(reason) {
+      session.end(reason ?? null);
+    },
+  };
+
+  // --- notifications -----------------------------------------------------------------------------------
+  socket.events.on((event) => {
+    if (event.type !== 'notification' || !notifications) return;
+    const n = fromEvent(event);
+    if (notifications.add(n)) toaster.show(notificationToast(n));
+  });
+  socket.authenticated.on(({ recovered }) => {
+    // More was missed than one replay carries: fetch the rest of the gap over REST.
+    if (recovered === false && notifications) void loadHistory(notifications, sinceSent, false);
+  });
+  socket.rejected.on(() => ctx.signOut('Your session expired. Please sign in again.'));
+  socket.problems.on((problem) => console.warn(`[gavel] ${problem}`));
+
+  /** Pages GET /me/notifications after `after`; the first load on a device marks that history read. */
+  async function loadHistory(store: NotificationStore, after: Id | null, asRead: boolean): Promise<void> {
+    let cursor: Id | null | undefined = after;
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      const query = new URLSearchParams({ limit: '100' });
+      if (cursor !== null && cursor !== undefined) query.set('after', String(cursor));
+      const answer: Page<NotificationItem> = await api.get(`me/notifications?${query}`);
+      const items = answer.items.map((item) => fromItem(item, asRead));
+      if (store.merge(items) > 0 && !asRead) for (const n of items.slice(-3)) toaster.show(notificationToast(n));
+      cursor = answer.nextCursor;
+      if (cursor === null || cursor === undefined || cursor === '' || answer.items.length === 0) break;
+    }
+  }
+
+  // --- shell ---------------------------------------------------------------------------------------------
+  const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
+  const header = h('header', { class: 'app-header' });
+  replaceChildren(root, header, main, toaster.element);
+  let current: View | null = null;
+  let firstRoute = true;
+  let headerParts: { dispose(): void }[] = [];
+
+  function renderHeader(): void {
+    for (const part of headerParts) part.dispose();
+    headerParts = [];
+    const user = session.current.value?.user;
+    const brand = h('a', { href: '#/', class: 'brand' }, h('span', { class: 'brand__mark', 'aria-hidden': 'true' }, '⚖'), 'Gavel');
+    if (!user || !notifications) return replaceChildren(header, h('div', { class: 'app-header__inner' }, brand));
+    const indicator = connectionIndicator(socket);
+    const bell = notificationBell(notifications);
+    headerParts = [indicator, bell];
+    const route = location.hash;
+    const link = (href: string, label: string, active: boolean): HTMLElement => h('a', { href, class: 'nav__link', 'aria-current': active ? 'page' : false }, label);
+    replaceChildren(
+      header,
+      h(
+        'div',
+        { class: 'app-header__inner' },
+        brand,
+        h(
+          'nav',
+          { class: 'nav', 'aria-label': 'Main' },
+          link('#/', 'Auctions', !route.startsWith('#/admin')),
+          user.roles.includes('admin') ? link('#/admin', 'Admin', route.startsWith('#/admin')) : null,
+        ),
+        h(
+          'div',
+          { class: 'app-header__tools' },
+          indicator.element,
+          bell.element,
+          h(
+            'div',
+            { class: 'user-menu' },
+            h('span', { class: 'user-menu__name', 'data-testid': 'signed-in-as', title: user.email }, user.displayName),
+            h('button', { type: 'button', class: 'button button--ghost button--small', onclick: () => ctx.signOut() }, 'Sign out'),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function route(): void {
+    const hash = location.hash || '#/';
+    if (!hash.startsWith('#/')) return; // in-page anchors such as the skip link
+    const user = session.current.value?.user;
+    const path = hash.slice(1);
+    let next: View;
+    if (!user) {
+      next = signInView(ctx, path === '/register' ? 'register' : 'sign-in');
+    } else {
+      const room = /^\/auctions\/([^/]+)$/.exec(path);
+      if (room) next = auctionRoomView(ctx, decodeURIComponent(room[1]!));
+      else if (path === '/admin') next = user.roles.includes('admin') ? adminView(ctx) : messageView('Admins only', 'This page is for admins. Ask one to give your account the admin role.');
+      else if (path === '/' || path === '/signin' || path === '/register') next = auctionListView(ctx);
+      else next = messageView('Page not found', 'Nothing lives at this address.');
+    }
+    current?.dispose?.();
+    current = next;
+    replaceChildren(main, next.element);
+    document.title = `${next.title} · Gavel`;
+    renderHeader();
+    // Move focus to the new page's heading so keyboard and screen-reader users start there.
+    const heading = main.querySelector<HTMLElement>('h1');
+    if (heading && !firstRoute) heading.focus({ preventScroll: true });
+    firstRoute = false;
+  }
+
+  session.current.subscribe((s) => {
+    socket.stop();
+    notifications = null;
+    if (s) {
+      const store = new NotificationStore(storage, s.user.id);
+      notifications = store;
+      void (async () => {
+        // A device without a baseline reads the history once, so `since` never replays old news as new.
+        if (!store.hasBaseline) {
+          try {
+            await loadHistory(store, null, true);
+            store.setBaseline(store.lastSeenId);
+          } catch (error) {
+            console.warn('[gavel] could not load notification history', error);
+          }
+        }
+        if (notifications === store) socket.start();
+      })();
+    }
+    route();
+  });
+  addEventListener('hashchange', route);
+
+  // The skip link must not become a route.
+  document.querySelector('.skip-link')?.addEventListener('click', (event) => {
+    event.preventDefault();
+    main.focus();
+  });
+
+  session.restore();
+}
+
+function messageView(title: string, text: string): View {
+  return {
+    title,
+    element: h('section', { class: 'card empty-state' }, h('h1', { tabindex: '-1' }, title), h('p', null, text), h('a', { href: '#/', class: 'button' }, 'Back to auctions')),
+  };
+}
+
+function fromEvent(event: NotificationEvent): Omit<ClientNotification, 'read'> {
+  return { id: event.id, kind: event.data.kind, title: event.data.title, body: event.data.body ?? null, data: event.data.data ?? null, ts: event.ts };
+}
+
+function fromItem(item: NotificationItem, read: boolean): ClientNotification {
+  return { id: item.id, kind: item.kind, title: item.title, body: item.body ?? null, data: item.data ?? null, ts: item.createdAt ?? new Date().toISOString(), read };
+}

@@ -1,0 +1,230 @@
+import type { AppContext, View } from '../app-context.js';
+import { busy, messagesOf } from '../components/busy.js';
+import { formAlert, formField } from '../components/form-field.js';
+import { ApiError } from '../lib/api-client.js';
+import type { AdminConnection, Auction, NotificationAccepted, Page } from '../lib/api-types.js';
+import { h, replaceChildren } from '../lib/dom.js';
+import { parseDollars } from '../lib/money.js';
+import { formatAgo, formatDateTime, formatTime } from '../lib/time.js';
+
+const MAX_PAGES = 5;
+const PAGE_SIZE = 100;
+
+/** Admin console: live connections (refreshed while visible), push stats, close a connection, send a notification. */
+export function adminView(ctx: AppContext): View {
+  const stats = h('dl', { class: 'stats', 'data-testid': 'admin-stats' });
+  const rows = h('tbody', { 'data-testid': 'connection-rows' });
+  const summary = h('p', { class: 'muted', 'data-testid': 'connection-summary' });
+  const updated = h('span', { class: 'muted' });
+  const announce = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+  const problem = formAlert();
+  const refreshButton = h('button', { type: 'button', class: 'button button--ghost', onclick: () => void refresh() }, 'Refresh');
+  const element = h(
+    'div',
+    { class: 'admin' },
+    h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, 'Admin console'), h('p', { class: 'muted' }, 'Who is connected right now, and what the push pipeline did.')),
+    problem.element,
+    h('section', { class: 'card', 'aria-labelledby': 'stats-title' }, h('h2', { id: 'stats-title' }, 'Stats'), stats),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'connections-title' },
+      h('div', { class: 'section-head' }, h('h2', { id: 'connections-title' }, 'Live connections'), h('div', { class: 'section-head__tools' }, updated, refreshButton)),
+      summary,
+      h(
+        'div',
+        { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'connections-title' },
+        h(
+          'table',
+          { class: 'table' },
+          h('thead', null, h('tr', null, ['User', 'Connection', 'Connected since', 'Last seen', 'IP', 'User agent', h('span', { class: 'visually-hidden' }, 'Actions')].map((c) => h('th', { scope: 'col' }, c)))),
+          rows,
+        ),
+      ),
+      announce,
+    ),
+    h('div', { class: 'admin__forms' }, notifyForm(ctx), createAuctionForm(ctx)),
+  );
+  let disposed = false;
+  let inFlight = false;
+
+  async function refresh(): Promise<void> {
+    if (inFlight || disposed) return;
+    inFlight = true;
+    try {
+      const [statsAnswer, connections] = await Promise.all([ctx.api.get<Record<string, unknown>>('admin/stats'), loadConnections()]);
+      if (disposed) return;
+      problem.show(null);
+      renderStats(statsAnswer);
+      renderConnections(connections.items, connections.total);
+      updated.textContent = `Updated ${formatTime(new Date())}`;
+    } catch (error) {
+      if (!disposed) problem.show(error instanceof ApiError && error.status === 403 ? ['This page is for admins only.'] : messagesOf(error));
+    } finally {
+      inFlight = false;
+    }
+  }
+
+  async function loadConnections(): Promise<{ items: AdminConnection[]; total: number }> {
+    const items: AdminConnection[] = [];
+    let cursor: string | number | null | undefined;
+    let total = 0;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      if (cursor !== undefined && cursor !== null) query.set('cursor', String(cursor));
+      const answer = await ctx.api.get<Page<AdminConnection>>(`admin/connections?${query}`);
+      items.push(...answer.items);
+      total = answer.total ?? items.length;
+      cursor = answer.nextCursor;
+      if (cursor === undefined || cursor === null || cursor === '') break;
+    }
+    return { items, total };
+  }
+
+  function renderStats(answer: Record<string, unknown>): void {
+    replaceChildren(
+      stats,
+      flatten(answer).map(([key, value]) => h('div', { class: 'stat', 'data-stat': key }, h('dt', null, humanize(key)), h('dd', null, typeof value === 'number' ? value.toLocaleString('en-US') : String(value)))),
+    );
+  }
+
+  function renderConnections(items: AdminConnection[], total: number): void {
+    const users = new Set(items.map((c) => String(c.userId))).size;
+    summary.textContent = `${total} ${total === 1 ? 'connection' : 'connections'} of ${users} ${users === 1 ? 'user' : 'users'}${items.length < total ? ` (showing the first ${items.length})` : ''}.`;
+    replaceChildren(rows, items.length ? items.map(connectionRow) : h('tr', null, h('td', { colspan: '7', class: 'muted' }, 'Nobody is connected.')));
+  }
+
+  function connectionRow(c: AdminConnection): HTMLElement {
+    const mine = c.connectionId === ctx.socket.connectionId;
+    const close = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button button--danger button--small',
+        'aria-label': `Close connection ${c.connectionId} of ${c.email}`,
+        onclick: () =>
+          void busy(close, 'Closing…', async () => {
+            try {
+              await ctx.api.delete(`admin/connections/${encodeURIComponent(c.connectionId)}`);
+              announce.textContent = `Closed connection ${c.connectionId} of ${c.email}.`;
+              ctx.toaster.show({ title: 'Connection closed', body: `${c.email} (${c.connectionId}) will reconnect on its own if it is still open.`, tone: 'success' });
+              await refresh();
+            } catch (error) {
+              ctx.toaster.show({ title: 'Could not close the connection', body: messagesOf(error).join(' '), tone: 'error' });
+            }
+          }),
+      },
+      'Close',
+    );
+    return h(
+      'tr',
+      { 'data-connection-id': c.connectionId, 'data-email': c.email },
+      h('td', null, h('span', { class: 'cell-strong' }, c.email), h('span', { class: 'cell-sub' }, `user #${String(c.userId)}`)),
+      h('td', null, h('code', null, c.connectionId), mine ? h('span', { class: 'chip chip--leader' }, 'this tab') : null),
+      h('td', null, h('time', { datetime: c.createdAt, title: formatDateTime(c.createdAt) }, formatAgo(c.createdAt))),
+      h('td', null, c.lastSeenAt ? h('time', { datetime: c.lastSeenAt, title: formatDateTime(c.lastSeenAt) }, formatAgo(c.lastSeenAt)) : '—'),
+      h('td', null, c.sourceIp ?? '—'),
+      h('td', { class: 'cell-ua', title: c.userAgent ?? '' }, shortAgent(c.userAgent)),
+      h('td', null, close),
+    );
+  }
+
+  // Poll while the tab is visible: connections have no push event of their own.
+  const timer = setInterval(() => {
+    if (document.visibilityState === 'visible') void refresh();
+  }, ctx.config.adminRefreshMs);
+  void refresh();
+  return {
+    element,
+    title: 'Admin console',
+    dispose() {
+      disposed = true;
+      clearInterval(timer);
+    },
+  };
+}
+
+function notifyForm(ctx: AppContext): HTMLElement {
+  const userId = formField({ label: 'User id', name: 'userId', inputmode: 'numeric', hint: 'From the table above.' });
+  const title = formField({ label: 'Title', name: 'title' });
+  const body = formField({ label: 'Message (optional)', name: 'body' });
+  const alert = formAlert();
+  const submit = h('button', { type: 'submit', class: 'button button--primary' }, 'Send notification');
+  const form = h('form', { class: 'form', novalidate: true }, userId.element, title.element, body.element, submit, alert.element);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    alert.show(null);
+    const id = userId.input.value.trim();
+    userId.setError(/^\d+$/.test(id) || (id && !/\s/.test(id)) ? null : 'Enter the id of a user.');
+    title.setError(title.input.value.trim() ? null : 'Enter a title.');
+    if (form.querySelector('[aria-invalid="true"]')) return;
+    void busy(submit, 'Sending…', async () => {
+      try {
+        const answer = await ctx.api.post<NotificationAccepted>('notifications', {
+          userId: /^\d+$/.test(id) && Number.isSafeInteger(Number(id)) ? Number(id) : id,
+          kind: 'service',
+          title: title.input.value.trim(),
+          ...(body.input.value.trim() ? { body: body.input.value.trim() } : {}),
+        });
+        alert.show([`Sent (notification #${String(answer.id)}): delivered to ${answer.deliveredTo} ${answer.deliveredTo === 1 ? 'connection' : 'connections'}; stored for replay.`], 'info');
+      } catch (error) {
+        alert.show(error instanceof ApiError && error.status === 404 ? ['No user has that id.'] : messagesOf(error));
+      }
+    });
+  });
+  return h('section', { class: 'card', 'aria-labelledby': 'notify-title' }, h('h2', { id: 'notify-title' }, 'Send a notification'), form);
+}
+
+function createAuctionForm(ctx: AppContext): HTMLElement {
+  const title = formField({ label: 'Title', name: 'title' });
+  const price = formField({ label: 'Starting price (USD)', name: 'startingPrice', inputmode: 'decimal', value: '10.00' });
+  const minutes = formField({ label: 'Duration (minutes)', name: 'minutes', inputmode: 'numeric', value: '60' });
+  const alert = formAlert();
+  const submit = h('button', { type: 'submit', class: 'button button--primary' }, 'Create auction');
+  const form = h('form', { class: 'form', novalidate: true }, title.element, price.element, minutes.element, submit, alert.element);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    alert.show(null);
+    const parsed = parseDollars(price.input.value);
+    const duration = Number(minutes.input.value);
+    title.setError(title.input.value.trim() ? null : 'Enter a title.');
+    price.setError('error' in parsed ? parsed.error : null);
+    minutes.setError(Number.isInteger(duration) && duration > 0 ? null : 'Enter a whole number of minutes.');
+    if (form.querySelector('[aria-invalid="true"]') || 'error' in parsed) return;
+    void busy(submit, 'Creating…', async () => {
+      try {
+        const auction = await ctx.api.post<Auction>('auctions', {
+          title: title.input.value.trim(),
+          startingPriceCents: parsed.cents,
+          endsAt: new Date(Date.now() + duration * 60_000).toISOString(),
+        });
+        alert.show([`Created “${auction.title}”.`], 'info');
+        alert.element.append(' ', h('a', { href: `#/auctions/${encodeURIComponent(String(auction.id))}` }, 'Open its room'));
+      } catch (error) {
+        alert.show(messagesOf(error));
+      }
+    });
+  });
+  return h('section', { class: 'card', 'aria-labelledby': 'create-title' }, h('h2', { id: 'create-title' }, 'Create an auction'), form);
+}
+
+/** `{pushes: {sent: 3}}` → `[['pushes.sent', 3]]`: the stats render whatever the API reports. */
+function flatten(value: Record<string, unknown>, prefix = ''): [string, unknown][] {
+  return Object.entries(value).flatMap(([key, v]) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? flatten(v as Record<string, unknown>, `${prefix}${key}.`) : [[`${prefix}${key}`, v] as [string, unknown]],
+  );
+}
+
+/** `pushes.staleRemoved` → "Pushes stale removed". */
+function humanize(key: string): string {
+  const words = key.replace(/\./g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]/g, ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** "Mozilla/5.0 (X11; Linux x86_64) … Chrome/156.0 …" → "Chrome 156 · Linux". */
+export function shortAgent(ua: string | null): string {
+  if (!ua) return '—';
+  const browser = /(Edg|Firefox|Chrome|Safari|node|curl|okhttp)[/ ]([\d]+)/i.exec(ua);
+  const os = /(Windows|Android|iPhone|iPad|Mac OS X|Linux)/.exec(ua);
+  const name = browser ? `${browser[1] === 'Edg' ? 'Edge' : browser[1]} ${browser[2]}` : ua.slice(0, 32);
+  return os ? `${name} · ${os[1] === 'Mac OS X' ? 'macOS' : os[1]}` : name;
+}
