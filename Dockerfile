@@ -12,7 +12,8 @@ RUN apt-get update \
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build
+# dist/ (API, gateway, scripts, migrations) and the browser client in dist/web, which the API serves.
+RUN npm run build && node dist/scripts/build-web.js
 
 # --- production dependencies only, native modules built for the runtime's Node and libc ---
 FROM node:22-bookworm-slim AS prod-deps
@@ -30,9 +31,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# package.json marks the project root (and "type": "module"); apps/web holds the browser client the API serves.
+# package.json marks the project root and makes dist/ ES modules ("type": "module").
 COPY package.json ./
-COPY apps/web ./apps/web
 # Only used with an embedded SQLite DATABASE_URL; compose runs MySQL.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
