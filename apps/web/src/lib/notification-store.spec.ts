@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { type KeyValueStorage, NotificationStore } from './notification-store.js';
+
+function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return {
+    data,
+    get: <T>(key: string) => (data.has(key) ? (JSON.parse(data.get(key)!) as T) : undefined),
+    set: (key, value) => void data.set(key, JSON.stringify(value)),
+  };
+}
+
+const n = (id: number | string, kind = 'outbid') => ({ id, kind, title: `#${id}`, body: null, data: null, ts: '2026-01-01T00:00:00Z' });
+
+describe(NotificationStore.name, () => {
+  it('keeps each notification once, newest first, and counts the unread', () => {
+    const store = new NotificationStore(memoryStorage(), 1);
+    expect(store.add(n(1))).toBe(true);
+    expect(store.add(n('2'))).toBe(true);
+    expect(store.add(n('1'))).toBe(false); // a replay of one already seen
+    expect(store.items.value.map((x) => x.id)).toEqual(['2', 1]);
+    expect(store.unreadCount).toBe(2);
+    store.markAllRead();
+    expect(store.unreadCount).toBe(0);
+  });
+
+  it('tracks the highest id seen as the since for the next auth, and persists it per user', () => {
+    const storage = memoryStorage();
+    const store = new NotificationStore(storage, 7);
+    expect(store.hasBaseline).toBe(false);
+    store.merge([{ ...n(10), read: true }, { ...n(9), read: true }]);
+    store.add(n(11));
+    expect(store.lastSeenId).toBe(11);
+    const reloaded = new NotificationStore(storage, 7);
+    expect(reloaded.lastSeenId).toBe(11);
+    expect(reloaded.unreadCount).toBe(1);
+    expect(new NotificationStore(storage, 8).lastSeenId).toBeNull();
+  });
+
+  it('starts an empty history at 0 so the first missed notification is replayed', () => {
+    const store = new NotificationStore(memoryStorage(), 1);
+    store.setBaseline(null);
+    expect(store.lastSeenId).toBe(0);
+    expect(store.hasBaseline).toBe(true);
+  });
+
+  it('keeps only the newest 50', () => {
+    const store = new NotificationStore(memoryStorage(), 1);
+    store.merge(Array.from({ length: 60 }, (_, i) => ({ ...n(i + 1), read: false })));
+    expect(store.items.value).toHaveLength(50);
+    expect(store.items.value[0]!.id).toBe(60);
+    expect(store.lastSeenId).toBe(60);
+  });
+});
