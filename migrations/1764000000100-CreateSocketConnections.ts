@@ -28,6 +28,7 @@ export class CreateSocketConnections1764000000100 implements MigrationInterface 
             referencedTableName: 'users',
             referencedColumnNames: ['id'],
             onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
           }),
         ],
       }),

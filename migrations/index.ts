@@ -4,5 +4,14 @@
  */
 import { CreateUsers1764000000000 } from './1764000000000-CreateUsers.js';
 import { CreateSocketConnections1764000000100 } from './1764000000100-CreateSocketConnections.js';
+import { CreateAuctionsAndBids1764000001000 } from './1764000001000-CreateAuctionsAndBids.js';
+import { CreateNotifications1764000001100 } from './1764000001100-CreateNotifications.js';
+import { CreateIdempotencyKeys1764000001200 } from './1764000001200-CreateIdempotencyKeys.js';
 
-export const MIGRATIONS = [CreateUsers1764000000000, CreateSocketConnections1764000000100];
+export const MIGRATIONS = [
+  CreateUsers1764000000000,
+  CreateSocketConnections1764000000100,
+  CreateAuctionsAndBids1764000001000,
+  CreateNotifications1764000001100,
+  CreateIdempotencyKeys1764000001200,
+];

@@ -8,10 +8,12 @@ import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../../migrations/index.js';
 import { ENTITIES } from './entities.js';
 
-export type DatabaseType = 'better-sqlite3' | 'mysql';
+export type DatabaseType = 'better-sqlite3' | 'mysql' | 'mariadb';
 
 export function databaseTypeOf(databaseUrl: string): DatabaseType {
-  return databaseUrl.startsWith('sqlite:') ? 'better-sqlite3' : 'mysql';
+  if (databaseUrl.startsWith('sqlite:')) return 'better-sqlite3';
+  // Same driver (mysql2); `mariadb://` only tells TypeORM which dialect quirks to expect when diffing schemas.
+  return databaseUrl.startsWith('mariadb:') ? 'mariadb' : 'mysql';
 }
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
@@ -23,7 +25,8 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     migrationsRun: false,
     logging: ['error', 'warn'] as ('error' | 'warn')[],
   };
-  if (databaseTypeOf(databaseUrl) === 'better-sqlite3') {
+  const type = databaseTypeOf(databaseUrl);
+  if (type === 'better-sqlite3') {
     // `sqlite:data/gavel.sqlite` (relative to the working directory) or `sqlite:/abs/path.sqlite`.
     const path = databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '');
     const file = path === ':memory:' ? path : resolve(path);
@@ -41,7 +44,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
   return {
     ...common,
-    type: 'mysql',
+    type,
     host: url.hostname,
     port: url.port ? Number(url.port) : 3306,
     username: decodeURIComponent(url.username),

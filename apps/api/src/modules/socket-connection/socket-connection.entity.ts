@@ -1,7 +1,10 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { User } from '../user/user.entity.js';
 
+// Index and constraint names match migrations/, so `migration:generate` only reports real changes.
 @Entity('socket_connections')
+@Index('UQ_socket_connections_connection_id', ['connectionId'], { unique: true })
+@Index('IDX_socket_connections_user_id', ['userId'])
 export class SocketConnection {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -15,7 +18,7 @@ export class SocketConnection {
 
   // Relation<> keeps the decorator metadata from touching User before its module has evaluated (ESM TDZ).
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_socket_connections_user_id' })
   user?: Relation<User>;
 
   @Column({ name: 'created_at', type: 'datetime' })

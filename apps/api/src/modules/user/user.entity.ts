@@ -1,7 +1,9 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { Role } from '../../common/auth-user.js';
 
+// Index names match migrations/, so `migration:generate` only reports real changes.
 @Entity('users')
+@Index('UQ_users_email', ['email'], { unique: true })
 export class User {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -16,7 +18,7 @@ export class User {
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash!: string;
 
-  @Column({ type: 'varchar', length: 16 })
+  @Column({ type: 'varchar', length: 16, default: 'user' })
   role!: Role;
 
   @Column({ name: 'created_at', type: 'datetime' })
