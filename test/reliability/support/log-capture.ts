@@ -1,0 +1,52 @@
+/**
+ * Captures what this process writes to stdout and stderr (Nest's logger, console.*, the Lambdas'
+ * console.error), so tests can grep the log for secrets. Output is kept, not echoed; set
+ * RELIABILITY_ECHO_LOGS=1 to see it while debugging.
+ */
+export class LogCapture {
+  private chunks: string[] = [];
+  private restore: (() => void) | undefined;
+
+  start(): void {
+    if (this.restore) return;
+    const echo = process.env.RELIABILITY_ECHO_LOGS === '1';
+    const originalOut = process.stdout.write.bind(process.stdout);
+    const originalErr = process.stderr.write.bind(process.stderr);
+    const wrap = (original: typeof process.stdout.write) =>
+      ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+        this.chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+        if (echo) return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
+        const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+        callback?.();
+        return true;
+      }) as typeof process.stdout.write;
+    process.stdout.write = wrap(originalOut);
+    process.stderr.write = wrap(originalErr);
+    this.restore = () => {
+      process.stdout.write = originalOut;
+      process.stderr.write = originalErr;
+    };
+  }
+
+  stop(): void {
+    this.restore?.();
+    this.restore = undefined;
+  }
+
+  /** Everything captured so far. */
+  text(): string {
+    return this.chunks.join('');
+  }
+
+  /** Adds text captured elsewhere (a child process's stdout/stderr). */
+  append(text: string): void {
+    this.chunks.push(text);
+  }
+}
+
+/** The secrets (by name) that occur in `text`; an empty list means nothing leaked. */
+export function leakedSecrets(text: string, secrets: Record<string, string>): string[] {
+  return Object.entries(secrets)
+    .filter(([, value]) => value.length >= 8 && text.includes(value))
+    .map(([name]) => name);
+}
