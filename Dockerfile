@@ -12,8 +12,8 @@ RUN apt-get update \
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-# dist/ (API, gateway, scripts, migrations) and the browser client in dist/web, which the API serves.
-RUN npm run build && node dist/scripts/build-web.js
+# dist/: API, gateway, scripts, migrations, the Lambda bundles and the browser client (dist/web, served by the API).
+RUN npm run build
 
 # --- production dependencies only, native modules built for the runtime's Node and libc ---
 FROM node:22-bookworm-slim AS prod-deps

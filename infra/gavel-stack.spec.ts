@@ -1,14 +1,14 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_DEFAULTS, PRODUCTION_SECRETS } from '../apps/api/src/config/dev-defaults.js';
 import { routeSelectionExpression, routes } from '../lambdas/routes.js';
 import { GavelStack, type GavelStackProps } from './gavel-stack.js';
 import { MissingLambdaBundleError } from './lambda-bundles.js';
-import { bundleHandlersForTest } from './test-support/lambda-bundles.js';
 
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
 type TemplateJson = { Resources: Record<string, Resource>; Outputs: Record<string, { Value: unknown }> };
@@ -46,9 +46,35 @@ const onlyResourceOf = (type: string): [string, Resource] => {
   return found[0]!;
 };
 
+/**
+ * Bundles the real handlers the way scripts/build-lambdas.ts does (esbuild, ESM, node22, AWS SDK
+ * external), into a temporary root: that script writes to the shared dist/ and runs only compiled.
+ */
+async function bundleHandlers(): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), 'gavel-lambda-bundles-'));
+  const repoRoot = join(import.meta.dirname, '..');
+  await Promise.all(
+    handlers.map((handler) =>
+      build({
+        entryPoints: [join(repoRoot, 'lambdas', handler, 'handler.ts')],
+        outfile: join(root, handler, 'index.mjs'),
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node22',
+        external: ['@aws-sdk/*'],
+        logLevel: 'silent',
+      }),
+    ),
+  );
+  // What tsc leaves beside the bundle in dist/lambdas/<handler>/: must not be uploaded.
+  for (const handler of handlers) writeFileSync(join(root, handler, 'handler.js'), 'export {};');
+  return root;
+}
+
 // Bundling the real handlers is the slow part: once for the whole file.
 beforeAll(async () => {
-  bundleRoot = await bundleHandlersForTest(handlers);
+  bundleRoot = await bundleHandlers();
   template = synth();
   json = template.toJSON() as TemplateJson;
 });
@@ -88,9 +114,16 @@ describe(GavelStack.name, () => {
     }
   });
 
-  it('runs every handler on Node.js 22 or newer, arm64, from its bundle', () => {
+  it('runs every handler on Node.js 22 or newer, arm64, from its bundle and nothing else', () => {
     const functions = resourcesOf('AWS::Lambda::Function');
     expect(functions).toHaveLength(handlers.length);
+    const assetOut = mkdtempSync(join(tmpdir(), 'gavel-cdk-out-'));
+    const app = new App({ outdir: assetOut });
+    new GavelStack(app, 'Gavel-assets', { stageName: STAGE, lambdaBundleRoot: bundleRoot });
+    app.synth();
+    const assets = readdirSync(assetOut).filter((name) => name.startsWith('asset.'));
+    expect(assets).toHaveLength(handlers.length);
+    for (const asset of assets) expect(readdirSync(join(assetOut, asset))).toEqual(['index.mjs']);
     for (const [, fn] of functions) {
       const major = Number(/^nodejs(\d+)\.x$/.exec(fn.Properties.Runtime)?.[1]);
       expect(major, fn.Properties.Runtime).toBeGreaterThanOrEqual(22);

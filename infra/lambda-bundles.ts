@@ -9,6 +9,11 @@ import { join } from 'node:path';
 export const BUNDLE_ENTRY_FILE = 'index.mjs';
 /** `index.mjs` exporting `handler`. */
 export const BUNDLE_HANDLER = 'index.handler';
+/**
+ * What is uploaded from a bundle folder: the bundle and its source map, nothing else. tsc also emits
+ * lambdas/<handler>/handler.js into the same dist/ folder; that unbundled file must not ship.
+ */
+export const BUNDLE_ASSET_EXCLUDE = ['*', `!${BUNDLE_ENTRY_FILE}`, `!${BUNDLE_ENTRY_FILE}.map`];
 
 export class MissingLambdaBundleError extends Error {
   override readonly name = 'MissingLambdaBundleError';

@@ -18,7 +18,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { API_SETTINGS_SECRET_ENV } from '../lambdas/shared/api-settings.js';
-import { BUNDLE_HANDLER } from './lambda-bundles.js';
+import { BUNDLE_ASSET_EXCLUDE, BUNDLE_HANDLER } from './lambda-bundles.js';
 
 export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 export const LAMBDA_ARCHITECTURE = Architecture.ARM_64;
@@ -53,7 +53,7 @@ export class RouteFunction extends Construct {
       runtime: LAMBDA_RUNTIME,
       architecture: LAMBDA_ARCHITECTURE,
       handler: BUNDLE_HANDLER,
-      code: Code.fromAsset(props.bundleDir),
+      code: Code.fromAsset(props.bundleDir, { exclude: BUNDLE_ASSET_EXCLUDE }),
       role,
       logGroup: this.logGroup,
       memorySize: 256,
