@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEV_DEFAULTS, PRODUCTION_SECRETS } from '../../apps/api/src/config/dev-defaults.js';
 import { validateEnv } from '../../apps/api/src/config/env.js';
+import { LIMIT_VARIABLES, loadGatewayConfig } from '../../apps/gateway/src/config.js';
 import { interpolate, MissingComposeVariableError, referencedVariables } from './compose-interpolation.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -20,8 +21,8 @@ const envExample = readFileSync(join(root, '.env.example'), 'utf8');
 
 /** The variables the API's configuration knows (contract §3), from its own defaults table. */
 const CONFIG_VARIABLES = new Set<string>(['NODE_ENV', ...Object.keys(DEV_DEFAULTS)]);
-/** Where the gateway listens inside its container; loopback would be unreachable through the port mapping. */
-const GATEWAY_ONLY_VARIABLES = new Set(['GATEWAY_HOST']);
+/** The local gateway's own variables (apps/gateway/src/config.ts) on top of the shared ones. */
+const GATEWAY_ONLY_VARIABLES = new Set(['GATEWAY_HOST', 'GATEWAY_STAGE', 'GATEWAY_LOG', ...Object.values(LIMIT_VARIABLES)]);
 const SECRET_VARIABLES = [...PRODUCTION_SECRETS, 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
 
 interface Service {
@@ -95,17 +96,24 @@ describe('docker-compose.yml', () => {
   it('wires the services by name: the API manages connections on the gateway, the gateway relays to the API', () => {
     const api = validateEnv(service('api').environment);
     const gateway = service('gateway');
-    const gatewayPort = Number(gateway.environment.GATEWAY_PORT);
-    expect(portMapping(gateway.ports![0]!)).toEqual({ host: 3001, container: gatewayPort });
-    expect(api.apigwEndpoint).toBe(`http://gateway:${gatewayPort}`);
-    expect(gateway.environment.API_BASE_URL).toBe(`http://api:${api.port}`);
-    expect(gateway.depends_on?.api?.condition).toBe('service_healthy');
-    expect(gateway.image).toBe(service('api').image);
-    expect(gateway.command).toEqual(['node', 'dist/apps/gateway/src/main.js']);
-    expect(gateway.environment.GATEWAY_HOST).toBe('0.0.0.0');
     for (const name of Object.keys(gateway.environment)) {
       expect(CONFIG_VARIABLES.has(name) || GATEWAY_ONLY_VARIABLES.has(name), name).toBe(true);
     }
+    // The gateway's own validation, in production mode as compose runs it.
+    expect(gateway.environment.NODE_ENV).toBe('production');
+    const config = loadGatewayConfig(gateway.environment);
+    // Every interface of the container: loopback would be unreachable through the port mapping.
+    expect(config.host).toBe('0.0.0.0');
+    expect(portMapping(gateway.ports![0]!)).toEqual({ host: 3001, container: config.port });
+    expect(api.apigwEndpoint).toBe(`http://gateway:${config.port}`);
+    expect(config.lambdaEnvironment.API_BASE_URL).toBe(`http://api:${api.port}`);
+    expect(config.lambdaEnvironment.GATEWAY_API_KEY).toBe(api.gatewayApiKey);
+    expect(config.credentials).toEqual({ accessKeyId: api.awsAccessKeyId, secretAccessKey: api.awsSecretAccessKey });
+    expect(config.region).toBe(api.awsRegion);
+    expect(gateway.depends_on?.api?.condition).toBe('service_healthy');
+    expect(gateway.image).toBe(service('api').image);
+    expect(gateway.command).toEqual(['node', 'dist/apps/gateway/src/main.js']);
+    expect(existsSync(join(root, 'apps/gateway/src/main.ts'))).toBe(true);
   });
 
   it('shares one gateway key and one set of signing credentials between API and gateway', () => {
