@@ -5,6 +5,8 @@
 # --- build: all dependencies (TypeScript, esbuild…) and the compiled dist/ ---
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
+# No install-time analytics pings (a dependency of the OpenAPI UI carries one).
+ENV SCARF_ANALYTICS=false
 # Compilers only in case a native module (better-sqlite3, argon2) has no prebuilt binary for this platform.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -18,6 +20,7 @@ RUN npm run build
 # --- production dependencies only, native modules built for the runtime's Node and libc ---
 FROM node:22-bookworm-slim AS prod-deps
 WORKDIR /app
+ENV SCARF_ANALYTICS=false
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
