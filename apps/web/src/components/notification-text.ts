@@ -16,6 +16,7 @@ export function notificationToast(n: Pick<ClientNotification, 'kind' | 'title' |
     title: n.title,
     body: n.body,
     tone,
+    kind: n.kind,
     action: href ? { label: n.kind === 'outbid' ? 'Bid again' : 'View auction', href } : undefined,
   };
 }

@@ -5,6 +5,8 @@ export interface Toast {
   body?: string | null;
   /** Styles the toast: outbid (warning), won (success), error, info. */
   tone?: 'info' | 'warning' | 'success' | 'error';
+  /** The notification kind behind the toast, if any (outbid, won, …). */
+  kind?: string;
   action?: { label: string; href: string };
 }
 
@@ -26,7 +28,7 @@ export class Toaster {
     };
     const item = h(
       'div',
-      { class: `toast toast--${tone}`, 'data-tone': tone },
+      { class: `toast toast--${tone}`, 'data-tone': tone, 'data-kind': toast.kind },
       h(
         'div',
         { class: 'toast__text' },
