@@ -1,10 +1,15 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_DEFAULTS, PRODUCTION_SECRETS } from '../apps/api/src/config/dev-defaults.js';
 import { routeSelectionExpression, routes } from '../lambdas/routes.js';
 import { GavelStack, type GavelStackProps } from './gavel-stack.js';
@@ -238,5 +243,90 @@ describe(GavelStack.name, () => {
     const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'gavel-cdk-out-')) });
     expect(() => new GavelStack(app, 'Gavel-empty', { stageName: STAGE, lambdaBundleRoot: empty })).toThrow(MissingLambdaBundleError);
     expect(() => new GavelStack(app, 'Gavel-empty2', { stageName: STAGE, lambdaBundleRoot: empty })).toThrow(/auth\/index\.mjs/);
+  });
+});
+
+/**
+ * The deployed configuration, run: each bundle is started in a fresh Node process with exactly the
+ * environment the template gives its function (plus what Lambda itself sets), next to a stand-in for
+ * the Parameters and Secrets extension and a stand-in API. Proves the names the stack sets are the
+ * names the bundles read, and that the key travels from the secret to the API's x-api-key.
+ */
+describe('the synthesized Lambda configuration', () => {
+  const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:GavelApiSettings-AbCdEf';
+  const SESSION_TOKEN = 'lambda-session-token';
+  const KEY = 'generated-gateway-key-0123456789';
+  const servers: Server[] = [];
+  const apiRequests: { method: string; url: string; apiKey: string | undefined; authorization: string | undefined }[] = [];
+  let extensionReads = 0;
+  let extensionPort: number;
+
+  const listen = async (handler: (req: IncomingMessage, res: import('node:http').ServerResponse) => void): Promise<number> => {
+    const server = createServer(handler);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return (server.address() as AddressInfo).port;
+  };
+
+  beforeAll(async () => {
+    const apiPort = await listen((req, res) => {
+      apiRequests.push({ method: req.method!, url: req.url!, apiKey: req.headers['x-api-key'] as string, authorization: req.headers.authorization });
+      if (req.headers['x-api-key'] !== KEY) return void res.writeHead(403, { 'content-type': 'application/json' }).end('{"statusCode":403,"message":"Invalid API key"}');
+      if (req.method === 'DELETE') return void res.writeHead(204).end();
+      res.writeHead(201, { 'content-type': 'application/json' }).end('{"connectionId":"R1kmxc2VNjMCFIA=","userId":1}');
+    });
+    extensionPort = await listen((req, res) => {
+      extensionReads += 1;
+      const url = new URL(req.url!, 'http://localhost');
+      if (req.headers['x-aws-parameters-secrets-token'] !== SESSION_TOKEN || url.searchParams.get('secretId') !== SECRET_ARN) {
+        return void res.writeHead(400).end('bad request');
+      }
+      const SecretString = JSON.stringify({ apiBaseUrl: `http://127.0.0.1:${apiPort}`, gatewayApiKey: KEY });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ARN: SECRET_ARN, SecretString }));
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  });
+
+  /** Runs `handler(event)` of a route's bundle the way Lambda would, in a fresh process (a cold start). */
+  async function invoke(routeKey: string, event: object): Promise<unknown> {
+    const entry = routes.find((route) => route.routeKey === routeKey)!;
+    const [secretId] = onlyResourceOf('AWS::SecretsManager::Secret');
+    const fn = resourcesOf('AWS::Lambda::Function').find(([, f]) => f.Properties.Description.endsWith(`lambdas/${entry.handler}`))![1];
+    const environment: Record<string, string> = {};
+    for (const [name, value] of Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>)) {
+      environment[name] = JSON.stringify(value) === JSON.stringify({ Ref: secretId }) ? SECRET_ARN : (value as string);
+    }
+    expect(environment.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT).toBe('2773');
+    const bundle = pathToFileURL(join(bundleRoot, entry.handler, 'index.mjs')).href;
+    const script = `const { handler } = await import(${JSON.stringify(bundle)}); process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)}, {})));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      // Nothing from this machine: the template's variables, the ones Lambda sets, and the extension's port here.
+      env: { ...environment, AWS_SESSION_TOKEN: SESSION_TOKEN, AWS_REGION: 'eu-west-1', PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extensionPort) },
+      timeout: 20_000,
+    });
+    return JSON.parse(stdout);
+  }
+
+  const context = (routeKey: string, eventType: string) => ({
+    routeKey, eventType, connectionId: 'R1kmxc2VNjMCFIA=', messageId: null, stage: STAGE, apiId: 'abc123defg',
+    requestId: 'TWegAcC4IAMFdgg=', domainName: 'abc123defg.execute-api.eu-west-1.amazonaws.com',
+    connectedAt: 1705751700000, requestTimeEpoch: 1705751700574, identity: { sourceIp: '203.0.113.7', userAgent: 'test' },
+  });
+
+  it('auth: reads the key from the secret through the extension and registers the connection with it', async () => {
+    const before = extensionReads;
+    const result = await invoke('auth', { requestContext: context('auth', 'MESSAGE'), body: '{"action":"auth","token":"a.b.c"}', isBase64Encoded: false });
+    expect(result).toEqual({ statusCode: 200 });
+    expect(extensionReads).toBe(before + 1);
+    expect(apiRequests.at(-1)).toEqual({ method: 'POST', url: '/socket-connections', apiKey: KEY, authorization: 'Bearer a.b.c' });
+  });
+
+  it('$disconnect: deletes the connection at the API with the key from the secret', async () => {
+    const result = await invoke('$disconnect', { requestContext: { ...context('$disconnect', 'DISCONNECT'), disconnectStatusCode: 1001 }, isBase64Encoded: false });
+    expect(result).toEqual({ statusCode: 200 });
+    expect(apiRequests.at(-1)).toMatchObject({ method: 'DELETE', url: `/socket-connections/${encodeURIComponent('R1kmxc2VNjMCFIA=')}`, apiKey: KEY });
   });
 });
