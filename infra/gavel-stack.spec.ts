@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -261,7 +261,7 @@ describe('the synthesized Lambda configuration', () => {
   let extensionReads = 0;
   let extensionPort: number;
 
-  const listen = async (handler: (req: IncomingMessage, res: import('node:http').ServerResponse) => void): Promise<number> => {
+  const listen = async (handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<number> => {
     const server = createServer(handler);
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
