@@ -25,6 +25,7 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
   const priceValue = h('p', { class: 'price__value', 'data-testid': 'current-price' });
   const leader = h('p', { class: 'price__leader', 'data-testid': 'leader' });
   const price = h('div', { class: 'price', 'aria-live': 'polite', 'aria-atomic': 'true' }, h('p', { class: 'price__label' }, 'Current bid'), priceValue, leader);
+  const staleNote = h('p', { class: 'stale-note', hidden: true }, 'Live updates paused while reconnecting: the price may be out of date.');
   const history = h('ol', { class: 'bid-list', 'data-testid': 'bid-history', 'aria-label': 'Bids, highest first' });
   const historyCount = h('span', { class: 'muted' });
 
@@ -112,6 +113,7 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
     const open = state.open;
     const youLead = sameId(auction.leaderId, me.id);
     heading.textContent = auction.title;
+    document.title = `${auction.title} · Gavel`;
     statusChip.textContent = open ? 'Open' : auction.status === 'open' ? 'Closing…' : capitalize(auction.status);
     statusChip.className = `chip chip--${open ? 'open' : 'closed'}`;
     renderMeta();
@@ -142,7 +144,7 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
     replaceChildren(
       quick,
       QUICK_RAISES.map((raise) =>
-        h('button', { type: 'button', class: 'button button--ghost', disabled: !open, onclick: () => ((amount.value = centsToInput(auction.currentPriceCents + raise)), setFieldError(null), amount.focus()) }, `+${formatCents(raise).replace('.00', '')}`),
+        h('button', { type: 'button', class: 'button button--ghost', disabled: !open, 'aria-label': `Bid ${formatCents(auction.currentPriceCents + raise)} (current bid plus ${formatCents(raise)})`, onclick: () => ((amount.value = centsToInput(auction.currentPriceCents + raise)), setFieldError(null), amount.focus()) }, `+${formatCents(raise).replace('.00', '')}`),
       ),
     );
 
@@ -174,7 +176,7 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
       h(
         'div',
         { class: 'room__grid' },
-        h('section', { class: 'card room__main', 'aria-labelledby': 'room-title' }, h('div', { class: 'room__head' }, heading, statusChip), meta, price, form),
+        h('section', { class: 'card room__main', 'aria-labelledby': 'room-title' }, h('div', { class: 'room__head' }, heading, statusChip), meta, price, staleNote, form),
         h('aside', { class: 'card room__history', 'aria-labelledby': 'history-title' }, h('div', { class: 'room__history-head' }, h('h2', { id: 'history-title' }, 'Bid history'), historyCount), history),
       ),
     );
@@ -227,6 +229,7 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
   });
   // After a reconnect, bids pushed while we were away are not replayed: fetch the truth again.
   const stopAuth = ctx.socket.authenticated.on(() => void refresh());
+  const stopStatus = ctx.socket.status.subscribe((status) => (staleNote.hidden = status === 'connected' || status === 'connecting'));
   const ticker = setInterval(() => {
     if (!state) return;
     const wasOpen = statusChip.textContent === 'Open';
@@ -247,6 +250,7 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
       disposed = true;
       stopEvents();
       stopAuth();
+      stopStatus();
       clearInterval(ticker);
     },
   };
