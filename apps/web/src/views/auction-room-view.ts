@@ -86,14 +86,16 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 0) pendingKey = null;
       if (error instanceof ApiError && error.status === 409) {
-        const body = error.body as { currentPriceCents?: unknown } | undefined;
-        if (state && typeof body?.currentPriceCents === 'number' && body.currentPriceCents > state.auction.currentPriceCents) {
-          state.auction.currentPriceCents = body.currentPriceCents;
-        }
-        setFieldError(`Outbid before yours arrived: ${error.messages.join(' ')}`);
+        // The API names the price in cents ("… above the current price of 12500 cents"); say it in dollars.
+        const cents = /(\d+) cents/.exec(error.messages.join(' '))?.[1];
+        setFieldError(
+          cents
+            ? `Outbid before yours arrived: the current bid is now ${formatCents(Number(cents))}. Bid more than that.`
+            : `Outbid before yours arrived: ${error.messages.join(' ')}`,
+        );
         void refresh({ suggest: true });
       } else if (error instanceof ApiError && error.status === 422) {
-        setFieldError(`This auction is closed: ${error.messages.join(' ')}`);
+        setFieldError('Bidding has closed on this auction: your bid was not placed.');
         void refresh();
       } else if (error instanceof ApiError && error.status === 404) {
         setFieldError('This auction no longer exists.');
