@@ -179,8 +179,8 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
   });
 
   afterAll(async () => {
-    console.info(`[rest-fuzz ${kind}] seed ${SEED}: ${tally.requests} requests, statuses ${JSON.stringify(Object.fromEntries(tally.byStatus))}`);
     await ctx.api?.close();
+    console.info(`[rest-fuzz ${kind}] seed ${SEED}: ${tally.requests} requests, statuses ${JSON.stringify(Object.fromEntries(tally.byStatus))}`);
   });
 
   describe.each(BODY_ENDPOINTS)('$name', (endpoint) => {

@@ -22,9 +22,20 @@ export class LogCapture {
       }) as typeof process.stdout.write;
     process.stdout.write = wrap(originalOut);
     process.stderr.write = wrap(originalErr);
+    // console.* too: the test runner routes it around process.stdout, and the Lambdas log with console.error.
+    const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+    const originals = methods.map((method) => console[method]);
+    for (const method of methods) {
+      const original = console[method];
+      console[method] = (...args: unknown[]) => {
+        this.chunks.push(`${args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}\n`);
+        if (echo) original(...args);
+      };
+    }
     this.restore = () => {
       process.stdout.write = originalOut;
       process.stderr.write = originalErr;
+      methods.forEach((method, i) => (console[method] = originals[i]!));
     };
   }
 
