@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, type LogLevel, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -66,7 +66,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   const webRoot = join(projectRoot(), 'dist', 'web');
   if (existsSync(webRoot)) app.useStaticAssets(webRoot, { index: 'index.html' });
 
-  await app.get(DataSource).runMigrations({ transaction: 'each' });
+  const applied = await app.get(DataSource).runMigrations({ transaction: 'each' });
+  if (applied.length > 0) new Logger('Database').log(`Applied migrations: ${applied.map((m) => m.name).join(', ')}`);
   if (config.nodeEnv === 'development') await seedDevelopmentData(app);
   await app.init();
   return app;

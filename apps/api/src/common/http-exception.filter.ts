@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { DomainError } from './errors.js';
 
 export interface ErrorBody {
+  [extra: string]: unknown;
   statusCode: number;
   message: string | string[];
   error: string;
@@ -44,8 +45,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
       if (typeof response === 'string') return { statusCode, message: response, error: reasonPhrase(statusCode) };
-      const r = response as Partial<ErrorBody>;
-      return { statusCode, message: r.message ?? exception.message, error: r.error ?? reasonPhrase(statusCode) };
+      // Extra fields (e.g. the health check's `details`) stay; the three of the contract always win.
+      const r = response as Partial<ErrorBody> & Record<string, unknown>;
+      const message = typeof r.message === 'string' || Array.isArray(r.message) ? r.message : exception.message;
+      return { ...r, statusCode, message, error: typeof r.error === 'string' ? r.error : reasonPhrase(statusCode) };
     }
     // Errors raised by Express middleware (body parser: too large, malformed JSON) carry a status.
     const status = (exception as { status?: unknown; statusCode?: unknown } | null)?.status;

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { DEV_DEFAULTS } from './dev-defaults.js';
+import { ConfigValidationError, parseDurationSeconds, validateEnv } from './env.js';
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'a-production-secret-of-at-least-32-chars',
+  GATEWAY_API_KEY: 'production-gateway-key-123',
+  SERVICE_API_KEY: 'production-service-key-123',
+};
+
+function problemsOf(raw: Record<string, string | undefined>): string[] {
+  try {
+    validateEnv(raw);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe(validateEnv.name, () => {
+  it('falls back to the development defaults', () => {
+    const config = validateEnv({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      databaseUrl: 'sqlite:data/gavel.sqlite',
+      port: 3000,
+      gatewayPort: 3001,
+      jwtSecret: DEV_DEFAULTS.JWT_SECRET,
+      jwtExpiresIn: '1h',
+      jwtExpiresInSeconds: 3600,
+      gatewayApiKey: DEV_DEFAULTS.GATEWAY_API_KEY,
+      serviceApiKey: DEV_DEFAULTS.SERVICE_API_KEY,
+      apigwEndpoint: 'http://127.0.0.1:3001',
+      apiBaseUrl: 'http://127.0.0.1:3000',
+      awsRegion: 'us-east-1',
+      awsAccessKeyId: DEV_DEFAULTS.AWS_ACCESS_KEY_ID,
+      awsSecretAccessKey: DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads every variable of the contract', () => {
+    const config = validateEnv({
+      DATABASE_URL: 'mysql://gavel:pw@db:3306/gavel',
+      PORT: '8080',
+      GATEWAY_PORT: '8081',
+      JWT_EXPIRES_IN: '15m',
+      APIGW_ENDPOINT: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/',
+      API_BASE_URL: 'http://api:3000',
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    });
+    expect(config).toMatchObject({
+      databaseUrl: 'mysql://gavel:pw@db:3306/gavel',
+      port: 8080,
+      gatewayPort: 8081,
+      jwtExpiresInSeconds: 900,
+      apigwEndpoint: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod',
+      apiBaseUrl: 'http://api:3000',
+      awsRegion: 'eu-west-1',
+      awsAccessKeyId: 'AKIAEXAMPLE',
+    });
+  });
+
+  it('accepts a production configuration with real secrets and no AWS keys (IAM role)', () => {
+    const config = validateEnv(PRODUCTION);
+    expect(config.nodeEnv).toBe('production');
+    expect(config.awsAccessKeyId).toBeUndefined();
+  });
+
+  it.each(['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY'] as const)('refuses a production start with the development %s', (name) => {
+    const problems = problemsOf({ ...PRODUCTION, [name]: DEV_DEFAULTS[name] });
+    expect(problems).toEqual([expect.stringContaining(name)]);
+    expect(problems[0]).toMatch(/development default/);
+  });
+
+  it.each(['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY'] as const)('refuses a production start without %s', (name) => {
+    expect(problemsOf({ ...PRODUCTION, [name]: undefined })).toEqual([`${name} is required when NODE_ENV=production`]);
+  });
+
+  it('refuses a production JWT_SECRET shorter than 32 characters, and the dev AWS credentials', () => {
+    expect(problemsOf({ ...PRODUCTION, JWT_SECRET: 'x'.repeat(31) })).toEqual(['JWT_SECRET must be at least 32 characters when NODE_ENV=production']);
+    const problems = problemsOf({ ...PRODUCTION, AWS_ACCESS_KEY_ID: DEV_DEFAULTS.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY });
+    expect(problems.join('\n')).toMatch(/AWS_ACCESS_KEY_ID[\s\S]*AWS_SECRET_ACCESS_KEY/);
+  });
+
+  it('names every bad variable at once', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'staging',
+      PORT: 'eighty',
+      GATEWAY_PORT: '70000',
+      DATABASE_URL: 'postgres://x',
+      JWT_EXPIRES_IN: 'soon',
+      APIGW_ENDPOINT: 'ftp://x',
+      API_BASE_URL: 'not a url',
+      AWS_REGION: 'Mars',
+      AWS_ACCESS_KEY_ID: 'only-one-half',
+      LOG_LEVEL: 'loud',
+    });
+    for (const name of ['NODE_ENV', 'PORT', 'GATEWAY_PORT', 'DATABASE_URL', 'JWT_EXPIRES_IN', 'APIGW_ENDPOINT', 'API_BASE_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'LOG_LEVEL']) {
+      expect(problems.some((p) => p.startsWith(name)), name).toBe(true);
+    }
+    expect(() => validateEnv({ PORT: 'x' })).toThrow(/PORT must be an integer/);
+  });
+
+  it('requires a database name in a MySQL URL', () => {
+    expect(problemsOf({ DATABASE_URL: 'mysql://root@localhost:3306' })).toEqual([expect.stringContaining('DATABASE_URL')]);
+    expect(problemsOf({ DATABASE_URL: 'mariadb://root@localhost:3306/gavel' })).toEqual([]);
+  });
+});
+
+describe(parseDurationSeconds.name, () => {
+  it.each([
+    ['3600', 3600],
+    ['1h', 3600],
+    ['15m', 900],
+    ['30s', 30],
+    ['7d', 604800],
+    ['90000ms', 90],
+  ])('%s → %i seconds', (input, seconds) => expect(parseDurationSeconds(input)).toBe(seconds));
+
+  it.each(['', '0', 'soon', '1w', '-5', '1.5h'])('rejects %j', (input) => expect(parseDurationSeconds(input)).toBeUndefined());
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { AuthUser } from '../../common/auth-user.js';
+import type { SocketConnection } from './socket-connection.entity.js';
+import { ConnectionHeldByAnotherUserError } from './socket-connection.errors.js';
+import type { ConnectionRegisteredHook, RegisteredConnection } from './socket-connection.hook.js';
+import type { SocketConnectionRepository } from './socket-connection.repository.js';
+import { SocketConnectionService } from './socket-connection.service.js';
+
+const alice: AuthUser = { id: 1, email: 'alice@example.com', roles: ['user'] };
+
+function row(connectionId: string, userId: number): SocketConnection {
+  const at = new Date('2026-01-01T00:00:00Z');
+  return { id: 10, connectionId, userId, createdAt: at, lastSeenAt: at, sourceIp: null, userAgent: null };
+}
+
+/** An in-memory stand-in for the repository (the unit under test is the service's rules). */
+function fakeRepository(existing: SocketConnection[] = []) {
+  const rows = new Map(existing.map((r) => [r.connectionId, r]));
+  return {
+    rows,
+    findByConnectionId: vi.fn(async (id: string) => rows.get(id) ?? null),
+    insert: vi.fn(async (c: { connectionId: string; userId: number }) => {
+      if (rows.has(c.connectionId)) return null;
+      const r = row(c.connectionId, c.userId);
+      rows.set(c.connectionId, r);
+      return r;
+    }),
+    touch: vi.fn(async () => undefined),
+  };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe(SocketConnectionService.name, () => {
+  it('answers before the hook runs, and never waits for it', async () => {
+    const calls: RegisteredConnection[] = [];
+    let release!: () => void;
+    const hook: ConnectionRegisteredHook = {
+      onRegistered: (c) => {
+        calls.push(c);
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+    };
+    const repository = fakeRepository();
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, hook);
+    const answer = await service.register(alice, { connectionId: 'abc=', since: 41 });
+    expect(answer.created).toBe(true);
+    expect(calls).toEqual([]);
+    await tick();
+    expect(calls).toEqual([{ connectionId: 'abc=', userId: 1, since: '41', created: true }]);
+    release();
+  });
+
+  it('logs a failing hook instead of failing the registration', async () => {
+    const hook: ConnectionRegisteredHook = {
+      onRegistered: () => {
+        throw new Error('gateway down');
+      },
+    };
+    const service = new SocketConnectionService(fakeRepository() as unknown as SocketConnectionRepository, hook);
+    const logged = vi.spyOn((service as unknown as { logger: { error: (m: string) => void } }).logger, 'error').mockImplementation(() => undefined);
+    await expect(service.register(alice, { connectionId: 'abc=' })).resolves.toMatchObject({ created: true });
+    await tick();
+    await tick();
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining('gateway down'));
+  });
+
+  it('re-registration by the same user refreshes last seen and reports created: false', async () => {
+    const repository = fakeRepository([row('abc=', 1)]);
+    const onRegistered = vi.fn();
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, { onRegistered });
+    const answer = await service.register(alice, { connectionId: 'abc=' });
+    expect(answer).toMatchObject({ created: false, body: { connectionId: 'abc=', userId: 1 } });
+    expect(repository.insert).not.toHaveBeenCalled();
+    expect(repository.touch).toHaveBeenCalledWith(['abc=']);
+    await tick();
+    expect(onRegistered).toHaveBeenCalledWith({ connectionId: 'abc=', userId: 1, since: undefined, created: false });
+  });
+
+  it('refuses an id held by another user, and tells no hook', async () => {
+    const onRegistered = vi.fn();
+    const service = new SocketConnectionService(fakeRepository([row('abc=', 2)]) as unknown as SocketConnectionRepository, { onRegistered });
+    await expect(service.register(alice, { connectionId: 'abc=' })).rejects.toBeInstanceOf(ConnectionHeldByAnotherUserError);
+    await tick();
+    expect(onRegistered).not.toHaveBeenCalled();
+  });
+
+  it('works without a hook', async () => {
+    const service = new SocketConnectionService(fakeRepository() as unknown as SocketConnectionRepository);
+    await expect(service.register(alice, { connectionId: 'abc=' })).resolves.toMatchObject({ created: true });
+  });
+});
