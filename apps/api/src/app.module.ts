@@ -9,6 +9,8 @@ import { RolesGuard } from './common/guards/roles.guard.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import { AppConfig } from './config/env.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { AdminModule } from './modules/admin/admin.module.js';
+import { AuctionModule } from './modules/auction/auction.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { NotificationModule } from './modules/notification/notification.module.js';
@@ -17,7 +19,7 @@ import { SocketConnectionModule } from './modules/socket-connection/socket-conne
 import { UserModule } from './modules/user/user.module.js';
 
 /** Feature modules of the API. Add new ones here. */
-export const FEATURE_MODULES = [UserModule, AuthModule, SocketConnectionModule, HealthModule, PushModule, NotificationModule];
+export const FEATURE_MODULES = [UserModule, AuthModule, SocketConnectionModule, HealthModule, PushModule, NotificationModule, AuctionModule, AdminModule];
 
 @Module({})
 export class AppModule {

@@ -1,13 +1,22 @@
 import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { PushModule } from '../push/push.module.js';
 import { CONNECTION_REGISTERED_HOOK } from '../socket-connection/socket-connection.hook.js';
+import { UserModule } from '../user/user.module.js';
 import { ConnectionWelcomeHook } from './connection-welcome.hook.js';
+import { MeNotificationController } from './me-notification.controller.js';
+import { NotificationController } from './notification.controller.js';
+import { Notification } from './notification.entity.js';
+import { NotificationRepository } from './notification.repository.js';
+import { NotificationService } from './notification.service.js';
 
 /** Global so that the socket-connection module can see the registration hook without importing this module. */
 @Global()
 @Module({
-  imports: [PushModule],
-  providers: [ConnectionWelcomeHook, { provide: CONNECTION_REGISTERED_HOOK, useExisting: ConnectionWelcomeHook }],
-  exports: [CONNECTION_REGISTERED_HOOK],
+  imports: [TypeOrmModule.forFeature([Notification]), PushModule, UserModule, IdempotencyModule],
+  controllers: [NotificationController, MeNotificationController],
+  providers: [NotificationRepository, NotificationService, ConnectionWelcomeHook, { provide: CONNECTION_REGISTERED_HOOK, useExisting: ConnectionWelcomeHook }],
+  exports: [CONNECTION_REGISTERED_HOOK, NotificationService],
 })
 export class NotificationModule {}

@@ -1,0 +1,55 @@
+import type { AuctionClosedEvent, BidEvent } from '../../../../../libs/contracts/src/index.js';
+import type { NotificationInput } from '../notification/notification.service.js';
+import type { Auction } from './auction.entity.js';
+import type { Bid } from './bid.entity.js';
+
+/** `$1,234.50` from cents. */
+export function formatCents(cents: number): string {
+  return `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Broadcast to every connection for each accepted bid; the event id is the bid id. */
+export function toBidEvent(bid: Bid, bidderName: string): BidEvent {
+  return {
+    type: 'bid',
+    id: bid.id,
+    ts: bid.createdAt.toISOString(),
+    data: { auctionId: bid.auctionId, bidId: bid.id, amountCents: bid.amountCents, bidderId: bid.bidderId, bidderName, createdAt: bid.createdAt.toISOString() },
+  };
+}
+
+/** Broadcast to every connection when an auction closes; the event id is the auction id. */
+export function toAuctionClosedEvent(auction: Auction, closedAt: Date): AuctionClosedEvent {
+  return {
+    type: 'auction.closed',
+    id: auction.id,
+    ts: closedAt.toISOString(),
+    data: { auctionId: auction.id, winnerId: auction.leaderId, finalPriceCents: auction.currentPriceCents },
+  };
+}
+
+/** The stored notification the previous leader gets when someone else takes the lead. */
+export function outbidNotification(userId: number, auction: Pick<Auction, 'id' | 'title'>, bid: Bid, bidderName: string): NotificationInput {
+  return {
+    userId,
+    kind: 'outbid',
+    title: truncate(`You were outbid on ${auction.title}`, 200),
+    body: `${bidderName} bid ${formatCents(bid.amountCents)}.`,
+    data: { auctionId: auction.id, amountCents: bid.amountCents },
+  };
+}
+
+/** The stored notification the winner gets when the auction closes. */
+export function wonNotification(auction: Auction): NotificationInput {
+  return {
+    userId: auction.leaderId!,
+    kind: 'won',
+    title: truncate(`You won ${auction.title}`, 200),
+    body: `Final price ${formatCents(auction.currentPriceCents)}.`,
+    data: { auctionId: auction.id, finalPriceCents: auction.currentPriceCents },
+  };
+}

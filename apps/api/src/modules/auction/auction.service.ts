@@ -1,0 +1,101 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { AuthUser } from '../../common/auth-user.js';
+import { UnauthorizedError } from '../../common/errors.js';
+import { type Answer, IdempotencyService } from '../idempotency/idempotency.service.js';
+import { NotificationService } from '../notification/notification.service.js';
+import { SocketService } from '../push/socket.service.js';
+import { UserRepository } from '../user/user.repository.js';
+import { outbidNotification, toBidEvent } from './auction-events.js';
+import { AuctionLock } from './auction-lock.js';
+import {
+  type AuctionDetailResponse,
+  type AuctionResponse,
+  type BidResponse,
+  type CreateAuctionDto,
+  type PlaceBidDto,
+  toAuctionBidResponse,
+  toAuctionResponse,
+  toBidResponse,
+} from './auction.dto.js';
+import { AuctionNotFoundError, AuctionNotOpenError, BidTooLowError, EndsAtInPastError } from './auction.errors.js';
+import { AuctionRepository } from './auction.repository.js';
+
+const LIST_LIMIT = 100;
+const DETAIL_BIDS = 50;
+
+@Injectable()
+export class AuctionService {
+  private readonly logger = new Logger(AuctionService.name);
+
+  constructor(
+    private readonly auctions: AuctionRepository,
+    private readonly users: UserRepository,
+    private readonly lock: AuctionLock,
+    private readonly sockets: SocketService,
+    private readonly notifications: NotificationService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  async create(dto: CreateAuctionDto, now = new Date()): Promise<AuctionResponse> {
+    const endsAt = new Date(dto.endsAt);
+    if (endsAt.getTime() <= now.getTime()) throw new EndsAtInPastError();
+    return toAuctionResponse(await this.auctions.create({ title: dto.title.trim(), startingPriceCents: dto.startingPriceCents, endsAt }));
+  }
+
+  async list(): Promise<AuctionResponse[]> {
+    const now = new Date();
+    return (await this.auctions.list(LIST_LIMIT)).map((row) => toAuctionResponse(row, now));
+  }
+
+  async get(id: number): Promise<AuctionDetailResponse> {
+    const [auction, bids] = await Promise.all([this.auctions.findById(id), this.auctions.latestBids(id, DETAIL_BIDS)]);
+    if (!auction) throw new AuctionNotFoundError(id);
+    return { ...toAuctionResponse(auction), bids: bids.map(toAuctionBidResponse) };
+  }
+
+  /** POST /auctions/:id/bids, at most once per Idempotency-Key. */
+  placeBid(user: AuthUser, auctionId: number, dto: PlaceBidDto, idempotencyKey: string | undefined): Promise<Answer<BidResponse>> {
+    return this.idempotency.execute(
+      { scope: `user:${user.id}:POST /auctions/:id/bids`, key: idempotencyKey, request: { auctionId, amountCents: dto.amountCents } },
+      async () => ({ statusCode: 201, body: await this.acceptBid(user, auctionId, dto.amountCents) }),
+    );
+  }
+
+  /**
+   * Accepts the bid atomically, queues its broadcast while still holding the auction's lock (so
+   * broadcasts follow acceptance order), and answers without waiting for the fan-out.
+   */
+  private async acceptBid(user: AuthUser, auctionId: number, amountCents: number): Promise<BidResponse> {
+    const bidder = await this.users.findById(user.id);
+    if (!bidder) throw new UnauthorizedError('USER_GONE', 'The user of this token no longer exists');
+
+    const attempt = await this.lock.run(auctionId, async () => {
+      const result = await this.auctions.tryAcceptBid({ auctionId, bidderId: bidder.id, amountCents, now: new Date() });
+      if (result.outcome === 'accepted') {
+        this.sockets.broadcast(toBidEvent(result.bid, bidder.displayName)).catch((error: unknown) => this.logFailure(`broadcast of bid ${result.bid.id}`, error));
+      }
+      return result;
+    });
+
+    switch (attempt.outcome) {
+      case 'not-found':
+        throw new AuctionNotFoundError(auctionId);
+      case 'not-open':
+        throw new AuctionNotOpenError(auctionId);
+      case 'too-low':
+        throw new BidTooLowError(attempt.currentPriceCents);
+    }
+    const previousLeader = attempt.previous.leaderId;
+    if (previousLeader !== null && previousLeader !== bidder.id) {
+      // Stored and pushed in the background: the bid is accepted whatever happens to the notification.
+      this.notifications
+        .send(outbidNotification(previousLeader, attempt.previous, attempt.bid, bidder.displayName))
+        .catch((error: unknown) => this.logFailure(`outbid notification for bid ${attempt.bid.id}`, error));
+    }
+    return toBidResponse(attempt.bid);
+  }
+
+  private logFailure(what: string, error: unknown): void {
+    this.logger.error(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
