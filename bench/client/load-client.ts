@@ -1,0 +1,250 @@
+/**
+ * A load-client process (forked by the harness): opens many WebSocket connections — Gavel's through
+ * the gateway with `ws`, or Socket.IO's with socket.io-client — and records when each frame arrives.
+ * It does only what the harness asks over IPC and exits when the harness goes away.
+ */
+import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+import { epochNow, sleep } from '../clock.js';
+import type {
+  AwaitBidsCommand,
+  AwaitBidsResult,
+  BidReceipts,
+  ClientCommand,
+  ClientReply,
+  CloseResult,
+  CollectNotificationsResult,
+  ConnectCommand,
+  ConnectResult,
+  SystemUnderTest,
+} from './protocol.js';
+
+interface OpenConnection {
+  close(): Promise<void>;
+  ping(): void;
+}
+
+const open: Record<SystemUnderTest, Set<OpenConnection>> = { gavel: new Set(), socketio: new Set() };
+const bidReceipts: Record<SystemUnderTest, Map<number, BidReceipts>> = { gavel: new Map(), socketio: new Map() };
+let notificationLatencies: number[] = [];
+let lastNotificationAt = 0;
+
+// API Gateway closes a connection after 10 idle minutes; a ping control frame counts as activity.
+const KEEP_ALIVE_MS = 4 * 60_000;
+setInterval(() => {
+  for (const connection of open.gavel) connection.ping();
+}, KEEP_ALIVE_MS).unref();
+
+function reply(message: ClientReply): void {
+  process.send?.(message);
+}
+
+function recordBid(system: SystemUnderTest, key: number, at: number): void {
+  const receipts = bidReceipts[system];
+  const entry = receipts.get(key);
+  if (entry) {
+    entry.count++;
+    entry.last = at;
+  } else {
+    receipts.set(key, { count: 1, first: at, last: at });
+  }
+}
+
+/** One frame on an authenticated Gavel connection. */
+function onGavelFrame(text: string, at: number): void {
+  let frame: { type?: string; data?: { amountCents?: number; data?: { sentAt?: number } } };
+  try {
+    frame = JSON.parse(text) as typeof frame;
+  } catch {
+    return;
+  }
+  if (frame.type === 'bid' && typeof frame.data?.amountCents === 'number') recordBid('gavel', frame.data.amountCents, at);
+  else if (frame.type === 'notification' && typeof frame.data?.data?.sentAt === 'number') {
+    notificationLatencies.push(at - frame.data.data.sentAt);
+    lastNotificationAt = at;
+  }
+}
+
+function openGavel(url: string, token: string, timeoutMs: number): Promise<OpenConnection> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false, headers: { 'user-agent': 'gavel-bench/1.0' } });
+    let authenticated = false;
+    const timer = setTimeout(() => fail('timeout'), timeoutMs);
+    const closed = new Promise<void>((done) => ws.once('close', () => done()));
+    const connection: OpenConnection = {
+      close: async () => {
+        open.gavel.delete(connection);
+        if (ws.readyState === WebSocket.CLOSED) return;
+        ws.close(1000);
+        await Promise.race([closed, sleep(5_000).then(() => ws.terminate())]);
+      },
+      ping: () => {
+        if (ws.readyState === WebSocket.OPEN) ws.ping();
+      },
+    };
+    function fail(reason: string): void {
+      clearTimeout(timer);
+      ws.terminate();
+      reject(new Error(reason));
+    }
+    ws.on('open', () => ws.send(JSON.stringify({ action: 'auth', token })));
+    ws.on('unexpected-response', (_request, response) => fail(`handshake ${response.statusCode}`));
+    ws.on('error', (error) => {
+      if (!authenticated) fail(error.message.split(':')[0] ?? 'error');
+    });
+    ws.on('close', () => {
+      open.gavel.delete(connection);
+      if (!authenticated) fail('closed before auth.ok');
+    });
+    ws.on('message', (data: Buffer) => {
+      const at = epochNow();
+      const text = data.toString('utf8');
+      if (authenticated) return onGavelFrame(text, at);
+      let type: unknown;
+      try {
+        type = (JSON.parse(text) as { type?: unknown }).type;
+      } catch {
+        return fail('non-JSON frame before auth.ok');
+      }
+      if (type === 'auth.ok') {
+        authenticated = true;
+        clearTimeout(timer);
+        open.gavel.add(connection);
+        resolve(connection);
+      } else if (type === 'auth.error') {
+        fail('auth.error');
+      }
+    });
+  });
+}
+
+function openSocketIo(url: string, timeoutMs: number): Promise<OpenConnection> {
+  return new Promise((resolve, reject) => {
+    // forceNew: one real connection per client (the default would multiplex them all over one).
+    const socket: Socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: timeoutMs });
+    const connection: OpenConnection = {
+      close: async () => {
+        open.socketio.delete(connection);
+        socket.close();
+      },
+      ping: () => undefined,
+    };
+    socket.on('bid', (event: { data?: { amountCents?: number } }) => {
+      if (typeof event?.data?.amountCents === 'number') recordBid('socketio', event.data.amountCents, epochNow());
+    });
+    socket.once('connect', () => {
+      open.socketio.add(connection);
+      resolve(connection);
+    });
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(new Error(error.message || 'connect_error'));
+    });
+  });
+}
+
+/** Opens `tokens.length` (Gavel) connections at an open-loop rate, at most `maxInFlight` at once. */
+async function connect(command: ConnectCommand): Promise<ConnectResult> {
+  const total = command.tokens.length;
+  const latenciesMs: number[] = [];
+  const failures: Record<string, number> = {};
+  const intervalMs = 1000 / command.ratePerSec;
+  const firstStartedAt = epochNow();
+  let lastDoneAt = firstStartedAt;
+  let started = 0;
+  let inFlight = 0;
+  let settled = 0;
+
+  await new Promise<void>((allDone) => {
+    const finishOne = (): void => {
+      inFlight--;
+      settled++;
+      if (settled % 250 === 0) reply({ type: 'progress', id: command.id, done: settled });
+      if (settled === total) allDone();
+      else launchDue();
+    };
+    const launch = (index: number): void => {
+      inFlight++;
+      const begun = epochNow();
+      const opening =
+        command.system === 'gavel' ? openGavel(command.url, command.tokens[index]!, command.timeoutMs) : openSocketIo(command.url, command.timeoutMs);
+      opening.then(
+        () => {
+          lastDoneAt = epochNow();
+          latenciesMs.push(lastDoneAt - begun);
+          finishOne();
+        },
+        (error: Error) => {
+          failures[error.message] = (failures[error.message] ?? 0) + 1;
+          finishOne();
+        },
+      );
+    };
+    const launchDue = (): void => {
+      const due = Math.min(total, Math.floor((epochNow() - firstStartedAt) / intervalMs) + 1);
+      while (started < due && inFlight < command.maxInFlight) launch(started++);
+    };
+    const ticker = setInterval(() => {
+      launchDue();
+      if (started >= total) clearInterval(ticker);
+    }, 2);
+    if (total === 0) {
+      clearInterval(ticker);
+      allDone();
+    } else launchDue();
+  });
+  return { latenciesMs, failures, firstStartedAt, lastDoneAt, open: open[command.system].size };
+}
+
+/** Waits until every open connection has each key, or the timeout; then reports what arrived. */
+async function awaitBids(command: AwaitBidsCommand): Promise<AwaitBidsResult> {
+  const receipts = bidReceipts[command.system];
+  const expected = open[command.system].size;
+  const deadline = epochNow() + command.timeoutMs;
+  const complete = (): boolean => command.keys.every((key) => (receipts.get(key)?.count ?? 0) >= expected);
+  while (!complete() && epochNow() < deadline) await sleep(5);
+  const result: AwaitBidsResult = { open: expected, receipts: {} };
+  for (const key of command.keys) {
+    result.receipts[key] = receipts.get(key) ?? { count: 0, first: 0, last: 0 };
+    receipts.delete(key);
+  }
+  return result;
+}
+
+function collectNotifications(): CollectNotificationsResult {
+  const result = { latenciesMs: notificationLatencies, lastAt: lastNotificationAt };
+  notificationLatencies = [];
+  return result;
+}
+
+async function closeAll(system: SystemUnderTest): Promise<CloseResult> {
+  const connections = [...open[system]];
+  // In slices, so thousands of close handshakes do not all start in one tick.
+  for (let i = 0; i < connections.length; i += 500) {
+    await Promise.all(connections.slice(i, i + 500).map((connection) => connection.close()));
+  }
+  bidReceipts[system].clear();
+  return { closed: connections.length };
+}
+
+async function run(command: ClientCommand): Promise<unknown> {
+  switch (command.type) {
+    case 'connect':
+      return connect(command);
+    case 'await-bids':
+      return awaitBids(command);
+    case 'collect-notifications':
+      return collectNotifications();
+    case 'close':
+      return closeAll(command.system);
+  }
+}
+
+process.on('message', (command: ClientCommand) => {
+  run(command).then(
+    (result) => reply({ type: 'done', id: command.id, result }),
+    (error: unknown) => reply({ type: 'failed', id: command.id, message: error instanceof Error ? error.message : String(error) }),
+  );
+});
+// The harness went away (finished, crashed or was interrupted): nothing left to measure.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,75 @@
+/** Messages between the harness and its load-client processes (child_process IPC). */
+
+export type SystemUnderTest = 'gavel' | 'socketio';
+
+export interface ConnectCommand {
+  type: 'connect';
+  id: number;
+  system: SystemUnderTest;
+  url: string;
+  /** Gavel: one JWT per connection to open (sent in `{"action":"auth"}`); Socket.IO: only the count matters. */
+  tokens: string[];
+  /** Open-loop arrival rate for this process. */
+  ratePerSec: number;
+  /** Connections still opening at once, at most (protects the client when the server falls behind). */
+  maxInFlight: number;
+  timeoutMs: number;
+}
+
+/** Answers when every open connection of `system` has received each bid key, or at the timeout. */
+export interface AwaitBidsCommand {
+  type: 'await-bids';
+  id: number;
+  system: SystemUnderTest;
+  keys: number[];
+  timeoutMs: number;
+}
+
+/** Notification deliveries since the last collect (latency of each), without waiting. */
+export interface CollectNotificationsCommand {
+  type: 'collect-notifications';
+  id: number;
+}
+
+export interface CloseCommand {
+  type: 'close';
+  id: number;
+  system: SystemUnderTest;
+}
+
+export type ClientCommand = ConnectCommand | AwaitBidsCommand | CollectNotificationsCommand | CloseCommand;
+
+export interface ConnectResult {
+  /** Latency of each successful connection: WebSocket open + auth until `auth.ok` (Socket.IO: until `connect`). */
+  latenciesMs: number[];
+  /** Failure reason → count. */
+  failures: Record<string, number>;
+  firstStartedAt: number;
+  lastDoneAt: number;
+  open: number;
+}
+
+export interface BidReceipts {
+  count: number;
+  first: number;
+  last: number;
+}
+
+export interface AwaitBidsResult {
+  open: number;
+  receipts: Record<string, BidReceipts>;
+}
+
+export interface CollectNotificationsResult {
+  latenciesMs: number[];
+  lastAt: number;
+}
+
+export interface CloseResult {
+  closed: number;
+}
+
+export type ClientReply =
+  | { type: 'done'; id: number; result: unknown }
+  | { type: 'failed'; id: number; message: string }
+  | { type: 'progress'; id: number; done: number };

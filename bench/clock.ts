@@ -1,0 +1,12 @@
+/**
+ * Epoch milliseconds with sub-millisecond resolution, comparable across processes on one machine.
+ * Every bench process (harness, load clients, Socket.IO server) stamps times with this, so a time
+ * taken in one process can be subtracted from a time taken in another.
+ */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

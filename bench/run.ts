@@ -1,0 +1,255 @@
+/**
+ * `npm run bench`: starts the stack (API + local gateway on a fresh database), load-client processes
+ * and a Socket.IO baseline server, then for each N measures connect + auth, bid fan-out (with the API's
+ * and the gateway's CPU per push and the gateway's memory per connection), per-user notifications and
+ * the same fan-out on Socket.IO. Prints a table, writes bench/results/<latest|quick>.json and
+ * docs/benchmark.svg. Everything stops by itself — also on error and on Ctrl-C.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeChart } from './chart.js';
+import { ClientPool } from './client/client-pool.js';
+import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './cli-options.js';
+import { sleep } from './clock.js';
+import { CONNECTIONS_PER_USER, type BenchContext } from './context.js';
+import { gavelBidTarget } from './phases/bid.js';
+import { connectFigures, connectGavel, failureReasons, openConnections } from './phases/connect.js';
+import { measureBurst, measureFanOut, type FanOutTarget } from './phases/fan-out.js';
+import { measureLambdas } from './phases/lambdas.js';
+import { measureNotifications, notificationCount } from './phases/notifications.js';
+import { startSocketIoBaseline, type SocketIoBaseline } from './phases/socketio-baseline.js';
+import { createUsers } from './phases/users.js';
+import { cpuTimeMs, rssKb } from './proc-stats.js';
+import { Progress } from './progress.js';
+import type { BenchResults, FanOutFigures, RunFigures } from './results-schema.js';
+import { createBenchDatabase, type BenchDatabase } from './stack/bench-database.js';
+import { startStack, type BenchStack } from './stack/bench-stack.js';
+import { summarize } from './stats.js';
+import { formatNumber, fullReport } from './table.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The gateway's new-connection quota for the bench (AWS's default is 500/s): the connect phase measures Gavel, not the quota. */
+const BENCH_NEW_CONNECTIONS_PER_SECOND = 100_000;
+const BURST_BIDS = 10;
+const SETTLE_MS = 1_000;
+
+const progress = new Progress();
+const cleanups: Array<() => Promise<void> | void> = [];
+let cleaningUp: Promise<void> | undefined;
+
+function cleanUp(): Promise<void> {
+  cleaningUp ??= (async () => {
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        progress.log(`cleanup: ${describe(error)}`);
+      }
+    }
+  })();
+  return cleaningUp;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress.log(`\n${signal}: stopping the stack and the load clients`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+async function main(): Promise<void> {
+  let options: BenchOptions;
+  try {
+    options = parseBenchOptions(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      if (error.message) console.error(error.message);
+      console.error(USAGE);
+      process.exit(error.message ? 2 : 0);
+    }
+    throw error;
+  }
+
+  const startedAt = new Date();
+  const workDir = mkdtempSync(join(tmpdir(), 'gavel-bench-'));
+  const keepWorkDir = { value: false };
+  cleanups.push(() => {
+    if (!keepWorkDir.value) rmSync(workDir, { recursive: true, force: true });
+  });
+  const maxN = Math.max(...options.sizes);
+  const profileDir = options.profile ? join(repoRoot, 'bench/results/profiles') : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+
+  const database: BenchDatabase = await createBenchDatabase(process.env.DATABASE_URL, workDir);
+  cleanups.push(() => (options.keepDb && database.kind === 'mysql' ? progress.log(`kept ${database.description}`) : database.drop()));
+  progress.log(`Gavel benchmark — N = ${options.sizes.join(', ')}; ${database.description}; ${options.clients} load-client processes`);
+  progress.log(`The gateway's new-connection quota is raised to ${BENCH_NEW_CONNECTIONS_PER_SECOND}/s for the bench (GATEWAY_NEW_CONNECTIONS_PER_SECOND; AWS's default is 500/s).`);
+
+  progress.update('starting the API and the gateway…');
+  let stack: BenchStack;
+  try {
+    stack = await startStack({ databaseUrl: database.url, newConnectionsPerSecond: BENCH_NEW_CONNECTIONS_PER_SECOND, workDir, cpuProfileDir: profileDir });
+  } catch (error) {
+    keepWorkDir.value = true;
+    throw error;
+  }
+  cleanups.push(() => stack.stop());
+  const clients = ClientPool.start(options.clients);
+  cleanups.push(() => clients.stop());
+  const gatewayBaselineRssKb = rssKb(stack.gateway.pid);
+
+  const usersNeeded = Math.ceil(maxN / CONNECTIONS_PER_USER);
+  const users = await createUsers(stack.apiUrl, usersNeeded, progress);
+  progress.log(`${users.length} users registered and logged in through the REST API (${CONNECTIONS_PER_USER} connections each)`);
+  const ctx: BenchContext = { options, stack, clients, progress, users, openConnections: 0 };
+
+  let bidTarget: FanOutTarget | undefined;
+  let bidUnavailable = '';
+  try {
+    bidTarget = await gavelBidTarget(ctx);
+  } catch (error) {
+    bidUnavailable = describe(error);
+    progress.log(`bid fan-out unavailable: ${bidUnavailable}`);
+  }
+  let socketIo: SocketIoBaseline | undefined;
+  if (options.socketIo) {
+    socketIo = await startSocketIoBaseline();
+    cleanups.push(() => socketIo?.stop());
+  }
+
+  const runs: RunFigures[] = [];
+  const notes: string[] = [];
+  for (const n of options.sizes) {
+    const run: RunFigures = { n, skipped: {} };
+    runs.push(run);
+
+    // Connect + auth (only the connections this size adds; earlier ones stay open).
+    const connect = await connectGavel(ctx, n);
+    run.connect = connect.figures;
+    progress.log(
+      `N = ${n}: +${connect.figures.count} connected and authenticated at ${formatNumber(connect.figures.achievedPerSec)}/s (offered ${options.connectRatePerSec}/s), p50 ${formatNumber(connect.figures.p50Ms)} ms, p99 ${formatNumber(connect.figures.p99Ms)} ms${connect.failures ? `; failures: ${connect.failures}` : ''}`,
+    );
+    if (ctx.openConnections < n) notes.push(`N = ${n}: only ${ctx.openConnections} connections were open (${connect.failures})`);
+    await sleep(SETTLE_MS);
+    run.gatewayRssKbPerConnection = (rssKb(stack.gateway.pid) - gatewayBaselineRssKb) / ctx.openConnections;
+
+    // One bid → every connection.
+    if (bidTarget) {
+      try {
+        const apiCpuBefore = cpuTimeMs(stack.api.pid);
+        const gatewayCpuBefore = cpuTimeMs(stack.gateway.pid);
+        const samples = await measureFanOut(ctx, bidTarget, options.reps, `N = ${n} Gavel bid fan-out`);
+        const apiCpu = cpuTimeMs(stack.api.pid) - apiCpuBefore;
+        const gatewayCpu = cpuTimeMs(stack.gateway.pid) - gatewayCpuBefore;
+        const burst = await measureBurst(ctx, bidTarget, BURST_BIDS, `N = ${n} Gavel bid burst`);
+        const summary = summarize(samples.latenciesMs);
+        run.bid = {
+          reps: samples.latenciesMs.length,
+          p50Ms: summary.p50,
+          p99Ms: summary.p99,
+          missed: samples.missed + burst.missed,
+          sustainedPerSec: burst.perSec,
+          apiCpuUsPerPush: (apiCpu * 1000) / samples.delivered,
+          gatewayCpuUsPerPush: (gatewayCpu * 1000) / samples.delivered,
+        };
+        progress.log(
+          `N = ${n}: bid → all received p50 ${formatNumber(summary.p50)} ms, p99 ${formatNumber(summary.p99)} ms; burst ${formatNumber(burst.perSec)} deliveries/s; API ${formatNumber(run.bid.apiCpuUsPerPush)} µs CPU/push, gateway ${formatNumber(run.bid.gatewayCpuUsPerPush)} µs`,
+        );
+      } catch (error) {
+        run.skipped.bid = describe(error);
+        progress.log(`N = ${n}: bid fan-out failed: ${run.skipped.bid}`);
+      }
+    } else {
+      run.skipped.bid = bidUnavailable;
+    }
+
+    // Per-user notifications.
+    try {
+      run.notifications = await measureNotifications(ctx, notificationCount(ctx.openConnections, options.quick));
+      progress.log(
+        `N = ${n}: ${run.notifications.notifications} notifications → ${run.notifications.deliveries} deliveries at ${formatNumber(run.notifications.deliveredPerSec)}/s, p50 ${formatNumber(run.notifications.p50Ms)} ms, p99 ${formatNumber(run.notifications.p99Ms)} ms`,
+      );
+    } catch (error) {
+      run.skipped.notifications = describe(error);
+      progress.log(`N = ${n}: notifications failed: ${run.skipped.notifications}`);
+    }
+
+    // The same fan-out on a plain Socket.IO server.
+    if (socketIo) {
+      try {
+        run.socketIo = await measureSocketIo(ctx, socketIo, n);
+        if (run.bid && run.socketIo.p50Ms > 0) run.ratio = run.bid.p50Ms / run.socketIo.p50Ms;
+        progress.log(
+          `N = ${n}: Socket.IO io.emit → all received p50 ${formatNumber(run.socketIo.p50Ms)} ms, p99 ${formatNumber(run.socketIo.p99Ms)} ms${run.ratio === undefined ? '' : `; Gavel / Socket.IO = ${formatNumber(run.ratio)}×`}`,
+        );
+      } catch (error) {
+        run.skipped.socketIo = describe(error);
+        progress.log(`N = ${n}: Socket.IO baseline failed: ${run.skipped.socketIo}`);
+      }
+    }
+  }
+
+  progress.update('measuring the Lambda bundles…');
+  const lambdas = measureLambdas();
+  progress.done();
+
+  const results: BenchResults = {
+    version: 1,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 2 ** 20), node: process.versions.node, platform: `${process.platform} ${process.arch}` },
+    database: database.kind,
+    settings: {
+      clients: options.clients,
+      reps: options.reps,
+      connectRatePerSec: options.connectRatePerSec,
+      gatewayNewConnectionsPerSecond: BENCH_NEW_CONNECTIONS_PER_SECOND,
+      usersPerConnection: 1 / CONNECTIONS_PER_USER,
+      notificationConcurrency: options.notificationConcurrency,
+    },
+    runs,
+    lambdas,
+    notes,
+  };
+  const resultFile = join(repoRoot, 'bench/results', `${options.resultName}.json`);
+  mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
+  writeFileSync(resultFile, `${JSON.stringify(results, null, 2)}\n`);
+  if (!options.quick) writeChart(results, join(repoRoot, 'docs/benchmark.svg'));
+
+  console.log(`\n${fullReport(results)}\n`);
+  progress.log(`Results: ${resultFile}${options.quick ? '' : ' and docs/benchmark.svg'}${profileDir ? `; CPU profiles in ${profileDir}` : ''}`);
+}
+
+/** Opens N Socket.IO connections in the same client processes, measures the fan-out, closes them again. */
+async function measureSocketIo(ctx: BenchContext, socketIo: SocketIoBaseline, n: number): Promise<FanOutFigures> {
+  const connected = connectFigures(await openConnections(ctx, 'socketio', socketIo.url, n, () => [], Math.max(ctx.options.connectRatePerSec, 2_000)), 0);
+  try {
+    if (connected.count < n) throw new Error(`only ${connected.count} of ${n} Socket.IO connections opened`);
+    const samples = await measureFanOut(ctx, socketIo.target, ctx.options.reps, `N = ${n} Socket.IO fan-out`);
+    const burst = await measureBurst(ctx, socketIo.target, BURST_BIDS, `N = ${n} Socket.IO burst`);
+    const summary = summarize(samples.latenciesMs);
+    return { reps: samples.latenciesMs.length, p50Ms: summary.p50, p99Ms: summary.p99, missed: samples.missed + burst.missed, sustainedPerSec: burst.perSec };
+  } finally {
+    await ctx.clients.all((_, id) => ({ type: 'close', id, system: 'socketio' }));
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+main()
+  .catch(async (error: unknown) => {
+    progress.done();
+    console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await cleanUp();
+    // Sockets and timers of the stopped children must not keep the harness alive.
+    process.exit();
+  });
+

@@ -1,0 +1,135 @@
+/**
+ * The system under test, started the way production runs it: the API (`dist/apps/api/src/main.js`)
+ * and the local gateway (`dist/apps/gateway/src/main.js`, running the bundled Lambdas) as two
+ * processes on free ports, on a fresh database, with logging turned down so it does not skew the figures.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sleep } from '../clock.js';
+import { freePort } from './free-port.js';
+
+export interface StackOptions {
+  databaseUrl: string;
+  /** New connections per second the gateway accepts (AWS's default quota is 500). */
+  newConnectionsPerSecond: number;
+  workDir: string;
+  /** Write V8 CPU profiles of the API and the gateway into this folder. */
+  cpuProfileDir?: string;
+}
+
+export interface ServiceProcess {
+  name: string;
+  pid: number;
+  logFile: string;
+}
+
+export interface BenchStack {
+  apiUrl: string;
+  gatewayUrl: string;
+  api: ServiceProcess;
+  gateway: ServiceProcess;
+  stop(): Promise<void>;
+}
+
+const distRoot = fileURLToPath(new URL('../../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const guard = new URL('./exit-with-parent.js', import.meta.url).href;
+
+export async function startStack(options: StackOptions): Promise<BenchStack> {
+  const [apiPort, gatewayPort] = [await freePort(), await freePort()];
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const managementUrl = `http://127.0.0.1:${gatewayPort}`;
+  const shared = {
+    NODE_ENV: 'development',
+    PORT: String(apiPort),
+    GATEWAY_PORT: String(gatewayPort),
+    API_BASE_URL: apiUrl,
+    APIGW_ENDPOINT: managementUrl,
+  };
+  const children: ChildProcess[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(children.map((child) => stopChild(child)));
+  };
+
+  try {
+    const api = launch('api', join(distRoot, 'apps/api/src/main.js'), options, children, {
+      ...shared,
+      DATABASE_URL: options.databaseUrl,
+      // Every bench user logs in once, from one IP: the production limit would refuse most of them.
+      LOGIN_RATE_LIMIT: '1000000',
+      LOG_LEVEL: 'warn',
+    });
+    const gateway = launch('gateway', join(distRoot, 'apps/gateway/src/main.js'), options, children, {
+      ...shared,
+      GATEWAY_NEW_CONNECTIONS_PER_SECOND: String(options.newConnectionsPerSecond),
+      GATEWAY_LOG: 'off',
+    });
+    await Promise.all([waitForHttp(`${apiUrl}/health`, api, (status) => status === 200), waitForHttp(`${managementUrl}/`, gateway, () => true)]);
+    return { apiUrl, gatewayUrl: `ws://127.0.0.1:${gatewayPort}/dev`, api: api.info, gateway: gateway.info, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+interface Launched {
+  child: ChildProcess;
+  info: ServiceProcess;
+}
+
+function launch(name: string, script: string, options: StackOptions, children: ChildProcess[], env: Record<string, string>): Launched {
+  if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build`);
+  const logFile = join(options.workDir, `${name}.log`);
+  const log = openSync(logFile, 'a');
+  const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir, '--cpu-prof-name', `${name}.cpuprofile`] : [];
+  const child = fork(script, [], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    execArgv: ['--import', guard, ...profile],
+    stdio: ['ignore', log, log, 'ipc'],
+  });
+  closeSync(log);
+  children.push(child);
+  return { child, info: { name, pid: child.pid ?? 0, logFile } };
+}
+
+async function waitForHttp(url: string, launched: Launched, ok: (status: number) => boolean, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (launched.child.exitCode !== null || launched.child.signalCode !== null) {
+      throw new Error(`${launched.info.name} exited during start-up:\n${tail(launched.info.logFile)}`);
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (ok(response.status)) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${launched.info.name} did not answer ${url} within ${timeoutMs / 1000} s:\n${tail(launched.info.logFile)}`);
+}
+
+/** Closing the IPC channel makes the child exit normally (exit-with-parent), which also flushes a CPU profile. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (child.connected) child.disconnect();
+  else child.kill('SIGTERM');
+  await Promise.race([exited, sleep(10_000)]);
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+export function tail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return `(no log at ${file})`;
+  }
+}

@@ -1,0 +1,90 @@
+/** Turns results into the Markdown tables the bench prints and the README shows (pure). */
+import type { BenchResults, LambdaFigures, RunFigures } from './results-schema.js';
+
+export type Align = 'left' | 'right';
+
+/** A Markdown table whose columns are padded, so it reads well in a terminal and renders on GitHub. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[] = []): string {
+  const widths = header.map((title, column) => Math.max(3, title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const pad = (text: string, column: number): string =>
+    align[column] === 'right' ? text.padStart(widths[column]!) : text.padEnd(widths[column]!);
+  const line = (cells: readonly string[]): string => `| ${header.map((_, column) => pad(cells[column] ?? '', column)).join(' | ')} |`;
+  const rule = `|${widths.map((width, column) => (align[column] === 'right' ? `${'-'.repeat(width + 1)}:` : `${'-'.repeat(width + 2)}`)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+/** `1234.5` → `1,235`; small values keep a decimal or two so they stay readable. */
+export function formatNumber(value: number | undefined): string {
+  if (value === undefined || Number.isNaN(value)) return '–';
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+interface MetricRow {
+  label: string;
+  target: string;
+  value: (run: RunFigures) => number | undefined;
+  suffix?: (run: RunFigures) => string;
+}
+
+const METRICS: MetricRow[] = [
+  {
+    label: 'connect + auth, connections/s',
+    target: '≥ 1,000',
+    value: (run) => run.connect?.achievedPerSec,
+    suffix: (run) => (run.connect?.failed ? ` (${run.connect.failed} failed)` : ''),
+  },
+  { label: 'connect + auth p99, ms', target: '≤ 100', value: (run) => run.connect?.p99Ms },
+  { label: 'bid → all N received, p50 ms', target: '', value: (run) => run.bid?.p50Ms, suffix: (run) => missed(run.bid?.missed) },
+  { label: 'bid → all N received, p99 ms', target: '', value: (run) => run.bid?.p99Ms },
+  { label: 'bid burst, deliveries/s', target: '', value: (run) => run.bid?.sustainedPerSec },
+  { label: 'Socket.IO io.emit → all N, p50 ms', target: '', value: (run) => run.socketIo?.p50Ms, suffix: (run) => missed(run.socketIo?.missed) },
+  { label: 'Socket.IO io.emit → all N, p99 ms', target: '', value: (run) => run.socketIo?.p99Ms },
+  { label: 'Gavel p50 / Socket.IO p50', target: '≤ 4 at 5,000', value: (run) => run.ratio, suffix: (run) => (run.ratio === undefined ? '' : '×') },
+  {
+    label: 'notifications, delivered/s',
+    target: '≥ 5,000',
+    value: (run) => run.notifications?.deliveredPerSec,
+    suffix: (run) => missed(run.notifications?.missed),
+  },
+  { label: 'notification delivery p99, ms', target: '≤ 100', value: (run) => run.notifications?.p99Ms },
+  { label: 'API CPU per delivered push, µs', target: '≤ 40', value: (run) => run.bid?.apiCpuUsPerPush },
+  { label: 'gateway CPU per delivered push, µs', target: '', value: (run) => run.bid?.gatewayCpuUsPerPush },
+  { label: 'gateway RSS per idle connection, KB', target: '≤ 30', value: (run) => run.gatewayRssKbPerConnection },
+];
+
+function missed(count: number | undefined): string {
+  return count ? ` (${count} missed)` : '';
+}
+
+/** One row per metric, one column per N, plus the target. */
+export function resultsTable(runs: readonly RunFigures[]): string {
+  const header = ['metric', ...runs.map((run) => `N = ${run.n.toLocaleString('en-US')}`), 'target'];
+  const rows = METRICS.map((metric) => [
+    metric.label,
+    ...runs.map((run) => {
+      const value = metric.value(run);
+      return value === undefined ? '–' : `${formatNumber(value)}${metric.suffix?.(run) ?? ''}`;
+    }),
+    metric.target,
+  ]);
+  return markdownTable(header, rows, ['left', ...runs.map((): Align => 'right'), 'left']);
+}
+
+export function lambdaTable(lambdas: readonly LambdaFigures[]): string {
+  return markdownTable(
+    ['Lambda bundle', 'size, KB', 'cold import, ms (median)', 'target'],
+    lambdas.map((lambda) => [lambda.name, formatNumber(lambda.bytes / 1024), formatNumber(lambda.coldImportMs), '≤ 50 KB, ≤ 30 ms']),
+    ['left', 'right', 'right', 'left'],
+  );
+}
+
+/** Everything a reader needs: the tables, the skipped phases and the notes. */
+export function fullReport(results: BenchResults): string {
+  const parts = [resultsTable(results.runs)];
+  if (results.lambdas.length > 0) parts.push(lambdaTable(results.lambdas));
+  const skipped = results.runs.flatMap((run) => Object.entries(run.skipped).map(([phase, why]) => `- N = ${run.n}: ${phase} skipped: ${why}`));
+  const notes = [...skipped, ...results.notes.map((note) => `- ${note}`)];
+  if (notes.length > 0) parts.push(notes.join('\n'));
+  return parts.join('\n\n');
+}
