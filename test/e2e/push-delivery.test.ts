@@ -1,0 +1,161 @@
+/**
+ * Push delivery through the whole stack (API + local gateway as child processes, real database, real
+ * ws clients): bid fan-out and outbid notifications, stale rows removed by the 410 path, and
+ * Idempotency-Key on bids and notifications.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { databaseKinds } from '../support/databases.js';
+import { apiJson, login, startStack, type Stack } from '../support/stack.js';
+import type { TestSocket } from '../support/ws-client.js';
+import {
+  collectFrames,
+  connect,
+  connectionRowExists,
+  createAuction,
+  createUser,
+  type Frame,
+  insertPhantomConnections,
+  openDatabase,
+  placeBid,
+  sendNotification,
+  type TestUser,
+} from './push-support.js';
+
+describe.each(databaseKinds())('push delivery (%s)', (kind) => {
+  let stack: Stack;
+  let db: DataSource;
+  let adminToken: string;
+  const sockets: TestSocket[] = [];
+
+  const open = async (user: TestUser, since?: number) => {
+    const connection = await connect(stack, user, since);
+    sockets.push(connection.socket);
+    return connection;
+  };
+
+  beforeAll(async () => {
+    stack = await startStack({ database: kind });
+    db = await openDatabase(stack);
+    adminToken = await login(stack, 'admin@gavel.test');
+  });
+  afterAll(async () => {
+    await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
+    await db?.destroy();
+    await stack?.stop();
+  });
+
+  it('three users, five connections: a bid reaches all five exactly once; outbid reaches exactly the previous leader', async () => {
+    const [ann, ben, cat] = await Promise.all([createUser(stack, 'Ann'), createUser(stack, 'Ben'), createUser(stack, 'Cat')]);
+    const annSockets = [(await open(ann)).socket, (await open(ann)).socket];
+    const benSockets = [(await open(ben)).socket, (await open(ben)).socket];
+    const catSockets = [(await open(cat)).socket];
+    const everyone = [...annSockets, ...benSockets, ...catSockets];
+    const auction = await createAuction(stack, adminToken, { title: 'Fan-out lot', startingPriceCents: 1000 });
+
+    const first = await placeBid(stack, ann, auction.id, 1500);
+    expect(first.status, stack.output()).toBe(201);
+    expect(first.body).toEqual({ id: expect.any(Number), auctionId: auction.id, bidderId: ann.id, amountCents: 1500, createdAt: expect.any(String) });
+    for (const socket of everyone) {
+      expect(await socket.nextJson<Frame>()).toEqual({
+        type: 'bid',
+        id: first.body.id,
+        ts: expect.any(String),
+        data: { auctionId: auction.id, bidId: first.body.id, amountCents: 1500, bidderId: ann.id, bidderName: 'Ann', createdAt: first.body.createdAt },
+      });
+    }
+
+    // Ben takes the lead: everyone sees the bid; only Ann's two connections get the outbid notification.
+    const second = await placeBid(stack, ben, auction.id, 2500);
+    expect(second.status).toBe(201);
+    for (const socket of [...benSockets, ...catSockets]) {
+      expect(await socket.nextJson<Frame>()).toMatchObject({ type: 'bid', data: { bidId: second.body.id, amountCents: 2500, bidderName: 'Ben' } });
+    }
+    for (const socket of annSockets) {
+      const frames = await collectFrames(socket, (f) => f.length === 2);
+      const bid = frames.find((f) => f.type === 'bid');
+      const outbid = frames.find((f) => f.type === 'notification');
+      expect(bid).toMatchObject({ data: { bidId: second.body.id } });
+      expect(outbid).toEqual({
+        type: 'notification',
+        id: expect.any(Number),
+        ts: expect.any(String),
+        data: { kind: 'outbid', title: 'You were outbid on Fan-out lot', body: expect.stringContaining('Ben'), data: { auctionId: auction.id, amountCents: 2500 } },
+      });
+    }
+    // Exactly once: nothing else arrives anywhere.
+    const silent = await Promise.all(everyone.map((s) => s.silentFor(500)));
+    expect(silent).toEqual([true, true, true, true, true]);
+
+    // Raising one's own lead outbids nobody.
+    expect((await placeBid(stack, ben, auction.id, 3000)).status).toBe(201);
+    for (const socket of everyone) expect((await socket.nextJson<Frame>()).type).toBe('bid');
+    expect(await Promise.all(everyone.map((s) => s.silentFor(300)))).toEqual([true, true, true, true, true]);
+
+    const stored = await apiJson<{ items: Array<{ kind: string }> }>(stack, '/me/notifications', { token: ann.token });
+    expect(stored.body.items.map((n) => n.kind)).toEqual(['outbid']);
+  });
+
+  it('a row for a connection the gateway never had is removed by the next push to its user (410 path)', async () => {
+    const dan = await createUser(stack, 'Dan');
+    const { socket } = await open(dan);
+    const [phantom] = await insertPhantomConnections(db, dan.id, 1);
+    expect(await connectionRowExists(db, phantom!)).toBe(true);
+
+    const answer = await sendNotification(stack, { userId: dan.id, kind: 'test.ping', title: 'Hello Dan' });
+    expect(answer.status, stack.output()).toBe(202);
+    expect(answer.body).toEqual({ id: expect.any(Number), deliveredTo: 1, staleRemoved: 1 });
+    expect(await connectionRowExists(db, phantom!)).toBe(false);
+    expect(await socket.nextJson<Frame>()).toMatchObject({ type: 'notification', id: answer.body.id, data: { title: 'Hello Dan' } });
+  });
+
+  it('rows the gateway lost (as after a gateway restart) are all gone after one broadcast', async () => {
+    const [eve, fay] = await Promise.all([createUser(stack, 'Eve'), createUser(stack, 'Fay')]);
+    const live = await open(eve);
+    const phantoms = [...(await insertPhantomConnections(db, eve.id, 3)), ...(await insertPhantomConnections(db, fay.id, 4))];
+    const auction = await createAuction(stack, adminToken);
+
+    expect((await placeBid(stack, fay, auction.id, 5000)).status).toBe(201);
+    expect(await live.socket.nextJson<Frame>()).toMatchObject({ type: 'bid', data: { amountCents: 5000 } });
+    await expect.poll(async () => (await Promise.all(phantoms.map((id) => connectionRowExists(db, id)))).filter(Boolean).length, { timeout: 10_000 }).toBe(0);
+    expect(await connectionRowExists(db, live.authOk.data.connectionId)).toBe(true);
+  });
+
+  it('the same Idempotency-Key twice places one bid and sends one notification', async () => {
+    const [gus, hal] = await Promise.all([createUser(stack, 'Gus'), createUser(stack, 'Hal')]);
+    const watcher = await open(hal);
+    const auction = await createAuction(stack, adminToken, { startingPriceCents: 100 });
+
+    const key = `bid-${auction.id}-once`;
+    const first = await placeBid(stack, gus, auction.id, 700, key);
+    const again = await placeBid(stack, gus, auction.id, 700, key);
+    expect(first.status).toBe(201);
+    expect(again).toEqual(first);
+    // Concurrent duplicates with a new key: still one bid.
+    const concurrent = await Promise.all(Array.from({ length: 8 }, () => placeBid(stack, gus, auction.id, 900, `bid-${auction.id}-burst`)));
+    expect(new Set(concurrent.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify(concurrent[0])]));
+    expect(concurrent[0]!.status).toBe(201);
+    // The same key with another request is refused, and a stored 409 is replayed as a 409.
+    expect((await placeBid(stack, gus, auction.id, 950, key)).status).toBe(422);
+    const low = await placeBid(stack, gus, auction.id, 100, `bid-${auction.id}-low`);
+    expect(low.status).toBe(409);
+    expect(await placeBid(stack, gus, auction.id, 100, `bid-${auction.id}-low`)).toEqual(low);
+
+    const detail = await apiJson<{ bidCount: number; currentPriceCents: number; bids: unknown[] }>(stack, `/auctions/${auction.id}`);
+    expect(detail.body).toMatchObject({ bidCount: 2, currentPriceCents: 900 });
+    const bidFrames = await collectFrames(watcher.socket, (f) => f.length === 2);
+    expect(bidFrames.map((f) => f.data.amountCents)).toEqual([700, 900]);
+    expect(await watcher.socket.silentFor(300)).toBe(true);
+
+    // Notifications: a repeat returns the first answer and pushes nothing.
+    const body = { userId: hal.id, kind: 'order.shipped', title: 'Shipped', body: 'Arrives Tuesday', data: { orderId: 42 } };
+    const sent = await sendNotification(stack, body, 'ship-42');
+    const repeat = await sendNotification(stack, body, 'ship-42');
+    expect(sent.status).toBe(202);
+    expect(repeat).toEqual(sent);
+    expect(await watcher.socket.nextJson<Frame>()).toMatchObject({ type: 'notification', id: sent.body.id, data: { kind: 'order.shipped', data: { orderId: 42 } } });
+    expect(await watcher.socket.silentFor(300)).toBe(true);
+    const history = await apiJson<{ items: unknown[] }>(stack, '/me/notifications', { token: hal.token });
+    expect(history.body.items).toHaveLength(1);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Helpers for the push, auction and notification e2e tests: users, authenticated sockets, frame
+ * collection, and direct database access for rows the gateway never knew.
+ */
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { AuthOkEvent } from '../../libs/contracts/src/index.js';
+import { dataSourceOptions } from '../../apps/api/src/database/data-source.js';
+import { apiJson, login, STACK_SECRETS, type Stack } from '../support/stack.js';
+import { TestSocket } from '../support/ws-client.js';
+
+export interface TestUser {
+  id: number;
+  email: string;
+  displayName: string;
+  token: string;
+}
+
+export interface Frame {
+  type: string;
+  id?: number | string;
+  ts?: string;
+  data: Record<string, any>;
+}
+
+/** Registers and logs in a fresh user. */
+export async function createUser(stack: Stack, displayName: string): Promise<TestUser> {
+  const email = `${displayName.toLowerCase().replace(/[^a-z0-9]/g, '')}-${randomBytes(4).toString('hex')}@example.test`;
+  const password = 'correct horse battery';
+  const registered = await apiJson<{ id: number }>(stack, '/auth/register', { body: { email, password, displayName } });
+  if (registered.status !== 201) throw new Error(`register ${email}: ${registered.status} ${JSON.stringify(registered.body)}`);
+  return { id: Number(registered.body.id), email, displayName, token: await login(stack, email, password) };
+}
+
+/** A live socket authenticated as `user`; resolves after its auth.ok (which is returned). */
+export async function connect(stack: Stack, user: TestUser, since?: number | string): Promise<{ socket: TestSocket; authOk: AuthOkEvent }> {
+  const socket = await TestSocket.open(stack.wsUrl);
+  socket.send(since === undefined ? { action: 'auth', token: user.token } : { action: 'auth', token: user.token, since });
+  const authOk = await socket.nextJson<AuthOkEvent>(10_000);
+  if (authOk.type !== 'auth.ok') throw new Error(`expected auth.ok, got ${JSON.stringify(authOk)}`);
+  return { socket, authOk };
+}
+
+/** Reads frames until `done` says so (or fails after `timeoutMs` of silence). */
+export async function collectFrames(socket: TestSocket, done: (frames: Frame[]) => boolean, timeoutMs = 15_000): Promise<Frame[]> {
+  const frames: Frame[] = [];
+  while (!done(frames)) frames.push(await socket.nextJson<Frame>(timeoutMs));
+  return frames;
+}
+
+export async function createAuction(stack: Stack, adminToken: string, input: { title?: string; startingPriceCents?: number; endsAt?: string } = {}) {
+  const answer = await apiJson<{ id: number; currentPriceCents: number; status: string; endsAt: string }>(stack, '/auctions', {
+    token: adminToken,
+    body: {
+      title: input.title ?? `Test lot ${randomBytes(3).toString('hex')}`,
+      startingPriceCents: input.startingPriceCents ?? 1000,
+      endsAt: input.endsAt ?? new Date(Date.now() + 3_600_000).toISOString(),
+    },
+  });
+  if (answer.status !== 201) throw new Error(`create auction: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+export function placeBid(stack: Stack, user: TestUser, auctionId: number | string, amountCents: number, idempotencyKey?: string) {
+  return apiJson<Record<string, any>>(stack, `/auctions/${auctionId}/bids`, {
+    token: user.token,
+    body: { amountCents },
+    headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+  });
+}
+
+export function sendNotification(stack: Stack, body: Record<string, unknown>, idempotencyKey?: string) {
+  return apiJson<Record<string, any>>(stack, '/notifications', {
+    body,
+    headers: { 'x-api-key': STACK_SECRETS.SERVICE_API_KEY, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
+  });
+}
+
+/** A DataSource on the stack's database, for rows the API would never write itself (connections the gateway never had). */
+export async function openDatabase(stack: Stack): Promise<DataSource> {
+  const dataSource = new DataSource({ ...dataSourceOptions(stack.database.url), migrations: [] });
+  await dataSource.initialize();
+  return dataSource;
+}
+
+/** An AWS-looking connection id the gateway never issued. */
+export function phantomConnectionId(): string {
+  return `${randomBytes(12).toString('base64').slice(0, 15)}=`;
+}
+
+/** Inserts connection rows directly, as if the gateway had lost them (restart, missed $disconnect). */
+export async function insertPhantomConnections(db: DataSource, userId: number, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, phantomConnectionId);
+  const now = new Date();
+  for (const connectionId of ids) {
+    await db.createQueryBuilder().insert().into('socket_connections').values({ connectionId, userId, createdAt: now, lastSeenAt: now }).execute();
+  }
+  return ids;
+}
+
+export async function connectionRowExists(db: DataSource, connectionId: string): Promise<boolean> {
+  const rows = await db.createQueryBuilder().select('id').from('socket_connections', 'c').where('c.connection_id = :connectionId', { connectionId }).getRawMany();
+  return rows.length > 0;
+}
