@@ -24,7 +24,9 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
   const meta = h('p', { class: 'room__meta' });
   const priceValue = h('p', { class: 'price__value', 'data-testid': 'current-price' });
   const leader = h('p', { class: 'price__leader', 'data-testid': 'leader' });
-  const price = h('div', { class: 'price', 'aria-live': 'polite', 'aria-atomic': 'true' }, h('p', { class: 'price__label' }, 'Current bid'), priceValue, leader);
+  const priceLabel = h('p', { class: 'price__label' }, 'Current bid');
+  const price = h('div', { class: 'price', 'aria-live': 'polite', 'aria-atomic': 'true' }, priceLabel, priceValue, leader);
+  const closedNote = h('p', { class: 'closed-note', hidden: true, 'data-testid': 'closed-note' }, 'Bidding has ended.');
   const staleNote = h('p', { class: 'stale-note', hidden: true }, 'Live updates paused while reconnecting: the price may be out of date.');
   const history = h('ol', { class: 'bid-list', 'data-testid': 'bid-history', 'aria-label': 'Bids, highest first' });
   const historyCount = h('span', { class: 'muted' });
@@ -139,6 +141,10 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
           ? 'You won this auction!'
           : `Won by ${name}.`;
 
+    priceLabel.textContent = open ? 'Current bid' : name ? 'Winning bid' : 'Final price';
+    if (!open && !form.hidden) feedback.show(null);
+    form.hidden = !open;
+    closedNote.hidden = open;
     const min = minimumCents(auction);
     hint.textContent = open ? `Enter ${formatCents(min)} or more.` : 'Bidding has ended.';
     for (const control of [amount, submit]) control.disabled = !open;
@@ -154,7 +160,7 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
     replaceChildren(
       history,
       state.bids.length
-        ? state.bids.map((bid, index) => bidRow(bid, index === 0 && sameId(bid.bidderId, auction.leaderId), sameId(bid.bidderId, me.id)))
+        ? state.bids.map((bid, index) => bidRow(bid, index === 0 && sameId(bid.bidderId, auction.leaderId), sameId(bid.bidderId, me.id), open))
         : h('li', { class: 'bid-list__empty' }, 'No bids yet.'),
     );
   }
@@ -178,7 +184,7 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
       h(
         'div',
         { class: 'room__grid' },
-        h('section', { class: 'card room__main', 'aria-labelledby': 'room-title' }, h('div', { class: 'room__head' }, heading, statusChip), meta, price, staleNote, form),
+        h('section', { class: 'card room__main', 'aria-labelledby': 'room-title' }, h('div', { class: 'room__head' }, heading, statusChip), meta, price, staleNote, form, closedNote),
         h('aside', { class: 'card room__history', 'aria-labelledby': 'history-title' }, h('div', { class: 'room__history-head' }, h('h2', { id: 'history-title' }, 'Bid history'), historyCount), history),
       ),
     );
@@ -258,11 +264,11 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
   };
 }
 
-function bidRow(bid: Bid, leading: boolean, mine: boolean): HTMLElement {
+function bidRow(bid: Bid, leading: boolean, mine: boolean, open: boolean): HTMLElement {
   return h(
     'li',
     { class: `bid${leading ? ' bid--leader' : ''}${mine ? ' bid--mine' : ''}`, 'data-bid-id': String(bid.id) },
-    h('span', { class: 'bid__who' }, mine ? 'You' : (bid.bidderName ?? `Bidder #${String(bid.bidderId)}`), leading ? h('span', { class: 'chip chip--leader' }, 'Leading') : null),
+    h('span', { class: 'bid__who' }, mine ? 'You' : (bid.bidderName ?? `Bidder #${String(bid.bidderId)}`), leading ? h('span', { class: 'chip chip--leader' }, open ? 'Leading' : 'Winner') : null),
     h('span', { class: 'bid__amount' }, formatCents(bid.amountCents)),
     h('time', { class: 'bid__time', datetime: bid.createdAt }, formatTime(bid.createdAt)),
   );
