@@ -102,3 +102,15 @@ export async function connectionRowExists(db: DataSource, connectionId: string):
   const rows = await db.createQueryBuilder().select('id').from('socket_connections', 'c').where('c.connection_id = :connectionId', { connectionId }).getRawMany();
   return rows.length > 0;
 }
+
+/** Every frame that arrives until the socket has been quiet for `quietMs`. */
+export async function drainFrames(socket: TestSocket, quietMs = 300): Promise<Frame[]> {
+  const frames: Frame[] = [];
+  for (;;) {
+    try {
+      frames.push(await socket.nextJson<Frame>(quietMs));
+    } catch {
+      return frames;
+    }
+  }
+}
