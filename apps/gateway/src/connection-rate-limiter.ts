@@ -4,14 +4,18 @@
  */
 export class ConnectionRateLimiter {
   private tokens: number;
-  private last = performance.now();
+  private last: number;
 
-  constructor(private readonly perSecond: number) {
+  constructor(
+    private readonly perSecond: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.tokens = perSecond;
+    this.last = now();
   }
 
   tryAcquire(): boolean {
-    const now = performance.now();
+    const now = this.now();
     this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
     this.last = now;
     if (this.tokens < 1) return false;

@@ -1,0 +1,85 @@
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { describe, expect, it } from 'vitest';
+import { NodeSha256 } from './node-sha256.js';
+import { SigV4Verifier, type SignedRequest } from './sigv4-verifier.js';
+
+const credentials = { accessKeyId: 'AKIDVERIFIERTEST', secretAccessKey: 'verifier-secret' };
+const region = 'eu-central-1';
+
+/** Signs like the SDK does (same signer), then turns the result into what the gateway receives. */
+async function signedRequest(options: { body?: string; path?: string; query?: Record<string, string>; signingDate?: Date; secret?: string; extraHeaders?: Record<string, string> } = {}): Promise<SignedRequest> {
+  const body = Buffer.from(options.body ?? '{"type":"pong"}');
+  const path = options.path ?? '/dev/@connections/R1kmxc2VNj%2B%2FFIA%3D';
+  const signer = new SignatureV4({ credentials: { ...credentials, secretAccessKey: options.secret ?? credentials.secretAccessKey }, region, service: 'execute-api', sha256: NodeSha256 });
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port: 3001,
+      path,
+      query: options.query ?? {},
+      headers: { host: '127.0.0.1:3001', 'content-type': 'application/octet-stream', 'content-length': String(body.length), ...options.extraHeaders },
+      body,
+    }),
+    { signingDate: options.signingDate },
+  );
+  const headers = Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const query = new URLSearchParams(options.query ?? {}).toString();
+  return { method: 'POST', path, query, headers, body };
+}
+
+
+describe(SigV4Verifier.name, () => {
+  const verifier = new SigV4Verifier(credentials, region);
+
+  it('accepts a request signed with the configured credentials (path with encoded id, query string)', async () => {
+    expect(await verifier.verify(await signedRequest())).toBeUndefined();
+    expect(await verifier.verify(await signedRequest({ query: { b: '2', a: 'x y' } }))).toBeUndefined();
+  });
+
+  it('refuses an unsigned request', async () => {
+    const request = await signedRequest();
+    delete request.headers.authorization;
+    expect(await verifier.verify(request)).toBe('Missing Authentication Token');
+  });
+
+  it('refuses a wrong secret, an unknown key, another region', async () => {
+    expect(await verifier.verify(await signedRequest({ secret: 'guess' }))).toMatch(/signature we calculated does not match/);
+    const otherKey = await signedRequest();
+    otherKey.headers.authorization = String(otherKey.headers.authorization).replace(credentials.accessKeyId, 'AKIDOTHER');
+    expect(await verifier.verify(otherKey)).toMatch(/security token included in the request is invalid/);
+    expect(await new SigV4Verifier(credentials, 'us-east-1').verify(await signedRequest())).toMatch(/valid region/);
+  });
+
+  it('refuses any change to what was signed: body, path, a signed header', async () => {
+    const body = await signedRequest();
+    body.body = Buffer.from('{"type":"evil"}');
+    expect(await verifier.verify(body)).toMatch(/does not match/);
+    const path = await signedRequest();
+    path.path = '/dev/@connections/SOMEONEELSE%3D';
+    expect(await verifier.verify(path)).toMatch(/does not match/);
+    const header = await signedRequest();
+    header.headers['content-type'] = 'text/plain';
+    expect(await verifier.verify(header)).toMatch(/does not match/);
+  });
+
+  it('refuses a payload hash header that does not match the body', async () => {
+    const request = await signedRequest({ extraHeaders: { 'x-amz-content-sha256': '0'.repeat(64) } });
+    expect(await verifier.verify(request)).toMatch(/does not match/);
+  });
+
+  it('refuses a signature dated more than 5 minutes away, accepts 4 minutes', async () => {
+    const now = Date.now();
+    expect(await verifier.verify(await signedRequest({ signingDate: new Date(now - 6 * 60_000) }))).toMatch(/Signature expired/);
+    expect(await verifier.verify(await signedRequest({ signingDate: new Date(now + 6 * 60_000) }))).toMatch(/Signature expired/);
+    expect(await verifier.verify(await signedRequest({ signingDate: new Date(now - 4 * 60_000) }))).toBeUndefined();
+  });
+
+  it('refuses a malformed Authorization header', async () => {
+    const request = await signedRequest();
+    request.headers.authorization = 'AWS4-HMAC-SHA256 Credential=nonsense';
+    expect(await verifier.verify(request)).toMatch(/requires 'Credential'/);
+  });
+});
