@@ -3,7 +3,9 @@ import type { AuthOkEvent } from '../../../../../libs/contracts/src/index.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { KeyedMutex } from '../../common/keyed-mutex.js';
 import { type DeliveryReport, SocketService } from '../push/socket.service.js';
+import type { SocketConnection } from '../socket-connection/socket-connection.entity.js';
 import type { RegisteredConnection } from '../socket-connection/socket-connection.hook.js';
+import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
 import { UserRepository } from '../user/user.repository.js';
 import { type NotificationAcceptedResponse, type NotificationPage, type NotificationPageQuery, toNotificationResponse } from './notification.dto.js';
 import type { Notification } from './notification.entity.js';
@@ -14,6 +16,13 @@ import { NotificationRepository } from './notification.repository.js';
 /** At most this many missed notifications are replayed on `auth` (contract §5). */
 export const REPLAY_LIMIT = 100;
 const DEFAULT_PAGE = 50;
+/**
+ * A connection row younger than this that this process has not welcomed yet gets no live
+ * notifications: its welcome (auth.ok + replay from the database) will carry them. If no welcome
+ * comes (the connection registered through another API process), the held notifications are pushed
+ * when the grace period ends.
+ */
+export const WELCOME_GRACE_MS = 10_000;
 
 export interface NotificationInput {
   userId: number;
@@ -31,6 +40,16 @@ export interface SentNotification {
 
 const NOTHING_DELIVERED: DeliveryReport = { deliveredTo: 0, staleRemoved: 0, failed: 0 };
 
+function sumReports(reports: DeliveryReport[]): DeliveryReport {
+  return reports.reduce((total, r) => ({ deliveredTo: total.deliveredTo + r.deliveredTo, staleRemoved: total.staleRemoved + r.staleRemoved, failed: total.failed + r.failed }), NOTHING_DELIVERED);
+}
+
+interface HeldBack {
+  userId: number;
+  rows: Notification[];
+  timer: NodeJS.Timeout;
+}
+
 /** Ids beyond this are clamped: no notification id can be larger, so nothing is replayed. */
 function toSinceId(since: string | undefined): number | undefined {
   if (since === undefined) return undefined;
@@ -40,19 +59,27 @@ function toSinceId(since: string | undefined): number | undefined {
 /**
  * Stored per-user notifications, pushed live and replayed on `auth`.
  *
- * Ordering: storing a notification and queueing its push, and reading the replay and queueing the
+ * Ordering: storing a notification and queueing its pushes, and reading the replay and queueing the
  * welcome, happen under one per-user lock. Pushes to a user run in SocketService's user lane in the
  * order they were queued, so a connection gets `auth.ok`, then its replay, then every later
  * notification — each once, in id order (within this API process).
+ *
+ * A connection's row exists a moment before its welcome is queued; a notification stored in between
+ * must not go to it live (it would arrive before `auth.ok` and again in the replay), so rows awaiting
+ * their welcome are skipped and the notification is held back for them (see WELCOME_GRACE_MS).
  */
 @Injectable()
 export class NotificationService {
   private readonly logger = new Logger(NotificationService.name);
   private readonly perUser = new KeyedMutex<number>();
+  /** Connections welcomed by this process during the last WELCOME_GRACE_MS (older rows need no bookkeeping). */
+  private readonly welcomed = new Map<string, NodeJS.Timeout>();
+  private readonly heldBack = new Map<string, HeldBack>();
 
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly users: UserRepository,
+    private readonly connections: SocketConnectionRepository,
     private readonly sockets: SocketService,
   ) {}
 
@@ -72,10 +99,14 @@ export class NotificationService {
         body,
         data: data === null ? null : JSON.stringify(data),
       });
-      const delivery = this.sockets.sendToUser(input.userId, toNotificationEvent(notification)).catch((error: unknown) => {
+      // The connection rows are read and the pushes queued before the lock is released.
+      const failed = (error: unknown): DeliveryReport => {
+        // Stored anyway: the client gets it on its next `auth` with `since`.
         this.logger.error(`Push of notification ${notification.id} failed: ${error instanceof Error ? error.message : String(error)}`);
         return NOTHING_DELIVERED;
-      });
+      };
+      const queued = await this.queueLive(notification).catch((error: unknown) => ({ delivery: Promise.resolve(failed(error)) }));
+      const delivery = queued.delivery.catch(failed);
       return { notification, delivery };
     });
   }
@@ -95,9 +126,16 @@ export class NotificationService {
   async welcome(connection: RegisteredConnection): Promise<DeliveryReport> {
     const sinceId = toSinceId(connection.since);
     const delivery = await this.perUser.run(connection.userId, async () => {
+      this.markWelcomed(connection.connectionId);
+      const held = this.heldBack.get(connection.connectionId);
+      if (held) {
+        clearTimeout(held.timer);
+        this.heldBack.delete(connection.connectionId);
+      }
       let replay: Notification[] = [];
       let recovered = true;
       if (sinceId !== undefined) {
+        // The held-back notifications are stored, so this query includes them.
         const newest = await this.notifications.findNewestAfter(connection.userId, sinceId, REPLAY_LIMIT + 1);
         recovered = newest.length <= REPLAY_LIMIT;
         replay = newest.slice(0, REPLAY_LIMIT).reverse();
@@ -106,10 +144,64 @@ export class NotificationService {
         type: 'auth.ok',
         data: { userId: connection.userId, connectionId: connection.connectionId, replayed: replay.length, recovered },
       };
+      // Without `since` nothing is replayed, but what arrived during the registration is news: it follows auth.ok.
+      const afterwards = sinceId === undefined ? (held?.rows ?? []) : [];
       // Queued while holding the user's lock: no notification stored after the query can be pushed before this.
-      return { promise: this.sockets.sendToConnection(connection.connectionId, [authOk, ...replay.map(toNotificationEvent)], connection.userId) };
+      const events = [authOk, ...replay.map(toNotificationEvent), ...afterwards.map(toNotificationEvent)];
+      return { promise: this.sockets.sendToConnection(connection.connectionId, events, connection.userId) };
     });
     return delivery.promise;
+  }
+
+  /** Called under the user's lock: queues the notification to every connection of the user that is not awaiting its welcome. */
+  private async queueLive(notification: Notification): Promise<{ delivery: Promise<DeliveryReport> }> {
+    const rows = await this.connections.findByUser(notification.userId);
+    const now = Date.now();
+    const prepared = this.sockets.prepare(toNotificationEvent(notification));
+    const pushes: Promise<DeliveryReport>[] = [];
+    for (const row of rows) {
+      if (this.awaitingWelcome(row, now)) this.holdBack(row, notification, now);
+      else pushes.push(this.sockets.sendToConnection(row.connectionId, prepared, notification.userId));
+    }
+    // Wrapped: an async function would otherwise wait for the deliveries before the lock is released.
+    return { delivery: Promise.all(pushes).then(sumReports) };
+  }
+
+  private awaitingWelcome(row: SocketConnection, now: number): boolean {
+    return now - row.createdAt.getTime() < WELCOME_GRACE_MS && !this.welcomed.has(row.connectionId);
+  }
+
+  private holdBack(row: SocketConnection, notification: Notification, now: number): void {
+    const existing = this.heldBack.get(row.connectionId);
+    if (existing) {
+      existing.rows.push(notification);
+      return;
+    }
+    const delay = Math.max(0, row.createdAt.getTime() + WELCOME_GRACE_MS - now);
+    const timer = setTimeout(() => void this.releaseHeldBack(row.connectionId), delay);
+    timer.unref();
+    this.heldBack.set(row.connectionId, { userId: row.userId, rows: [notification], timer });
+  }
+
+  /** No welcome came for this connection in this process: push what was held back, in order. */
+  private async releaseHeldBack(connectionId: string): Promise<void> {
+    const held = this.heldBack.get(connectionId);
+    if (!held) return;
+    await this.perUser.run(held.userId, () => {
+      if (this.heldBack.get(connectionId) !== held) return;
+      this.heldBack.delete(connectionId);
+      this.sockets.sendToConnection(connectionId, held.rows.map(toNotificationEvent), held.userId).catch((error: unknown) => {
+        this.logger.error(`Push of held-back notifications to ${connectionId} failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    });
+  }
+
+  private markWelcomed(connectionId: string): void {
+    const previous = this.welcomed.get(connectionId);
+    if (previous) clearTimeout(previous);
+    const timer = setTimeout(() => this.welcomed.delete(connectionId), WELCOME_GRACE_MS);
+    timer.unref();
+    this.welcomed.set(connectionId, timer);
   }
 
   async listForUser(user: AuthUser, query: NotificationPageQuery): Promise<NotificationPage> {

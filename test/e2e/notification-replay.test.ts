@@ -1,0 +1,115 @@
+/**
+ * Stored notifications through the whole stack: POST /notifications (who may send, validation, 404,
+ * 413), GET /me/notifications paging, and the replay on `auth` with `since` — in order, each once,
+ * then live ones; `recovered: false` when more than 100 were missed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../support/databases.js';
+import { apiJson, login, startStack, type Stack } from '../support/stack.js';
+import type { TestSocket } from '../support/ws-client.js';
+import { collectFrames, connect, createUser, drainFrames, sendNotification, type TestUser } from './push-support.js';
+
+describe.each(databaseKinds())('notifications and replay (%s)', (kind) => {
+  let stack: Stack;
+  let adminToken: string;
+  const sockets: TestSocket[] = [];
+
+  const open = async (user: TestUser, since?: number | string) => {
+    const connection = await connect(stack, user, since);
+    sockets.push(connection.socket);
+    return connection;
+  };
+  const notify = async (user: TestUser, title: string) => {
+    const answer = await sendNotification(stack, { userId: user.id, kind: 'test.note', title });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+    return answer.body.id as number;
+  };
+
+  beforeAll(async () => {
+    stack = await startStack({ database: kind });
+    adminToken = await login(stack, 'admin@gavel.test');
+  });
+  afterAll(async () => {
+    await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
+    await stack?.stop();
+  });
+
+  it('a user offline while 3 notifications are sent gets all 3 on auth with since, in order, then live ones', async () => {
+    const lea = await createUser(stack, 'Lea');
+    const first = await open(lea);
+    expect(first.authOk.data).toEqual({ userId: lea.id, connectionId: expect.any(String), replayed: 0, recovered: true });
+    const seen = await notify(lea, 'seen');
+    expect((await first.socket.nextJson()).id).toBe(seen);
+    await first.socket.close();
+    await expect.poll(async () => (await apiJson<unknown[]>(stack, '/me/connections', { token: lea.token })).body.length, { timeout: 10_000 }).toBe(0);
+
+    const missed = [await notify(lea, 'one'), await notify(lea, 'two'), await notify(lea, 'three')];
+    // `since` as the client got it (a number here; a numeric string works the same).
+    const back = await open(lea, String(seen));
+    expect(back.authOk.data).toEqual({ userId: lea.id, connectionId: expect.any(String), replayed: 3, recovered: true });
+    const replayed = await collectFrames(back.socket, (f) => f.length === 3);
+    expect(replayed.map((f) => [f.type, f.id, f.data.title])).toEqual([
+      ['notification', missed[0], 'one'],
+      ['notification', missed[1], 'two'],
+      ['notification', missed[2], 'three'],
+    ]);
+    const live = await notify(lea, 'live');
+    expect(await drainFrames(back.socket)).toEqual([expect.objectContaining({ type: 'notification', id: live })]);
+  });
+
+  it('notifications sent while a device authenticates are neither lost nor duplicated, and come in id order', async () => {
+    for (let round = 0; round < 3; round++) {
+      const max = await createUser(stack, `Max ${round}`);
+      const base = await notify(max, 'base');
+      const burst = Promise.all(Array.from({ length: 20 }, (_, i) => notify(max, `burst ${i}`)));
+      const { socket } = await open(max, base);
+      const ids = (await burst).sort((a, b) => a - b);
+      const received = [...(await collectFrames(socket, (f) => f.length === ids.length)), ...(await drainFrames(socket, 500))];
+      expect(received.map((f) => f.id)).toEqual(ids);
+    }
+  });
+
+  it('more than 100 missed: the newest 100, oldest first, with recovered: false; the rest is in GET /me/notifications', async () => {
+    const ned = await createUser(stack, 'Ned');
+    const ids: number[] = [];
+    for (let i = 0; i < 103; i++) ids.push(await notify(ned, `n${i}`));
+    const { socket, authOk } = await open(ned, 0);
+    expect(authOk.data).toMatchObject({ replayed: 100, recovered: false });
+    const frames = await collectFrames(socket, (f) => f.length === 100);
+    expect(frames.map((f) => f.id)).toEqual(ids.slice(3));
+    expect(await socket.silentFor(300)).toBe(true);
+
+    const page1 = await apiJson<{ items: Array<{ id: number }>; nextCursor: number | null }>(stack, '/me/notifications?limit=100', { token: ned.token });
+    expect(page1.body.items.map((n) => n.id)).toEqual(ids.slice(0, 100));
+    expect(page1.body.nextCursor).toBe(ids[99]);
+    const page2 = await apiJson<{ items: Array<{ id: number; kind: string; createdAt: string }>; nextCursor: number | null }>(stack, `/me/notifications?after=${page1.body.nextCursor}`, { token: ned.token });
+    expect(page2.body.items.map((n) => n.id)).toEqual(ids.slice(100));
+    expect(page2.body.nextCursor).toBeNull();
+    expect(page2.body.items[0]).toEqual({ id: ids[100], kind: 'test.note', title: 'n100', body: null, data: null, createdAt: expect.any(String) });
+    expect((await apiJson(stack, '/me/notifications?limit=0', { token: ned.token })).status).toBe(400);
+    expect((await apiJson(stack, '/me/notifications?after=x', { token: ned.token })).status).toBe(400);
+    expect((await apiJson(stack, '/me/notifications')).status).toBe(401);
+  });
+
+  it('POST /notifications: service key or admin; 400 names bad fields; 404 unknown user; 413 before storing', async () => {
+    const ola = await createUser(stack, 'Ola');
+    const body = { userId: ola.id, kind: 'test.note', title: 'Hi' };
+    expect((await apiJson(stack, '/notifications', { token: adminToken, body })).status).toBe(202);
+    expect((await apiJson(stack, '/notifications', { token: ola.token, body })).status).toBe(403);
+    expect((await apiJson(stack, '/notifications', { body, headers: { 'x-api-key': 'wrong' } })).status).toBe(403);
+    // Neither a key nor a JWT: the key is what this route asks for first.
+    expect((await apiJson(stack, '/notifications', { body })).status).toBe(403);
+
+    const bad = await sendNotification(stack, { userId: 'x', kind: 'Bad Kind!', title: 't'.repeat(201), body: 'b'.repeat(4001), extra: true });
+    expect(bad.status).toBe(400);
+    for (const field of ['userId', 'kind', 'title', 'body', 'extra']) expect((bad.body.message as string[]).join(' ')).toContain(field);
+    expect((await sendNotification(stack, { userId: 99_999_999, kind: 'test.note', title: 'Nobody' })).status).toBe(404);
+
+    const tooLarge = await sendNotification(stack, { userId: ola.id, kind: 'test.big', title: 'Big', data: { blob: 'x'.repeat(131_000) } });
+    expect(tooLarge.status).toBe(413);
+    const history = await apiJson<{ items: Array<{ kind: string }> }>(stack, '/me/notifications', { token: ola.token });
+    expect(history.body.items.map((n) => n.kind)).toEqual(['test.note']);
+    // A numeric-string userId is accepted like a number.
+    expect((await sendNotification(stack, { ...body, userId: String(ola.id) })).status).toBe(202);
+  });
+});
