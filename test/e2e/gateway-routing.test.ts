@@ -143,6 +143,27 @@ describe('gateway routing', () => {
     expect(gateway!.connectionCount()).toBe(0);
   });
 
+  it('on close() says "Going away" to every client and lets the $disconnect handlers finish', async () => {
+    const finished: string[] = [];
+    const running = await start([
+      defaultRoute,
+      {
+        routeKey: '$disconnect',
+        twoWay: false,
+        handler: async (event) => {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          finished.push(`${event.requestContext.disconnectStatusCode} ${event.requestContext.disconnectReason}`);
+        },
+      },
+    ]);
+    const [a, b] = [await open(running.url), await open(running.url)];
+    gateway = undefined;
+    await running.close();
+    expect(finished).toEqual(['1001 Going away', '1001 Going away']);
+    expect((await a.closed).code).toBe(1001);
+    expect((await b.closed).code).toBe(1001);
+  });
+
   it('accepts the URL with and without the stage, and refuses another path', async () => {
     const { url, port } = await start([defaultRoute]);
     for (const target of [url, `ws://127.0.0.1:${port}`, `ws://127.0.0.1:${port}/`]) {

@@ -35,7 +35,7 @@ export interface RunningGateway {
   stage: string;
   /** Live connections (for tests and diagnostics). */
   connectionCount(): number;
-  /** Closes every connection with 1001, lets `$disconnect` handlers start, stops listening. */
+  /** Closes every connection with 1001, lets the `$disconnect` handlers finish (bounded), stops listening. */
   close(): Promise<void>;
 }
 
@@ -91,17 +91,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stage,
     connectionCount: () => registry.size,
     close: async () => {
-      websockets.closeAll();
-      server.closeIdleConnections();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Sockets whose clients never answer the close handshake must not hold shutdown.
-        setTimeout(() => {
-          websockets.terminateAll();
-          server.closeAllConnections();
-          resolve();
-        }, 2_000).unref();
-      });
+      await websockets.closeAll();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

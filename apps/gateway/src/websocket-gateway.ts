@@ -36,6 +36,8 @@ export interface WebSocketGatewayOptions {
 export class WebSocketGateway {
   private readonly wss: WebSocketServer;
   private readonly rateLimiter: ConnectionRateLimiter;
+  /** `$disconnect` invocations still running, so shutdown can let them finish. */
+  private readonly pendingDisconnects = new Set<Promise<void>>();
 
   constructor(private readonly options: WebSocketGatewayOptions) {
     // ws enforces the message limit (its maxPayload counts reassembled fragments); FrameSizeGuard the frame limit.
@@ -75,10 +77,10 @@ export class WebSocketGateway {
       if (socket.destroyed) return; // the client gave up while $connect ran
     }
 
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, facts));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, facts));
   }
 
-  private accept(ws: WebSocket, facts: ConnectionFacts): void {
+  private accept(ws: WebSocket, rawSocket: Duplex, facts: ConnectionFacts): void {
     const { registry, limits, logger } = this.options;
     const connection = new GatewayConnection(ws, facts, limits);
     registry.add(connection);
@@ -86,7 +88,6 @@ export class WebSocketGateway {
 
     const guard = new FrameSizeGuard(limits.maxFrameBytes, () => connection.close(MESSAGE_TOO_BIG, 'Message too big'));
     // Prepended so the guard sees each chunk before ws parses (and possibly dispatches) it.
-    const rawSocket = (ws as unknown as { _socket: Duplex })._socket;
     rawSocket.prependListener('data', (chunk: Buffer) => guard.push(chunk));
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -104,7 +105,13 @@ export class WebSocketGateway {
       const closed = connection.closedByGateway ?? { code, reason: reason.toString() };
       logger.disconnected(facts.connectionId, closed.code, closed.reason);
       const route = this.options.routes.disconnect;
-      if (route) connection.enqueue(() => this.runDisconnect(route, connection, closed.code, closed.reason));
+      if (route) {
+        const done = new Promise<void>((resolve) =>
+          connection.enqueue(() => this.runDisconnect(route, connection, closed.code, closed.reason).finally(resolve)),
+        );
+        this.pendingDisconnects.add(done);
+        void done.then(() => this.pendingDisconnects.delete(done));
+      }
     });
   }
 
@@ -148,15 +155,18 @@ export class WebSocketGateway {
     connection.socket.send(JSON.stringify(frame));
   }
 
-  /** Closes every connection (1001) and stops accepting. */
-  closeAll(): void {
-    for (const connection of this.options.registry.all()) connection.close(1001, 'Going away');
+  /**
+   * Shutdown: closes every connection with 1001 "Going away", drops clients that do not finish the
+   * close handshake within `closeGraceMs`, then waits (bounded) for the `$disconnect` handlers.
+   */
+  async closeAll(closeGraceMs = 2_000, disconnectGraceMs = 5_000): Promise<void> {
+    const { registry } = this.options;
+    for (const connection of registry.all()) connection.close(1001, 'Going away');
     this.wss.close();
-  }
-
-  /** Drops connections whose clients never completed the close handshake. */
-  terminateAll(): void {
-    for (const connection of this.options.registry.all()) connection.socket.terminate();
+    const deadline = Date.now() + closeGraceMs;
+    while (registry.size > 0 && Date.now() < deadline) await sleep(20);
+    for (const connection of registry.all()) connection.socket.terminate();
+    await Promise.race([Promise.allSettled([...this.pendingDisconnects]), sleep(disconnectGraceMs)]);
   }
 }
 
@@ -170,6 +180,10 @@ function identityOf(request: IncomingMessage): WebSocketIdentity {
     sourceIp: address.startsWith('::ffff:') ? address.slice(7) : address,
     userAgent: request.headers['user-agent'] ?? '',
   };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function toBuffer(data: RawData): Buffer {
