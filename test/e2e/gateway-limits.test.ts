@@ -53,6 +53,14 @@ describe('gateway limits', () => {
     expect((await socket.closed).code).toBe(1009);
   });
 
+  it('closes with 1003 on a binary frame, as API Gateway does', async () => {
+    const { url } = await start({});
+    const socket = await open(url);
+    socket.send(Buffer.from([1, 2, 3]));
+    expect((await socket.closed).code).toBe(1003);
+    await expect.poll(() => disconnects[0]?.requestContext.disconnectStatusCode).toBe(1003);
+  });
+
   it('closes an idle connection with 1001 "Going away", and activity keeps it open', async () => {
     const { url } = await start({ idleTimeoutMs: 400 });
     const idle = await open(url);

@@ -14,7 +14,7 @@ const SPECIAL_ROUTES = new Set(['$connect', '$disconnect', '$default']);
 
 /**
  * Route selection with the expression `$request.body.action`: a JSON object body whose `action`
- * names a custom route goes there; anything else (not JSON, binary, no such route) goes to
+ * names a custom route goes there; anything else (not JSON, no such route) goes to
  * `$default`, or nowhere when the table has none — the caller then answers "Forbidden" as AWS does.
  */
 export class RouteSelector {
@@ -36,7 +36,7 @@ export class RouteSelector {
   }
 
   select(body: string | undefined): GatewayRoute | undefined {
-    if (body !== undefined && this.custom.size > 0) {
+    if (body && this.custom.size > 0) {
       const action = actionOf(body);
       const route = action === undefined ? undefined : this.custom.get(action);
       if (route) return route;

@@ -19,6 +19,7 @@ import type { GatewayLogger } from './logger.js';
 import type { GatewayRoute, RouteSelector } from './route-selector.js';
 
 const MESSAGE_TOO_BIG = 1009;
+const UNSUPPORTED_DATA = 1003;
 
 export interface WebSocketGatewayOptions {
   stage: string;
@@ -92,9 +93,11 @@ export class WebSocketGateway {
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (!connection.isOpen) return;
+      // AWS docs: WebSocket APIs reject binary frames from clients and disconnect them with 1003.
+      if (isBinary) return connection.close(UNSUPPORTED_DATA, 'Binary frames are not supported');
       connection.touch();
-      const buffer = toBuffer(data);
-      connection.enqueue(() => this.dispatch(connection, buffer, isBinary));
+      const body = toBuffer(data).toString('utf8');
+      connection.enqueue(() => this.dispatch(connection, body));
     });
     ws.on('ping', () => connection.touch());
     ws.on('error', (error) => logger.error(`connection ${facts.connectionId}`, error));
@@ -115,8 +118,7 @@ export class WebSocketGateway {
     });
   }
 
-  private async dispatch(connection: GatewayConnection, data: Buffer, isBinary: boolean): Promise<void> {
-    const body = isBinary ? undefined : data.toString('utf8');
+  private async dispatch(connection: GatewayConnection, body: string): Promise<void> {
     const route = this.options.routes.select(body);
     if (!route) {
       // No matching route and no $default: API Gateway answers for itself.
@@ -124,7 +126,7 @@ export class WebSocketGateway {
       this.options.logger.routed(connection.id, '(none)', 'Forbidden', 0);
       return;
     }
-    const event = buildMessageEvent(connection.facts, route.routeKey, body ?? data.toString('base64'), isBinary);
+    const event = buildMessageEvent(connection.facts, route.routeKey, body);
     const started = performance.now();
     const outcome = await invokeRoute(route, event, this.options.limits.integrationTimeoutMs, this.options.region);
     const elapsed = Math.round(performance.now() - started);

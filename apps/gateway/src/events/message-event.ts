@@ -2,11 +2,11 @@ import type { WebSocketEvent } from '../../../../lambdas/shared/websocket-event.
 import { newAwsId } from '../ids.js';
 import { buildRequestContext, type ConnectionFacts } from './request-context.js';
 
-/** A MESSAGE event: no headers; binary frames arrive base64-encoded with `isBase64Encoded: true`. */
-export function buildMessageEvent(facts: ConnectionFacts, routeKey: string, body: string, isBase64Encoded: boolean): WebSocketEvent {
+/** A MESSAGE event: no headers, the text frame as `body` (clients cannot send binary frames on AWS). */
+export function buildMessageEvent(facts: ConnectionFacts, routeKey: string, body: string): WebSocketEvent {
   return {
     requestContext: buildRequestContext(facts, routeKey, 'MESSAGE', newAwsId()),
     body,
-    isBase64Encoded,
+    isBase64Encoded: false,
   };
 }
