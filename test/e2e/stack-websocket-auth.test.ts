@@ -4,6 +4,7 @@
  * connect → auth → auth.ok (pushed by the API through the management API) → row → close → row gone.
  */
 import { createHmac } from 'node:crypto';
+import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GetConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthErrorEvent, AuthOkEvent } from '../../libs/contracts/src/index.js';
 import { databaseKinds } from '../support/databases.js';
@@ -103,6 +104,22 @@ describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows 
     socket.send({ action: 'auth' });
     expect(await socket.nextJson()).toEqual({ type: 'auth.error', data: { status: 400, message: expect.stringContaining('token') } });
     await socket.close();
+  });
+
+  it('the management API of the gateway process answers the SDK; DeleteConnection closes the client and its row goes', async () => {
+    const socket = await open('sdk-check');
+    const answer = (await authenticate(socket, aliceToken)) as AuthOkEvent;
+    expect(answer.type).toBe('auth.ok');
+    const client = new ApiGatewayManagementApiClient({
+      endpoint: stack.managementUrl,
+      region: STACK_SECRETS.AWS_REGION,
+      credentials: { accessKeyId: STACK_SECRETS.AWS_ACCESS_KEY_ID, secretAccessKey: STACK_SECRETS.AWS_SECRET_ACCESS_KEY },
+    });
+    const live = await client.send(new GetConnectionCommand({ ConnectionId: answer.data.connectionId }));
+    expect(live.Identity).toEqual({ SourceIp: '127.0.0.1', UserAgent: 'sdk-check' });
+    await client.send(new DeleteConnectionCommand({ ConnectionId: answer.data.connectionId }));
+    expect((await socket.closed).code).toBe(1000);
+    await expect.poll(() => ownConnections(aliceToken), { timeout: 10_000 }).toEqual([]);
   });
 
   // Last: it stops the API.
