@@ -22,12 +22,27 @@ const MAX = 128 * 1024;
 
 let gateway: RunningGateway;
 const disconnects: WebSocketEvent[] = [];
+/** What PostToConnection answered when called from inside $connect (the connection is not established yet). */
+let postDuringConnect: unknown;
 
 beforeAll(async () => {
   gateway = await startGateway({
     region,
     credentials,
     routes: [
+      {
+        routeKey: '$connect',
+        twoWay: false,
+        handler: async (event) => {
+          if (event.queryStringParameters?.probe === '1') {
+            const client = clientFor(gateway.managementUrl);
+            postDuringConnect = await client
+              .send(new PostToConnectionCommand({ ConnectionId: event.requestContext.connectionId, Data: Buffer.from('too early') }))
+              .catch((error: unknown) => error);
+          }
+          return { statusCode: 200 };
+        },
+      },
       { routeKey: 'whoami', twoWay: true, handler: async (event) => ({ statusCode: 200, body: event.requestContext.connectionId }) },
       { routeKey: '$disconnect', twoWay: false, handler: async (event) => void disconnects.push(event) },
     ],
@@ -120,6 +135,13 @@ describe('gateway management API (@connections) with the real SDK', () => {
       expect(error).toBeInstanceOf(GoneException);
       expect((error as GoneException).$metadata.httpStatusCode).toBe(410);
     }
+  });
+
+  it('answers GoneException to a PostToConnection from inside $connect, as AWS does', async () => {
+    const socket = await TestSocket.open(`${gateway.url}?probe=1`);
+    expect(postDuringConnect).toBeInstanceOf(GoneException);
+    expect(await socket.silentFor(100)).toBe(true);
+    await socket.close();
   });
 
   it('refuses unsigned requests with 403 ForbiddenException and AWS headers', async () => {
