@@ -88,10 +88,13 @@ export function phantomConnectionId(): string {
   return `${randomBytes(12).toString('base64').slice(0, 15)}=`;
 }
 
-/** Inserts connection rows directly, as if the gateway had lost them (restart, missed $disconnect). */
+/**
+ * Inserts connection rows directly, as if the gateway had lost them (restart, missed $disconnect).
+ * They are a minute old, like real leftovers (brand-new rows are still awaiting their welcome).
+ */
 export async function insertPhantomConnections(db: DataSource, userId: number, count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, phantomConnectionId);
-  const now = new Date();
+  const now = new Date(Date.now() - 60_000);
   for (const connectionId of ids) {
     await db.createQueryBuilder().insert().into('socket_connections').values({ connectionId, userId, createdAt: now, lastSeenAt: now }).execute();
   }
