@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../support/databases.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { hasChromium, launchChromium, openPage, screenshot } from './support/chromium.js';
+import { BROWSER_TEST_TIMEOUT, hasChromium, launchChromium, openPage, screenshot } from './support/chromium.js';
 import { clientUrl, connectionStatus } from './support/gavel-pages.js';
 
 describe.skipIf(!hasChromium)('sign-in page in chromium (skipped when /usr/bin/chromium is missing: apt-get install -y chromium)', () => {
@@ -50,7 +50,7 @@ describe.skipIf(!hasChromium)('sign-in page in chromium (skipped when /usr/bin/c
       await page.getByRole('heading', { name: 'Sign in to Gavel' }).waitFor();
       expect(errors).toEqual([]);
       await context.close();
-    });
+    }, BROWSER_TEST_TIMEOUT);
 
     it('registers a new account, validating fields before sending and showing a taken email at its field', async () => {
       const { page, context, errors } = await openPage(browser);
@@ -78,6 +78,6 @@ describe.skipIf(!hasChromium)('sign-in page in chromium (skipped when /usr/bin/c
       await page.getByRole('heading', { name: 'Admins only' }).waitFor();
       expect(errors).toEqual([]);
       await context.close();
-    });
+    }, BROWSER_TEST_TIMEOUT);
   });
 });

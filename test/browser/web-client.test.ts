@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../support/databases.js';
 import { login, STACK_SECRETS, startStack, type Stack } from '../support/stack.js';
-import { hasChromium, launchChromium, openPage, screenshot } from './support/chromium.js';
+import { BROWSER_TEST_TIMEOUT, hasChromium, launchChromium, openPage, screenshot } from './support/chromium.js';
 import { clientUrl, connectionStatus, dollars, openAuction, placeBid, priceShown, shownPriceCents, signInWithDemoButton } from './support/gavel-pages.js';
 import { startTcpGate } from './support/tcp-gate.js';
 
@@ -91,7 +91,7 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
       expect(alice.errors).toEqual([]);
       expect(bob.errors).toEqual([]);
       await Promise.all([alice.context.close(), bob.context.close()]);
-    });
+    }, BROWSER_TEST_TIMEOUT);
 
     it('reconnects after an admin closes the connection and shows the notification sent meanwhile', async () => {
       // Alice reaches the gateway through a gate the test controls, so she is certainly away while the
@@ -105,10 +105,13 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
         await signInWithDemoButton(admin.page, clientUrl(stack.apiUrl, { ws: stack.wsUrl, refresh: 500 }), 'Admin');
         await openAuction(alice.page, auction.title);
         await admin.page.getByRole('link', { name: 'Admin' }).click();
-        const aliceRow = admin.page.locator('tr[data-email="alice@gavel.test"]');
+        // Her live connection, as her page knows it (an older row of hers could still be listed).
+        const closedId = await alice.page.getByTestId('connection-status').getAttribute('data-connection-id');
+        expect(closedId).toBeTruthy();
+        const aliceRow = admin.page.locator(`tr[data-connection-id="${closedId}"]`);
         await aliceRow.waitFor();
+        expect(await aliceRow.getAttribute('data-email')).toBe('alice@gavel.test');
         expect(await admin.page.getByTestId('admin-stats').locator('.stat').count()).toBeGreaterThan(0);
-        const closedId = await aliceRow.getAttribute('data-connection-id');
         const aliceId = (await aliceRow.locator('.cell-sub').textContent())!.replace('user #', '');
         await screenshot(admin.page, `${kind}-admin-console`, true);
 
@@ -144,7 +147,10 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
         await screenshot(alice.page, `${kind}-reconnected-notifications`);
 
         // The console shows her new connection, not the closed one.
-        await admin.page.locator(`tr[data-email="alice@gavel.test"]:not([data-connection-id="${closedId}"])`).waitFor();
+        const newId = await alice.page.getByTestId('connection-status').getAttribute('data-connection-id');
+        expect(newId).toBeTruthy();
+        expect(newId).not.toBe(closedId);
+        await admin.page.locator(`tr[data-connection-id="${newId}"][data-email="alice@gavel.test"]`).waitFor();
         expect(await admin.page.locator(`tr[data-connection-id="${closedId}"]`).count()).toBe(0);
         expect(alice.errors).toEqual([]);
         expect(admin.errors).toEqual([]);
@@ -152,7 +158,7 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
       } finally {
         await gate.close();
       }
-    });
+    }, BROWSER_TEST_TIMEOUT);
 
     it('shows the winner and the won notification when the auction closes while the room is open', async () => {
       const alice = await openPage(browser);
@@ -171,7 +177,7 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
       await placeBid(alice.page, 1100);
       await alice.page.getByTestId('leader').filter({ hasText: 'You are the highest bidder.' }).waitFor();
 
-      await alice.page.getByTestId('leader').filter({ hasText: 'You won this auction!' }).waitFor({ timeout: 20_000 });
+      await alice.page.getByTestId('leader').filter({ hasText: 'You won this auction!' }).waitFor({ timeout: 30_000 });
       await alice.page.locator('.toast[data-kind="won"]').waitFor();
       await alice.page.getByTestId('closed-note').waitFor();
       expect(await alice.page.getByRole('button', { name: 'Place bid' }).isHidden()).toBe(true);
@@ -179,7 +185,7 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
       await screenshot(alice.page, `${kind}-room-won`);
       expect(alice.errors).toEqual([]);
       await alice.context.close();
-    });
+    }, BROWSER_TEST_TIMEOUT);
 
     it('keeps the room usable on a phone-sized screen: no horizontal scroll, the bid form within reach', async () => {
       const bob = await openPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
@@ -202,6 +208,6 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
       await screenshot(bob.page, `${kind}-room-phone`, true);
       expect(bob.errors).toEqual([]);
       await bob.context.close();
-    });
+    }, BROWSER_TEST_TIMEOUT);
   });
 });

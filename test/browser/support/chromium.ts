@@ -25,8 +25,8 @@ const BROWSER_NETWORK_LOG = /^(Failed to load resource: |WebSocket connection to
 /** A page that records uncaught errors and console errors, so a test can assert the client stayed clean. */
 export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', ...options });
-  // Generous but bounded: a missing live update fails the test instead of hanging it.
-  context.setDefaultTimeout(15_000);
+  // Generous (the machine may be busy with other suites) but bounded: a missing update fails, never hangs.
+  context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
@@ -35,6 +35,9 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
   });
   return { context, page, errors };
 }
+
+/** Per-test limit for browser scenarios: several page steps, each bounded by the 20 s action timeout. */
+export const BROWSER_TEST_TIMEOUT = 120_000;
 
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'browser');
 

@@ -21,9 +21,15 @@ export function clientUrl(apiUrl: string, options: ClientUrlOptions): string {
 
 /** Signs in with the one-click demo button and waits until the live connection is authenticated. */
 export async function signInWithDemoButton(page: Page, url: string, name: 'Alice' | 'Bob' | 'Admin'): Promise<void> {
-  await page.goto(url);
-  await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).click();
-  await connectionStatus(page, 'connected');
+  try {
+    await page.goto(url);
+    await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).click();
+    await connectionStatus(page, 'connected');
+  } catch (error) {
+    // Say what the page showed instead: a timeout alone does not tell why.
+    const shown = await page.locator('body').innerText().catch(() => '(page unreadable)');
+    throw new Error(`signing in as ${name} at ${url} failed: ${(error as Error).message}\npage text:\n${shown.slice(0, 1500)}`);
+  }
 }
 
 export async function connectionStatus(page: Page, status: 'connected' | 'reconnecting' | 'offline'): Promise<void> {

@@ -30,7 +30,11 @@ export function connectionIndicator(socket: LiveSocket): { element: HTMLElement;
   );
   const dispose = socket.status.subscribe((status) => {
     element.dataset.status = status;
-    element.title = HINTS[status];
+    // The connection id helps support find this tab in the admin console.
+    const id = status === 'connected' ? socket.connectionId : null;
+    if (id) element.dataset.connectionId = id;
+    else delete element.dataset.connectionId;
+    element.title = id ? `${HINTS[status]} (connection ${id})` : HINTS[status];
     label.textContent = LABELS[status];
     retry.hidden = status !== 'reconnecting' && status !== 'offline';
   });
