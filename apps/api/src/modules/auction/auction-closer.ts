@@ -57,7 +57,10 @@ export class AuctionCloser {
     });
     if (!auction) return false;
     this.logger.log(`Auction ${id} closed: winner ${auction.leaderId ?? 'none'}, ${auction.currentPriceCents} cents`);
-    if (auction.leaderId !== null) await this.notifications.send(wonNotification(auction));
+    if (auction.leaderId !== null) {
+      // A failed notification must not stop the other closes of this tick.
+      await this.notifications.send(wonNotification(auction)).catch((error: unknown) => this.logger.error(`won notification for auction ${id} failed: ${String(error)}`));
+    }
     return true;
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, LessThanOrEqual, type Repository } from 'typeorm';
 import { Auction } from './auction.entity.js';
+import { AuctionBusyError } from './auction.errors.js';
 import { Bid } from './bid.entity.js';
 import { backoff, isTransientTransactionError } from './transaction-retry.js';
 
@@ -118,9 +119,10 @@ export class AuctionRepository {
         const bid = this.sqlite ? this.acceptOnSqlite(request, auction.version) : await this.acceptOnMysql(request, auction.version);
         if (bid) return { outcome: 'accepted', bid, previous: auction };
       } catch (error) {
-        if (!isTransientTransactionError(error) || attempt >= MAX_ATTEMPTS) throw error;
+        if (!isTransientTransactionError(error)) throw error;
       }
-      if (attempt >= MAX_ATTEMPTS) throw new Error(`Auction ${request.auctionId}: bid not placed after ${MAX_ATTEMPTS} attempts`);
+      // Never a 5xx for contention: after this many lost races the client is told to try again.
+      if (attempt >= MAX_ATTEMPTS) throw new AuctionBusyError();
       await backoff(attempt);
     }
   }
