@@ -66,6 +66,15 @@ describe('auth handler', () => {
     expect(JSON.parse(timedOut.body!).data.status).toBe(503);
   });
 
+  it.each(['\u0000', 'a\r\nSet-Cookie: x=1', 'Ünïcødé 💥', '\ud800', 'two words'])(
+    'answers 401 to a token no header can carry (%j) without calling the API',
+    async (token) => {
+      const result = await handler(messageEvent(JSON.stringify({ action: 'auth', token })));
+      expect(JSON.parse(result.body!)).toEqual({ type: 'auth.error', data: { status: 401, message: 'Invalid token' } });
+      expect(fetchMock).not.toHaveBeenCalled();
+    },
+  );
+
   it.each([
     ['not JSON', 'auth please'],
     ['no token', '{"action":"auth"}'],

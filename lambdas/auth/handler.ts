@@ -10,11 +10,15 @@ import { ApiSettingsError } from '../shared/api-settings.js';
 import type { WebSocketEvent, WebSocketResult } from '../shared/websocket-event.js';
 
 const api = lambdaApiClient();
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
 export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
   const message = parseJsonObject(event.body);
   const auth = message ? validateAuthMessage(message) : 'the message must be a JSON object';
   if (typeof auth === 'string') return authError(400, `Invalid auth message: ${auth}`);
+  // A JWT is printable ASCII; anything else cannot even travel in an Authorization header (fetch
+  // would refuse it), and the API would answer 401 to it anyway.
+  if (!PRINTABLE_ASCII.test(auth.token)) return authError(401, 'Invalid token');
 
   try {
     let response = await registerConnection(event, auth, false);

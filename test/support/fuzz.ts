@@ -202,10 +202,11 @@ export function hostileFrame(rng: Rng, limits: FrameLimits): FuzzFrame {
       return { category: 'invalid-utf8', data: body, binary: false, expect: 'closes', closeCode: 1007 };
     }
     case 1:
-      return { category: 'binary', data: rng.bytes(rng.int(0, 2048)), binary: true, expect: 'answered' };
+      // API Gateway rejects binary frames from clients and disconnects them with 1003 (AWS docs, "Binary media types for WebSocket APIs").
+      return { category: 'binary', data: rng.bytes(rng.int(0, 2048)), binary: true, expect: 'closes', closeCode: 1003 };
     case 2:
-      // Binary frames that happen to be valid JSON: still binary (base64 event), never routed on their content.
-      return { category: 'binary-json', data: Buffer.from(JSON.stringify({ action: rng.pick(['ping', 'auth']), token: 'x' })), binary: true, expect: 'answered' };
+      // Binary frames that happen to be valid JSON: still binary, so closed with 1003, never routed on their content.
+      return { category: 'binary-json', data: Buffer.from(JSON.stringify({ action: rng.pick(['ping', 'auth']), token: 'x' })), binary: true, expect: 'closes', closeCode: 1003 };
     case 3: {
       const depth = rng.int(100, Math.floor((limits.maxFrameBytes - 64) / 2));
       return text('deep-json', rng.bool() ? `{"action":"ping","x":${deepJsonText(depth)}}` : deepJsonText(depth, 'array'));
