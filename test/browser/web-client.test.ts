@@ -189,7 +189,12 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
 
     it('keeps the room usable on a phone-sized screen: no horizontal scroll, the bid form within reach', async () => {
       const bob = await openPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-      await signInWithDemoButton(bob.page, clientUrl(stack.apiUrl, { ws: stack.wsUrl }), 'Bob');
+      // Pings every 300 ms here (5 min by default): the gateway's pong must come back through the real route.
+      const pong = new Promise<void>((resolve) =>
+        bob.page.on('websocket', (socket) => socket.on('framereceived', (frame) => String(frame.payload).includes('"pong"') && resolve())),
+      );
+      await signInWithDemoButton(bob.page, clientUrl(stack.apiUrl, { ws: stack.wsUrl, ping: 300 }), 'Bob');
+      await pong;
       await openAuction(bob.page, auction.title);
 
       const overflow = await bob.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -206,6 +211,12 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
       await bob.page.getByRole('button', { name: 'Place bid' }).tap();
       await priceShown(bob.page, bid);
       await screenshot(bob.page, `${kind}-room-phone`, true);
+
+      // The phone loses its network: the indicator says so, and says Live again when it is back.
+      await bob.context.setOffline(true);
+      await connectionStatus(bob.page, 'offline');
+      await bob.context.setOffline(false);
+      await connectionStatus(bob.page, 'connected');
       expect(bob.errors).toEqual([]);
       await bob.context.close();
     }, BROWSER_TEST_TIMEOUT);

@@ -98,7 +98,9 @@ export class LiveSocket {
   };
 
   private readonly onOnline = (): void => {
-    if (!this.authed) this.socket?.reconnect();
+    // A socket that survived the outage is still authenticated; otherwise do not wait for the backoff.
+    if (this.authed) this.status.set('connected');
+    else this.socket?.reconnect();
   };
 
   private readonly onOffline = (): void => {
