@@ -3,7 +3,7 @@
  * the compiled `dist/` (built once per test run), on free ports, against a fresh database.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freshDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
 import { freePort } from './ports.js';
@@ -44,13 +44,14 @@ export interface Stack {
 let built: Promise<void> | undefined;
 
 /**
- * Runs `npm run build` once per test process. Parallel test files (other processes) take turns through
- * a lock directory, so two tsc runs never write dist/ at the same time. GAVEL_SKIP_BUILD=1 skips it.
+ * Runs `npm run build` once per test run: test files (forked processes) take turns through a lock
+ * directory, and the first of a run leaves a stamp the others see. GAVEL_SKIP_BUILD=1 skips it.
  */
 export function ensureBuilt(): Promise<void> {
   built ??= (async () => {
     if (process.env.GAVEL_SKIP_BUILD === '1') return;
     const lock = join(repoRoot, 'dist', '.stack-build-lock');
+    const stamp = join(repoRoot, 'dist', '.stack-build-run');
     mkdirSync(join(repoRoot, 'dist'), { recursive: true });
     const deadline = Date.now() + 300_000;
     for (;;) {
@@ -65,8 +66,13 @@ export function ensureBuilt(): Promise<void> {
       }
     }
     try {
+      // Test files of one vitest run are forks of the same parent: the first one builds, the others reuse
+      // it (rebuilding would rewrite dist/ under the processes other files have already started).
+      const runId = String(process.ppid);
+      if (readStamp(stamp) === runId) return;
       const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NODE_ENV: undefined } });
       if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}\n${result.stderr}`);
+      writeFileSync(stamp, runId);
     } finally {
       rmSync(lock, { recursive: true, force: true });
     }
@@ -159,6 +165,14 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
+}
+
+function readStamp(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function sleep(ms: number): Promise<void> {
