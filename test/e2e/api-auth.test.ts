@@ -89,6 +89,16 @@ describe.each(databaseKinds())('auth API (%s)', (kind) => {
     expect(injected.status).toBe(401);
   });
 
+  it('refuses strings that are not valid Unicode with 400, keeps emoji and accents verbatim', async () => {
+    const lone = await call(api.baseUrl, 'POST', '/auth/register', { body: '{"email":"\\udfff\\ud800@example.com","password":"password-1","displayName":"X"}' });
+    expect(lone.status).toBe(400);
+    expect(lone.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringContaining('not valid Unicode') });
+    const displayName = 'Zoë 💥 ‮';
+    const ok = await call(api.baseUrl, 'POST', '/auth/register', { body: { email: 'zoe@example.com', password: 'password-1', displayName } });
+    expect(ok.status).toBe(201);
+    expect(ok.body.displayName).toBe(displayName);
+  });
+
   it('limits login attempts per IP and email with 429, other emails unaffected', async () => {
     const attempt = (email: string) => call(api.baseUrl, 'POST', '/auth/login', { body: { email, password: 'wrong-password' } });
     const statuses: number[] = [];

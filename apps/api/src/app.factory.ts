@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
+import { rejectLoneSurrogates } from './common/json-reviver.js';
 import { requestLogger } from './common/request-logger.middleware.js';
 import { AppConfig, type LogLevelSetting, loadConfig, type RawEnv } from './config/env.js';
 import { projectRoot } from './config/project-root.js';
@@ -47,7 +48,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
       },
     }),
   );
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.useBodyParser('json', { limit: BODY_LIMIT, reviver: rejectLoneSurrogates });
   app.disable('x-powered-by');
   app.enableShutdownHooks();
 
