@@ -142,9 +142,16 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
         gate.resume();
         await connectionStatus(alice.page, 'connected');
         await alice.page.locator('.toast', { hasText: 'Maintenance tonight at 23:00' }).waitFor();
-        await alice.page.getByTestId('notification-bell').click();
+        // The list opens and closes from the keyboard; Escape returns focus to the bell.
+        const bell = alice.page.getByTestId('notification-bell');
+        expect(await bell.getAttribute('aria-label')).toMatch(/^Notifications, [1-9]\d* unread$/);
+        await bell.focus();
+        await alice.page.keyboard.press('Enter');
         await alice.page.getByTestId('notification-list').locator('li[data-kind="maintenance"]', { hasText: 'Maintenance tonight at 23:00' }).waitFor();
         await screenshot(alice.page, `${kind}-reconnected-notifications`);
+        await alice.page.keyboard.press('Escape');
+        await alice.page.getByRole('region', { name: 'Notifications' }).waitFor({ state: 'hidden' });
+        expect(await bell.evaluate((el) => el === document.activeElement)).toBe(true);
 
         // The console shows her new connection, not the closed one.
         const newId = await alice.page.getByTestId('connection-status').getAttribute('data-connection-id');
