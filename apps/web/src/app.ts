@@ -48,6 +48,8 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
       session.start(login, user);
     },
     signOut(reason) {
+      // Signing out on purpose leaves no messages behind on a shared device; only the replay point stays.
+      if (!reason) notifications?.forgetContent();
       session.end(reason ?? null);
     },
   };
@@ -152,10 +154,14 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
     firstRoute = false;
   }
 
+  let expiryTimer: ReturnType<typeof setTimeout> | undefined;
   session.current.subscribe((s) => {
     socket.stop();
     notifications = null;
+    clearTimeout(expiryTimer);
     if (s) {
+      // Leave cleanly when the token runs out rather than on the first refused call (timers cap at ~24 days).
+      expiryTimer = setTimeout(() => ctx.signOut('Your session expired. Please sign in again.'), Math.min(s.expiresAt - Date.now(), 2 ** 31 - 1));
       const store = new NotificationStore(storage, s.user.id);
       notifications = store;
       void (async () => {

@@ -44,6 +44,17 @@ describe(NotificationStore.name, () => {
     expect(store.hasBaseline).toBe(true);
   });
 
+  it('forgets the messages on sign-out but not where the replay starts', () => {
+    const storage = memoryStorage();
+    const store = new NotificationStore(storage, 3);
+    store.add(n(5));
+    store.forgetContent();
+    const reloaded = new NotificationStore(storage, 3);
+    expect(reloaded.items.value).toEqual([]);
+    expect(reloaded.lastSeenId).toBe(5);
+    expect(storage.data.get('gavel.notifications.3')).not.toContain('#5');
+  });
+
   it('keeps only the newest 50', () => {
     const store = new NotificationStore(memoryStorage(), 1);
     store.merge(Array.from({ length: 60 }, (_, i) => ({ ...n(i + 1), read: false })));

@@ -99,6 +99,12 @@ export class NotificationStore {
     this.save();
   }
 
+  /** Drops the stored messages (sign-out on a shared device) but keeps `lastSeenId`, so nothing is replayed twice. */
+  forgetContent(): void {
+    this.items.set([]);
+    this.save();
+  }
+
   private save(): void {
     this.storage.set(this.key, { lastSeenId: this.lastSeen, items: this.items.value } satisfies Saved);
   }
