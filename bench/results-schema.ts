@@ -60,7 +60,15 @@ export interface BenchResults {
   startedAt: string;
   finishedAt: string;
   command: string;
-  machine: { cpus: number; cpuModel: string; memoryMb: number; node: string; platform: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryMb: number;
+    node: string;
+    platform: string;
+    /** 1-minute load average at the start and at the end: other work on the machine skews every figure. */
+    loadAverage: { start: number; end: number };
+  };
   database: 'sqlite' | 'mysql';
   settings: {
     clients: number;

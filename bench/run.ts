@@ -6,7 +6,7 @@
  * docs/benchmark.svg. Everything stops by itself — also on error and on Ctrl-C.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeChart } from './chart.js';
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   }
 
   const startedAt = new Date();
+  const loadAtStart = loadavg()[0]!;
   const workDir = mkdtempSync(join(tmpdir(), 'gavel-bench-'));
   const keepWorkDir = { value: false };
   cleanups.push(() => {
@@ -200,7 +201,7 @@ async function main(): Promise<void> {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 2 ** 20), node: process.versions.node, platform: `${process.platform} ${process.arch}` },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 2 ** 20), node: process.versions.node, platform: `${process.platform} ${process.arch}`, loadAverage: { start: loadAtStart, end: loadavg()[0]! } },
     database: database.kind,
     settings: {
       clients: options.clients,

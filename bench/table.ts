@@ -84,7 +84,9 @@ export function fullReport(results: BenchResults): string {
   const parts = [resultsTable(results.runs)];
   if (results.lambdas.length > 0) parts.push(lambdaTable(results.lambdas));
   const skipped = results.runs.flatMap((run) => Object.entries(run.skipped).map(([phase, why]) => `- N = ${run.n}: ${phase} skipped: ${why}`));
-  const notes = [...skipped, ...results.notes.map((note) => `- ${note}`)];
-  if (notes.length > 0) parts.push(notes.join('\n'));
+  const { machine } = results;
+  const setting = `- ${results.database === 'mysql' ? 'MySQL/MariaDB' : 'SQLite'}; ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; load average ${formatNumber(machine.loadAverage.start)} at the start, ${formatNumber(machine.loadAverage.end)} at the end; ${results.settings.clients} load-client processes, ${results.settings.reps} repetitions, connect offered at ${results.settings.connectRatePerSec}/s`;
+  const notes = [setting, ...skipped, ...results.notes.map((note) => `- ${note}`)];
+  parts.push(notes.join('\n'));
   return parts.join('\n\n');
 }

@@ -100,19 +100,22 @@ function openGavel(url: string, token: string, timeoutMs: number): Promise<OpenC
       const at = epochNow();
       const text = data.toString('utf8');
       if (authenticated) return onGavelFrame(text, at);
-      let type: unknown;
+      let frame: { type?: unknown; data?: { status?: unknown; message?: unknown } };
       try {
-        type = (JSON.parse(text) as { type?: unknown }).type;
+        frame = JSON.parse(text) as typeof frame;
       } catch {
         return fail('non-JSON frame before auth.ok');
       }
+      const type = frame.type;
       if (type === 'auth.ok') {
         authenticated = true;
         clearTimeout(timer);
         open.gavel.add(connection);
         resolve(connection);
       } else if (type === 'auth.error') {
-        fail('auth.error');
+        fail(`auth.error ${String(frame.data?.status)} ${String(frame.data?.message).slice(0, 80)}`);
+      } else if (type === undefined && 'message' in frame) {
+        fail(`gateway: ${String((frame as { message?: unknown }).message)}`);
       }
     });
   });
