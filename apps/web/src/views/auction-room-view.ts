@@ -122,10 +122,13 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
     statusChip.className = `chip chip--${open ? 'open' : 'closed'}`;
     renderMeta();
     if (priceValue.textContent !== formatCents(auction.currentPriceCents)) {
+      const changed = priceValue.textContent !== '';
       priceValue.textContent = formatCents(auction.currentPriceCents);
-      price.classList.remove('price--flash');
-      void price.offsetWidth; // restart the highlight animation
-      price.classList.add('price--flash');
+      if (changed) {
+        price.classList.remove('price--flash');
+        void price.offsetWidth; // restart the highlight animation
+        price.classList.add('price--flash');
+      }
     }
     const name = state.leaderName();
     price.classList.toggle('price--yours', youLead);
