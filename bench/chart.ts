@@ -16,9 +16,9 @@ interface Series {
 }
 
 const SERIES: Series[] = [
-  { label: 'Gavel bid → all N, p50', color: '#2563eb', value: (run) => run.bid?.p50Ms },
+  { label: 'Gavel p50', color: '#2563eb', value: (run) => run.bid?.p50Ms },
   { label: 'Gavel p99', color: '#93c5fd', value: (run) => run.bid?.p99Ms },
-  { label: 'Socket.IO io.emit → all N, p50', color: '#ea580c', value: (run) => run.socketIo?.p50Ms },
+  { label: 'Socket.IO io.emit p50', color: '#ea580c', value: (run) => run.socketIo?.p50Ms },
   { label: 'Socket.IO p99', color: '#fdba74', value: (run) => run.socketIo?.p99Ms },
 ];
 
@@ -50,7 +50,7 @@ export function renderChart(results: BenchResults): string {
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${margin.left}" y="24" font-size="16" font-weight="600">One bid → the last of N WebSocket connections receives it (ms, lower is better)</text>`,
+    `<text x="${margin.left}" y="24" font-size="15" font-weight="600">One bid → the last of N connections has it, ms (lower is better)</text>`,
     `<text x="${margin.left}" y="42" fill="#555">${escapeXml(`${results.database === 'mysql' ? 'MySQL' : 'SQLite'}, ${results.machine.cpus} CPUs, Node ${results.machine.node}, ${results.finishedAt.slice(0, 10)}`)}</text>`,
   );
   for (let i = 0; i <= 5; i++) {
@@ -58,7 +58,7 @@ export function renderChart(results: BenchResults): string {
     const yy = y(value);
     parts.push(
       `<line x1="${margin.left}" x2="${width - margin.right}" y1="${yy}" y2="${yy}" stroke="#e5e7eb"/>`,
-      `<text x="${margin.left - 8}" y="${yy + 4}" text-anchor="end" fill="#555">${formatNumber(value)}</text>`,
+      `<text x="${margin.left - 8}" y="${yy + 4}" text-anchor="end" fill="#555">${maxValue >= 10 ? Math.round(value).toLocaleString('en-US') : formatNumber(value)}</text>`,
     );
   }
   runs.forEach((run, index) => {
@@ -75,11 +75,13 @@ export function renderChart(results: BenchResults): string {
     const label = `N = ${run.n.toLocaleString('en-US')}${run.ratio === undefined ? '' : ` (${formatNumber(run.ratio)}×)`}`;
     parts.push(`<text x="${margin.left + index * groupWidth + groupWidth / 2}" y="${margin.top + plotHeight + 20}" text-anchor="middle">${escapeXml(label)}</text>`);
   });
-  SERIES.forEach((series, s) => {
-    const x = margin.left + s * 170;
+  let legendX = margin.left;
+  for (const series of SERIES) {
     const yy = height - 18;
-    parts.push(`<rect x="${x}" y="${yy - 10}" width="12" height="12" fill="${series.color}"/>`, `<text x="${x + 18}" y="${yy}">${escapeXml(series.label)}</text>`);
-  });
+    parts.push(`<rect x="${legendX}" y="${yy - 10}" width="12" height="12" fill="${series.color}"/>`, `<text x="${legendX + 18}" y="${yy}">${escapeXml(series.label)}</text>`);
+    // About 6.5 px per character at 12 px: enough to keep the labels apart without measuring text.
+    legendX += 18 + series.label.length * 6.5 + 18;
+  }
   parts.push(`<line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${margin.top + plotHeight}" stroke="#9ca3af"/>`, '</svg>');
   return `${parts.join('\n')}\n`;
 }
