@@ -159,6 +159,25 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
         expect(newId).not.toBe(closedId);
         await admin.page.locator(`tr[data-connection-id="${newId}"][data-email="alice@gavel.test"]`).waitFor();
         expect(await admin.page.locator(`tr[data-connection-id="${closedId}"]`).count()).toBe(0);
+
+        // A longer absence: five notifications come back as one summary toast, all of them in the list.
+        gate.pause();
+        await admin.page.locator(`tr[data-connection-id="${newId}"]`).getByRole('button', { name: /^Close connection/ }).click();
+        await connectionStatus(alice.page, 'reconnecting');
+        for (let i = 1; i <= 5; i++) {
+          const answer = await fetch(`${stack.apiUrl}/notifications`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-api-key': STACK_SECRETS.SERVICE_API_KEY },
+            body: JSON.stringify({ userId: Number(aliceId), kind: 'lot.update', title: `Lot update ${i}` }),
+          });
+          expect(answer.status).toBe(202);
+        }
+        gate.resume();
+        await connectionStatus(alice.page, 'connected');
+        await alice.page.locator('.toast', { hasText: '5 notifications while you were away' }).waitFor();
+        expect(await alice.page.locator('.toast', { hasText: /^Lot update/ }).count()).toBe(0);
+        await bell.click();
+        for (let i = 1; i <= 5; i++) await alice.page.getByTestId('notification-list').locator('li', { hasText: `Lot update ${i}` }).waitFor();
         expect(alice.errors).toEqual([]);
         expect(admin.errors).toEqual([]);
         await Promise.all([alice.context.close(), admin.context.close()]);

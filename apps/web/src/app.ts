@@ -55,12 +55,22 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
   };
 
   // --- notifications -----------------------------------------------------------------------------------
+  // A long absence replays many notifications at once: they go to the list under one summary toast.
+  const TOASTS_PER_REPLAY = 3;
+  let quietReplays = 0;
   socket.events.on((event) => {
     if (event.type !== 'notification' || !notifications) return;
     const n = fromEvent(event);
-    if (notifications.add(n)) toaster.show(notificationToast(n));
+    const quiet = quietReplays > 0;
+    if (quiet) quietReplays--;
+    if (notifications.add(n) && !quiet) toaster.show(notificationToast(n));
   });
-  socket.authenticated.on(({ recovered }) => {
+  socket.authenticated.on(({ recovered, replayed }) => {
+    quietReplays = 0;
+    if (typeof replayed === 'number' && replayed > TOASTS_PER_REPLAY) {
+      quietReplays = replayed;
+      toaster.show({ title: `${replayed} notifications while you were away`, body: 'They are in your notification list (the bell).', tone: 'info' });
+    }
     // More was missed than one replay carries: fetch the rest of the gap over REST.
     if (recovered === false && notifications) void loadHistory(notifications, sinceSent, false);
   });
@@ -75,7 +85,7 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
       if (cursor !== null && cursor !== undefined) query.set('after', String(cursor));
       const answer: Page<NotificationItem> = await api.get(`me/notifications?${query}`);
       const items = answer.items.map((item) => fromItem(item, asRead));
-      if (store.merge(items) > 0 && !asRead) for (const n of items.slice(-3)) toaster.show(notificationToast(n));
+      store.merge(items); // a gap this large was already announced by the replay's summary toast
       cursor = answer.nextCursor;
       if (cursor === null || cursor === undefined || cursor === '' || answer.items.length === 0) break;
     }
