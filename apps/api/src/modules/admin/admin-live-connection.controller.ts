@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadGatewayResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/decorators/roles.decorator.js';
 import { ConnectionIdParam } from '../socket-connection/socket-connection.dto.js';
 import { AdminConnectionDetailResponse } from './admin.dto.js';
@@ -17,6 +17,7 @@ export class AdminLiveConnectionController {
   @Get(':connectionId')
   @ApiOkResponse({ type: AdminConnectionDetailResponse })
   @ApiNotFoundResponse({ description: 'No such row' })
+  @ApiBadGatewayResponse({ description: 'The management API failed' })
   inspect(@Param() params: ConnectionIdParam): Promise<AdminConnectionDetailResponse> {
     return this.admin.inspect(params.connectionId);
   }
@@ -24,7 +25,8 @@ export class AdminLiveConnectionController {
   @Delete(':connectionId')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Closed on the gateway and the row removed' })
-  @ApiNotFoundResponse({ description: 'Neither the database nor the gateway knew it' })
+  @ApiNotFoundResponse({ description: 'No such row' })
+  @ApiBadGatewayResponse({ description: 'The management API failed' })
   kick(@Param() params: ConnectionIdParam): Promise<void> {
     return this.admin.kick(params.connectionId);
   }

@@ -3,7 +3,7 @@ import { SocketService } from '../push/socket.service.js';
 import { toAdminConnectionResponse } from '../socket-connection/socket-connection.dto.js';
 import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
 import type { AdminConnectionDetailResponse, AdminStatsResponse } from './admin.dto.js';
-import { ConnectionNotFoundError } from './admin.errors.js';
+import { ConnectionNotFoundError, ManagementApiUnavailableError } from './admin.errors.js';
 
 /** Live inspection for admins: one connection as the database and the gateway see it, kicks, counters. */
 @Injectable()
@@ -17,7 +17,9 @@ export class AdminService {
   async inspect(connectionId: string): Promise<AdminConnectionDetailResponse> {
     const row = await this.connections.findWithUser(connectionId);
     if (!row) throw new ConnectionNotFoundError(connectionId);
-    const live = await this.sockets.getLiveConnection(connectionId);
+    const live = await this.sockets.getLiveConnection(connectionId).catch((error: unknown) => {
+      throw new ManagementApiUnavailableError(error);
+    });
     return {
       ...toAdminConnectionResponse(row),
       live: live && { connectedAt: live.connectedAt.toISOString(), lastActiveAt: live.lastActiveAt.toISOString() },
@@ -25,13 +27,15 @@ export class AdminService {
   }
 
   /**
-   * Closes the connection on the gateway and removes its row. 404 only when neither the database nor
-   * the gateway knew it; an unregistered but open socket is closed too (that is what a kick is for).
+   * Closes the connection on the gateway (DeleteConnection; already gone is fine) and removes its row.
+   * 404 when there is no row: admins act on registered connections, and an id nobody registered is
+   * not sent to the gateway at all.
    */
   async kick(connectionId: string): Promise<void> {
-    const row = await this.connections.findByConnectionId(connectionId);
-    const wasLive = await this.sockets.closeConnection(connectionId);
-    if (!row && !wasLive) throw new ConnectionNotFoundError(connectionId);
+    if (!(await this.connections.findByConnectionId(connectionId))) throw new ConnectionNotFoundError(connectionId);
+    await this.sockets.closeConnection(connectionId).catch((error: unknown) => {
+      throw new ManagementApiUnavailableError(error);
+    });
   }
 
   async stats(): Promise<AdminStatsResponse> {

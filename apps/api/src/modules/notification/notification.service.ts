@@ -60,9 +60,9 @@ function toSinceId(since: string | undefined): number | undefined {
  * Stored per-user notifications, pushed live and replayed on `auth`.
  *
  * Ordering: storing a notification and queueing its pushes, and reading the replay and queueing the
- * welcome, happen under one per-user lock. Pushes to a user run in SocketService's user lane in the
- * order they were queued, so a connection gets `auth.ok`, then its replay, then every later
- * notification — each once, in id order (within this API process).
+ * welcome, happen under one per-user lock. Each connection has a queue that sends in the order things
+ * were queued, so a connection gets `auth.ok`, then its replay, then every later notification — each
+ * once, in id order (within this API process) — while a user's devices are served in parallel.
  *
  * A connection's row exists a moment before its welcome is queued; a notification stored in between
  * must not go to it live (it would arrive before `auth.ok` and again in the replay), so rows awaiting
@@ -72,6 +72,8 @@ function toSinceId(since: string | undefined): number | undefined {
 export class NotificationService {
   private readonly logger = new Logger(NotificationService.name);
   private readonly perUser = new KeyedMutex<number>();
+  /** Pushes to one connection, in the order they were queued; different connections are served side by side. */
+  private readonly perConnection = new KeyedMutex<string>();
   /** Connections welcomed by this process during the last WELCOME_GRACE_MS (older rows need no bookkeeping). */
   private readonly welcomed = new Map<string, NodeJS.Timeout>();
   private readonly heldBack = new Map<string, HeldBack>();
@@ -148,7 +150,7 @@ export class NotificationService {
       const afterwards = sinceId === undefined ? (held?.rows ?? []) : [];
       // Queued while holding the user's lock: no notification stored after the query can be pushed before this.
       const events = [authOk, ...replay.map(toNotificationEvent), ...afterwards.map(toNotificationEvent)];
-      return { promise: this.sockets.sendToConnection(connection.connectionId, events, connection.userId) };
+      return { promise: this.toConnection(connection.connectionId, events) };
     });
     return delivery.promise;
   }
@@ -161,10 +163,15 @@ export class NotificationService {
     const pushes: Promise<DeliveryReport>[] = [];
     for (const row of rows) {
       if (this.awaitingWelcome(row, now)) this.holdBack(row, notification, now);
-      else pushes.push(this.sockets.sendToConnection(row.connectionId, prepared, notification.userId));
+      else pushes.push(this.toConnection(row.connectionId, [prepared]));
     }
     // Wrapped: an async function would otherwise wait for the deliveries before the lock is released.
     return { delivery: Promise.all(pushes).then(sumReports) };
+  }
+
+  /** Queues events for one connection behind whatever was queued for it before. */
+  private toConnection(connectionId: string, events: unknown[]): Promise<DeliveryReport> {
+    return this.perConnection.run(connectionId, () => this.sockets.sendToConnection(connectionId, events));
   }
 
   private awaitingWelcome(row: SocketConnection, now: number): boolean {
@@ -190,7 +197,7 @@ export class NotificationService {
     await this.perUser.run(held.userId, () => {
       if (this.heldBack.get(connectionId) !== held) return;
       this.heldBack.delete(connectionId);
-      this.sockets.sendToConnection(connectionId, held.rows.map(toNotificationEvent), held.userId).catch((error: unknown) => {
+      this.toConnection(connectionId, held.rows.map(toNotificationEvent)).catch((error: unknown) => {
         this.logger.error(`Push of held-back notifications to ${connectionId} failed: ${error instanceof Error ? error.message : String(error)}`);
       });
     });
