@@ -6,6 +6,7 @@ import type { AdminConnection, Auction, NotificationAccepted, Page } from '../li
 import { h, replaceChildren } from '../lib/dom.js';
 import { parseDollars } from '../lib/money.js';
 import { formatAgo, formatDateTime, formatTime } from '../lib/time.js';
+import { shortAgent } from '../lib/user-agent.js';
 
 const MAX_PAGES = 5;
 const PAGE_SIZE = 100;
@@ -218,13 +219,4 @@ function flatten(value: Record<string, unknown>, prefix = ''): [string, unknown]
 function humanize(key: string): string {
   const words = key.replace(/\./g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]/g, ' ').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** "Mozilla/5.0 (X11; Linux x86_64) … Chrome/156.0 …" → "Chrome 156 · Linux". */
-export function shortAgent(ua: string | null): string {
-  if (!ua) return '—';
-  const browser = /(Edg|Firefox|Chrome|Safari|node|curl|okhttp)[/ ]([\d]+)/i.exec(ua);
-  const os = /(Windows|Android|iPhone|iPad|Mac OS X|Linux)/.exec(ua);
-  const name = browser ? `${browser[1] === 'Edg' ? 'Edge' : browser[1]} ${browser[2]}` : ua.slice(0, 32);
-  return os ? `${name} · ${os[1] === 'Mac OS X' ? 'macOS' : os[1]}` : name;
 }
