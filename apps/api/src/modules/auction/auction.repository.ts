@@ -30,6 +30,7 @@ interface SqliteStatement {
   run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
 }
 interface SqliteDatabase {
+  readonly inTransaction: boolean;
   prepare(sql: string): SqliteStatement;
   transaction<T>(fn: () => T): { immediate(): T };
 }
@@ -116,7 +117,7 @@ export class AuctionRepository {
       if (auction.status !== 'open' || auction.endsAt.getTime() <= request.now.getTime()) return { outcome: 'not-open' };
       if (request.amountCents <= auction.currentPriceCents) return { outcome: 'too-low', currentPriceCents: auction.currentPriceCents };
       try {
-        const bid = this.sqlite ? this.acceptOnSqlite(request, auction.version) : await this.acceptOnMysql(request, auction.version);
+        const bid = this.sqlite ? await this.acceptOnSqlite(request, auction.version) : await this.acceptOnMysql(request, auction.version);
         if (bid) return { outcome: 'accepted', bid, previous: auction };
       } catch (error) {
         if (!isTransientTransactionError(error)) throw error;
@@ -153,8 +154,14 @@ export class AuctionRepository {
    * whatever other requests run meanwhile (and roll it back with ours). better-sqlite3's synchronous
    * transaction runs both statements with nothing in between.
    */
-  private acceptOnSqlite(request: BidRequest, version: number): Bid | null {
+  private async acceptOnSqlite(request: BidRequest, version: number): Promise<Bid | null> {
     const db = (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
+    // Another request's TypeORM transaction (e.g. a save()) may be open on the shared connection: ours
+    // would nest into it and share its fate, so wait until it is done (nothing can start in between).
+    for (let waited = 0; db.inTransaction; waited++) {
+      if (waited > 5000) throw new AuctionBusyError();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     const now = sqliteDatetime(request.now);
     const accept = db.transaction((): number | null => {
       const updated = db
