@@ -217,7 +217,10 @@ async function main(): Promise<void> {
   };
   const resultFile = join(repoRoot, 'bench/results', `${options.resultName}.json`);
   mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
-  writeFileSync(resultFile, `${JSON.stringify(results, null, 2)}\n`);
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  writeFileSync(resultFile, json);
+  // The latest run per database too, so the SQLite and the MySQL figures can be kept side by side.
+  if (!options.quick) writeFileSync(join(repoRoot, 'bench/results', `latest-${database.kind}.json`), json);
   if (!options.quick) writeChart(results, join(repoRoot, 'docs/benchmark.svg'));
 
   console.log(`\n${fullReport(results)}\n`);
