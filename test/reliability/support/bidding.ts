@@ -2,6 +2,7 @@
  * Bidders that bid for a while and record every answer, and the check that the database holds every
  * accepted bid: the "nothing accepted is lost" half of the load and outage tests.
  */
+// @ts-expect-error -- better-sqlite3 ships no types and @types/better-sqlite3 is not installed; used untyped here.
 import Database from 'better-sqlite3';
 import { createConnection } from 'mysql2/promise';
 import { http } from './http.js';

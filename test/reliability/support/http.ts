@@ -30,7 +30,8 @@ export async function http<T = any>(baseUrl: string, path: string, request: Http
   const response = await fetch(`${baseUrl}${path}`, {
     method: request.method ?? (body === undefined ? 'GET' : 'POST'),
     headers,
-    body,
+    // A Buffer is not a BodyInit in TypeScript's DOM types; a Uint8Array view of it is.
+    body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body),
     signal: AbortSignal.timeout(request.timeoutMs ?? 15_000),
   });
   const text = await response.text();
