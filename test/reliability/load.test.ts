@@ -14,6 +14,7 @@ import { checkNothingLost, readBidsFromDatabase, runBidders } from './support/bi
 import { type ChildStack, sleep, startChildStack } from './support/child-stack.js';
 import { http, login } from './support/http.js';
 import { LiveClient } from './support/live-client.js';
+import { leakedSecrets } from './support/log-capture.js';
 import { createUsers, inBatches, type TestUser } from './support/users.js';
 
 interface LoadProfile {
@@ -105,5 +106,12 @@ describe.each(databaseKinds())(`load: ${CONNECTIONS} connections of ${PROFILE.us
         `last delivery ${drainMs} ms after bidding ended`,
     );
     expect(delivered).toBe(accepted.size * CONNECTIONS);
+    expect([...stack.api.unexpectedExits, ...stack.gateway.unexpectedExits]).toEqual([]);
+  });
+
+  it("leaks no secret into the processes' output", () => {
+    const secrets: Record<string, string> = { ...stack.secrets, password: 'reliability-pass-1' };
+    users.slice(0, 20).forEach((user, i) => (secrets[`token ${i}`] = user.token));
+    expect(leakedSecrets(stack.output(), secrets)).toEqual([]);
   });
 });
