@@ -77,7 +77,8 @@ export async function startInProcessApi(kind: DatabaseKind, options: StartApiOpt
     database,
     logs,
     close: async () => {
-      await app.close();
+      // A test may have closed the app itself (a shutdown under test); closing twice is then a no-op.
+      await app.close().catch(() => undefined);
       logs.stop();
       await database.drop();
     },
