@@ -77,6 +77,11 @@ export const SQL_INJECTION_STRINGS: readonly string[] = [
   'Ünïcødé 💥 \u202e',
 ];
 
+/** False for strings with a lone UTF-16 surrogate (valid in JS and JSON, not in UTF-8 or a URL). */
+export function isWellFormedUnicode(value: string): boolean {
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
+}
+
 /** Strings that stress everything else: control characters, lone surrogates, huge lengths, format strings. */
 export const NASTY_STRINGS: readonly string[] = [
   '',
