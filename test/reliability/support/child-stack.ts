@@ -47,6 +47,10 @@ export class ManagedProcess {
     const child = spawn(process.execPath, [this.script], { cwd: repoRoot, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.stopping = false;
+    // Never outlive the test process, even when it is killed by a timeout.
+    const reap = () => child.kill('SIGKILL');
+    process.once('exit', reap);
+    child.once('exit', () => process.off('exit', reap));
     const record = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       this.log.push(text.replace(/^(?=.)/gm, `[${this.name}] `));

@@ -74,6 +74,10 @@ export class PrivateMariaDb {
       { stdio: 'ignore' },
     );
     this.child = child;
+    // Never outlive the test process, even when it is killed by a timeout.
+    const reap = () => child.kill('SIGKILL');
+    process.once('exit', reap);
+    child.once('exit', () => process.off('exit', reap));
     child.on('exit', (code, signal) => {
       if (this.child === child && code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM') this.crashes.push(`mariadbd exited with ${code ?? signal}`);
     });
