@@ -32,3 +32,14 @@ export function rssKb(pid: number): number {
   if (!match) throw new Error(`no VmRSS for process ${pid}`);
   return Number(match[1]);
 }
+
+/** The soft limit on open files (`ulimit -n`) this process and its children inherit; undefined when unknown. */
+export function openFilesLimit(): number | undefined {
+  try {
+    const match = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (!match) return undefined;
+    return match[1] === 'unlimited' ? Number.POSITIVE_INFINITY : Number(match[1]);
+  } catch {
+    return undefined;
+  }
+}

@@ -21,7 +21,7 @@ import { measureLambdas } from './phases/lambdas.js';
 import { measureNotifications, notificationCount } from './phases/notifications.js';
 import { startSocketIoBaseline, type SocketIoBaseline } from './phases/socketio-baseline.js';
 import { createUsers } from './phases/users.js';
-import { cpuTimeMs, rssKb } from './proc-stats.js';
+import { cpuTimeMs, openFilesLimit, rssKb } from './proc-stats.js';
 import { Progress } from './progress.js';
 import type { BenchResults, FanOutFigures, RunFigures } from './results-schema.js';
 import { createBenchDatabase, type BenchDatabase } from './stack/bench-database.js';
@@ -80,6 +80,13 @@ async function main(): Promise<void> {
     if (!keepWorkDir.value) rmSync(workDir, { recursive: true, force: true });
   });
   const maxN = Math.max(...options.sizes);
+  // Each socket is a file descriptor: a client process holds its share of Gavel's and, during the
+  // baseline, of Socket.IO's connections; the gateway holds all of Gavel's. Nothing is raised here.
+  const fdLimit = openFilesLimit();
+  const fdsNeeded = Math.max(Math.ceil((maxN * (options.socketIo ? 2 : 1)) / options.clients), maxN) + 256;
+  if (fdLimit !== undefined && fdsNeeded > fdLimit) {
+    throw new UsageError(`N = ${maxN} needs about ${fdsNeeded} open files per process but ulimit -n is ${fdLimit}: raise it (ulimit -n ${fdsNeeded}) or measure a smaller N`);
+  }
   const profileDir = options.profile ? join(repoRoot, 'bench/results/profiles') : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
 
@@ -248,7 +255,8 @@ function describe(error: unknown): string {
 main()
   .catch(async (error: unknown) => {
     progress.done();
-    console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const detail = error instanceof UsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    console.error(`bench failed: ${detail}`);
     process.exitCode = 1;
   })
   .finally(async () => {
