@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { databaseKinds } from '../support/databases.js';
-import { type ApiHarness, call, startApi } from './api-harness.js';
+import { type ApiHarness, call, newUser, startApi } from './api-harness.js';
 
 describe.each(databaseKinds())('health (%s)', (kind) => {
   let api: ApiHarness;
@@ -16,7 +16,12 @@ describe.each(databaseKinds())('health (%s)', (kind) => {
 
   it('answers 200, then 503 when the database connection is gone', async () => {
     expect((await call(api.baseUrl, 'GET', '/health')).status).toBe(200);
+    const user = await newUser(api.baseUrl);
     await api.app.get(DataSource).destroy();
+    // A valid token whose user cannot be looked up is a retryable 503, never a 401.
+    const me = await call(api.baseUrl, 'GET', '/auth/me', { token: user.token });
+    expect(me.status).toBe(503);
+    expect(me.body).toEqual({ statusCode: 503, message: 'Database unavailable, try again', error: 'Service Unavailable' });
     const down = await call(api.baseUrl, 'GET', '/health');
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ statusCode: 503, message: 'Database is not answering', error: 'Service Unavailable', details: { database: { status: 'down' } } });

@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDatabaseUnavailable } from '../database/database-unavailable.js';
 import { DomainError } from './errors.js';
 
 export interface ErrorBody {
@@ -32,7 +33,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    if (body.statusCode === 503) this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+    else if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     if (response.headersSent) return;
     response.status(body.statusCode).json(body);
   }
@@ -49,6 +51,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const r = response as Partial<ErrorBody> & Record<string, unknown>;
       const message = typeof r.message === 'string' || Array.isArray(r.message) ? r.message : exception.message;
       return { ...r, statusCode, message, error: typeof r.error === 'string' ? r.error : reasonPhrase(statusCode) };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return { statusCode: 503, message: 'Database unavailable, try again', error: 'Service Unavailable' };
     }
     // Errors raised by Express middleware (body parser: too large, malformed JSON) carry a status.
     const status = (exception as { status?: unknown; statusCode?: unknown } | null)?.status;

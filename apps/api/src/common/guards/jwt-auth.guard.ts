@@ -25,6 +25,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {
+    // The token may be fine while the user lookup failed (database down): that is not a 401.
+    if (error && !(error instanceof UnauthorizedException)) throw error;
     if (error || !user) {
       const name = info instanceof Error ? info.name : '';
       const message =
