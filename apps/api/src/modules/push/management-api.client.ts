@@ -76,8 +76,9 @@ export class ManagementApiClient {
     await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
   }
 
+  /** Waits for requests in flight (a graceful close of the keep-alive pools), then releases the client. */
   async close(): Promise<void> {
-    this.client.destroy();
     await this.handler.close();
+    this.client.destroy();
   }
 }

@@ -36,7 +36,10 @@ class FakeManagementApi {
   async deleteConnection(connectionId: string): Promise<void> {
     if (connectionId === 'gone') throw new GoneException(meta(410));
   }
-  async close(): Promise<void> {}
+  closedAfterPosts = -1;
+  async close(): Promise<void> {
+    this.closedAfterPosts = this.posts.length;
+  }
 }
 
 class FakeDirectory implements ConnectionDirectory {
@@ -147,6 +150,15 @@ describe(SocketService.name, () => {
     const live = service.sendToUser(1, { n: 4 });
     await Promise.all([sequence, live]);
     expect(api.posts.map((post) => JSON.parse(Buffer.from(post.payload).toString()).n)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('lets pushes in flight finish before closing the client at shutdown', async () => {
+    for (let i = 0; i < 20; i++) directory.add(1, `c${i}`);
+    const first = service.sendToUser(1, { n: 1 });
+    const second = service.sendToUser(1, { n: 2 });
+    await service.onModuleDestroy();
+    expect(api.closedAfterPosts).toBe(40);
+    expect((await first).deliveredTo + (await second).deliveredTo).toBe(40);
   });
 
   it('reports a gone connection as null and removes its row; closes live ones', async () => {

@@ -38,6 +38,9 @@ export interface DeliveryReport {
 
 type Outcome = 'delivered' | 'stale' | 'failed';
 
+/** How long shutdown waits for pushes in flight before it closes the HTTP pool anyway. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
 /** After this many ForbiddenExceptions in a row with no success, a 403 means our credentials are wrong, not that a connection is stale. */
 const FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS = 3;
 
@@ -57,6 +60,8 @@ export class SocketService implements OnModuleDestroy {
   private broadcastLane: Promise<unknown> = Promise.resolve();
   private readonly userLanes = new Map<number, Promise<unknown>>();
   private forbiddenStreak = 0;
+  /** Every push operation not yet settled, so shutdown can let them finish instead of cutting them off. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly api: ManagementApiClient,
@@ -73,7 +78,7 @@ export class SocketService implements OnModuleDestroy {
   /** Every connection of one user, in order with the user's other pushes. */
   sendToUser(userId: number, event: unknown | PreparedEvent): Promise<DeliveryReport> {
     const prepared = this.asPrepared(event);
-    return this.inUserLane(userId, async () => this.fanOut(await this.connections.findConnectionIdsByUser(userId), prepared));
+    return this.track(this.inUserLane(userId, async () => this.fanOut(await this.connections.findConnectionIdsByUser(userId), prepared)));
   }
 
   /**
@@ -90,7 +95,7 @@ export class SocketService implements OnModuleDestroy {
       }
       return { deliveredTo: 1, staleRemoved: 0, failed: 0 };
     };
-    return userId === undefined ? run() : this.inUserLane(userId, run);
+    return this.track(userId === undefined ? run() : this.inUserLane(userId, run));
   }
 
   /** Every connection, page by page; broadcasts are delivered one after another, in the order they were called. */
@@ -98,7 +103,7 @@ export class SocketService implements OnModuleDestroy {
     const prepared = this.asPrepared(event);
     const run = this.broadcastLane.then(() => this.broadcastNow(prepared));
     this.broadcastLane = run.catch(() => undefined);
-    return run;
+    return this.track(run);
   }
 
   /** The gateway's view of a connection, or null when it is gone (its row is then removed). */
@@ -127,8 +132,25 @@ export class SocketService implements OnModuleDestroy {
     return wasLive;
   }
 
+  /**
+   * Shutdown (SIGTERM → app.close()) lets every push in flight finish — including the ones queued
+   * behind them while draining — before the HTTP pool closes. Cutting them off would abort requests
+   * the gateway may already have delivered, and their retries would deliver the frame twice.
+   */
   async onModuleDestroy(): Promise<void> {
+    const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.inFlight]), sleep(deadline - Date.now())]);
+    }
+    if (this.inFlight.size > 0) this.logger.warn(`Closing with ${this.inFlight.size} push operations still in flight after ${DRAIN_TIMEOUT_MS} ms`);
     await this.api.close();
+  }
+
+  private track<T>(operation: Promise<T>): Promise<T> {
+    this.inFlight.add(operation);
+    const forget = (): void => void this.inFlight.delete(operation);
+    operation.then(forget, forget);
+    return operation;
   }
 
   private asPrepared(event: unknown): PreparedEvent {
