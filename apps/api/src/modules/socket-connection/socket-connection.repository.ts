@@ -38,7 +38,11 @@ export class SocketConnectionRepository {
     const now = new Date();
     const entity = this.connections.create({ ...connection, createdAt: now, lastSeenAt: now });
     try {
-      return await this.connections.save(entity);
+      // insert(), not save(): save() wraps the statement in a transaction, and on SQLite every request
+      // shares one connection, so a failing save() (a unique violation) would roll back whatever other
+      // requests ran on it meanwhile.
+      await this.connections.insert(entity);
+      return entity;
     } catch (error) {
       if (isUniqueViolation(error)) return null;
       throw error;

@@ -30,7 +30,9 @@ export class UserRepository {
     const now = new Date();
     const entity = this.users.create({ ...user, email: user.email.toLowerCase(), createdAt: now, updatedAt: now });
     try {
-      return await this.users.save(entity);
+      // insert(), not save(): no transaction on SQLite's shared connection (see SocketConnectionRepository.insert).
+      await this.users.insert(entity);
+      return entity;
     } catch (error) {
       if (isUniqueViolation(error)) throw new EmailTakenError();
       throw error;
