@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { isRole, ROLES } from '../apps/api/src/common/auth-user.js';
 import { ConfigValidationError, loadConfig } from '../apps/api/src/config/env.js';
 import { dataSourceOptions } from '../apps/api/src/database/data-source.js';
+import { runPendingMigrations } from '../apps/api/src/database/migrate.js';
 import { PasswordHasher } from '../apps/api/src/modules/user/password-hasher.js';
 import { User } from '../apps/api/src/modules/user/user.entity.js';
 import { UserRepository } from '../apps/api/src/modules/user/user.repository.js';
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   }
   const dataSource = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
   try {
-    await dataSource.runMigrations({ transaction: 'each' });
+    await runPendingMigrations(dataSource);
     const repository = new UserRepository(dataSource.getRepository(User));
     const users = new UserService(repository, new PasswordHasher());
     const { user, created } = await users.createOrUpdate({

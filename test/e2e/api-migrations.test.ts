@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../apps/api/src/database/data-source.js';
+import { runPendingMigrations } from '../../apps/api/src/database/migrate.js';
 import { SocketConnection } from '../../apps/api/src/modules/socket-connection/socket-connection.entity.js';
 import { User } from '../../apps/api/src/modules/user/user.entity.js';
 import { MIGRATIONS } from '../../migrations/index.js';
@@ -47,6 +48,19 @@ describe.each(databaseKinds())('migrations (%s)', (kind) => {
 
     expect(await ds.runMigrations({ transaction: 'each' })).toHaveLength(MIGRATIONS.length);
     expect(await tables(ds)).toEqual({ users: true, socket_connections: true });
+  });
+
+  // Several API copies share one MySQL; an SQLite file belongs to one process, so there is nothing to race.
+  it.skipIf(kind === 'sqlite')('applies each migration once when several processes start together', async () => {
+    const ds = await open();
+    const others = await Promise.all([1, 2].map(() => new DataSource(dataSourceOptions(database!.url)).initialize()));
+    try {
+      const applied = await Promise.all([ds, ...others].map((source) => runPendingMigrations(source)));
+      expect(applied.flat().map((m) => m.name).sort()).toEqual(MIGRATIONS.map((M) => new M().name).sort());
+      expect(await ds.showMigrations()).toBe(false);
+    } finally {
+      await Promise.all(others.map((source) => source.destroy()));
+    }
   });
 
   it('leaves a unique connection_id, an indexed user_id and a cascading foreign key', async () => {

@@ -11,6 +11,7 @@ import { rejectLoneSurrogates } from './common/json-reviver.js';
 import { requestLogger } from './common/request-logger.middleware.js';
 import { AppConfig, type LogLevelSetting, loadConfig, type RawEnv } from './config/env.js';
 import { projectRoot } from './config/project-root.js';
+import { runPendingMigrations } from './database/migrate.js';
 import { seedDevelopmentData } from './database/seed-development.js';
 
 /** JSON request bodies above this are answered 413 (a pushed event is at most 128 KB anyway). */
@@ -67,7 +68,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   const webRoot = join(projectRoot(), 'dist', 'web');
   if (existsSync(webRoot)) app.useStaticAssets(webRoot, { index: 'index.html' });
 
-  const applied = await app.get(DataSource).runMigrations({ transaction: 'each' });
+  const applied = await runPendingMigrations(app.get(DataSource));
   if (applied.length > 0) new Logger('Database').log(`Applied migrations: ${applied.map((m) => m.name).join(', ')}`);
   if (config.nodeEnv === 'development') await seedDevelopmentData(app);
   await app.init();
