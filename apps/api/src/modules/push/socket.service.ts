@@ -1,5 +1,6 @@
 import { ForbiddenException, GoneException } from '@aws-sdk/client-apigatewaymanagementapi';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { KeyedMutex } from '../../common/keyed-mutex.js';
 import { ManagementApiClient, type LiveConnection } from './management-api.client.js';
 import { classifyPushError } from './management-api.errors.js';
 import { PushStats } from './push-stats.js';
@@ -58,7 +59,7 @@ const FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS = 3;
 export class SocketService implements OnModuleDestroy {
   private readonly logger = new Logger(SocketService.name);
   private broadcastLane: Promise<unknown> = Promise.resolve();
-  private readonly userLanes = new Map<number, Promise<unknown>>();
+  private readonly userLanes = new KeyedMutex<number>();
   private forbiddenStreak = 0;
   /** Every push operation not yet settled, so shutdown can let them finish instead of cutting them off. */
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -78,7 +79,7 @@ export class SocketService implements OnModuleDestroy {
   /** Every connection of one user, in order with the user's other pushes. */
   sendToUser(userId: number, event: unknown | PreparedEvent): Promise<DeliveryReport> {
     const prepared = this.asPrepared(event);
-    return this.track(this.inUserLane(userId, async () => this.fanOut(await this.connections.findConnectionIdsByUser(userId), prepared)));
+    return this.track(this.userLanes.run(userId, async () => this.fanOut(await this.connections.findConnectionIdsByUser(userId), prepared)));
   }
 
   /**
@@ -95,7 +96,7 @@ export class SocketService implements OnModuleDestroy {
       }
       return { deliveredTo: 1, staleRemoved: 0, failed: 0 };
     };
-    return this.track(userId === undefined ? run() : this.inUserLane(userId, run));
+    return this.track(userId === undefined ? run() : this.userLanes.run(userId, run));
   }
 
   /** Every connection, page by page; broadcasts are delivered one after another, in the order they were called. */
@@ -155,17 +156,6 @@ export class SocketService implements OnModuleDestroy {
 
   private asPrepared(event: unknown): PreparedEvent {
     return event instanceof PreparedEvent ? event : this.prepare(event);
-  }
-
-  private inUserLane<T>(userId: number, task: () => Promise<T>): Promise<T> {
-    const previous = this.userLanes.get(userId) ?? Promise.resolve();
-    const run = previous.then(task);
-    const settled = run.catch(() => undefined);
-    this.userLanes.set(userId, settled);
-    void settled.then(() => {
-      if (this.userLanes.get(userId) === settled) this.userLanes.delete(userId);
-    });
-    return run;
   }
 
   private async broadcastNow(prepared: PreparedEvent): Promise<DeliveryReport> {
