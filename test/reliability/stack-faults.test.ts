@@ -128,7 +128,10 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
     for (const client of clients.flat()) expect(client.isOpen).toBe(true);
   });
 
-  it('gateway crash: clients reconnect with backoff, missed notifications are replayed, stale rows are healed', { timeout: 120_000 }, async () => {
+  it.each([
+    ['SIGKILL', 'crash: no $disconnect ever runs, the rows go stale', 1006],
+    ['SIGTERM', 'graceful stop: connections closed with 1001 "Going away"', 1001],
+  ] as const)('gateway %s (%s): clients reconnect with backoff, missed notifications are replayed, no stale row survives', { timeout: 120_000 }, async (signal, _what, closeCode) => {
     // Every client has seen a notification, so it resumes from a cursor.
     const warmUp = await Promise.all(users.map((user) => notify(user, 'before the crash')));
     for (const [u, answer] of warmUp.entries()) {
@@ -138,8 +141,12 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
     const oldIds = clients.map((userClients) => userClients.map((c) => c.currentConnectionId!));
     const authenticatedBefore = clients.flat().map((c) => c.connectionIds.length);
 
-    await stack.gateway.stop('SIGKILL'); // a crash: no $disconnect ever runs for these connections
-    for (const client of clients.flat()) await client.until(() => !client.isOpen, 10_000, 'client notices the crash');
+    const closesBefore = clients.flat().map((c) => c.closes.length);
+    expect(clients.flat().map((c) => (c.isOpen ? 'open' : `closed ${c.closes.join(',')}`)).filter((state) => state !== 'open'), 'every client is connected before the gateway goes').toEqual([]);
+    await stack.gateway.stop(signal);
+    // Wait for the close event itself (the socket may sit in CLOSING for a moment before it).
+    for (const [i, client] of clients.flat().entries()) await client.until(() => client.closes.length > closesBefore[i]!, 10_000, 'client notices the gateway going');
+    clients.flat().forEach((client, i) => expect(client.closes[closesBefore[i]!]).toBe(closeCode));
     // Sent while the gateway is down: stored, delivered to nobody yet.
     const missed = await notify(users[0]!, 'while the gateway was down');
     expect(missed.status).toBe(202);
@@ -161,6 +168,8 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
       const answer = await notify(user, 'after the crash');
       expect(answer.status).toBe(202);
       expect(answer.body.deliveredTo).toBe(CONNECTIONS_PER_USER);
+      // After a crash the old rows are found stale by this very push (410) and removed; after a graceful stop $disconnect removed them.
+      expect(answer.body.staleRemoved).toBe(signal === 'SIGKILL' ? CONNECTIONS_PER_USER : 0);
       const own = await http(stack.apiUrl, '/me/connections', { token: user.token });
       const ids = (own.body as Array<{ connectionId: string }>).map((c) => c.connectionId).sort();
       expect(ids).toEqual(clients[u]!.map((c) => c.currentConnectionId!).sort());
