@@ -124,6 +124,33 @@ describe.each(databaseKinds())('WebSocket frame fuzz (%s)', (kind) => {
     expect(Object.keys(tally.byCategory).length).toBeGreaterThanOrEqual(14);
   });
 
+  it('answers a VALID token with hostile `since` values and extra keys by auth.ok or auth.error 400, never an internal error', { timeout: 120_000 }, async () => {
+    const sinceValues = ['1e308', '-1', '-0', '1.5', '9007199254740993', '123456789012345678901234567890', '"99999999999999999999"', '"abc"', '""', 'null', 'true', '[]', '{}', '"0"', '0', '"18446744073709551615"', '{"__proto__":{"polluted":1}}'];
+    const outcomes: Record<string, number> = {};
+    for (const since of sinceValues) {
+      for (const extra of ['', ',"__proto__":{"isAdmin":true}', ',"constructor":{"prototype":{"polluted":1}}', ',"action":"ping"']) {
+        const socket = await TestSocket.open(stack.gateway.url);
+        socket.ws.send(`{"action":"auth","token":"${token}","since":${since}${extra}}`);
+        const answer = await socket.nextJson<{ type?: string; message?: string; data?: { status?: number } }>(15_000);
+        const where = `since ${since}${extra}: ${JSON.stringify(answer)}`;
+        expect(answer.message, where).toBeUndefined();
+        if (answer.type === 'auth.error') expect(answer.data?.status, where).toBe(400);
+        else if (extra.includes('"action":"ping"')) expect(answer.type, where).toBe('pong'); // the last "action" wins
+        else expect(answer.type, where).toBe('auth.ok');
+        const key = answer.type === 'auth.error' ? 'auth.error 400' : String(answer.type);
+        outcomes[key] = (outcomes[key] ?? 0) + 1;
+        socket.send({ action: 'ping' });
+        // A replay may precede the pong: skip notifications.
+        let next = await socket.nextJson<{ type: string }>(10_000);
+        while (next.type === 'notification') next = await socket.nextJson<{ type: string }>(10_000);
+        expect(next, where).toEqual({ type: 'pong' });
+        await socket.close();
+      }
+    }
+    expect(outcomes['auth.ok'] ?? 0).toBeGreaterThan(0);
+    expect(outcomes['auth.error 400'] ?? 0).toBeGreaterThan(0);
+  });
+
   it('left no prototype polluted in the gateway, the Lambdas or the API (same process)', () => {
     const probe = {} as Record<string, unknown>;
     expect(probe.polluted).toBeUndefined();
