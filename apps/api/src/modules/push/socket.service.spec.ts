@@ -45,6 +45,8 @@ class FakeManagementApi {
 class FakeDirectory implements ConnectionDirectory {
   rows: Array<{ id: number; connectionId: string; userId: number }> = [];
   pageCalls = 0;
+  /** Reads that fail before the database "comes back". */
+  failingReads = 0;
   add(userId: number, ...connectionIds: string[]): void {
     for (const connectionId of connectionIds) this.rows.push({ id: this.rows.length + 1, connectionId, userId });
   }
@@ -53,6 +55,7 @@ class FakeDirectory implements ConnectionDirectory {
   }
   async pageConnectionIds(afterId: number, limit: number) {
     this.pageCalls++;
+    if (this.failingReads > 0 && this.failingReads--) throw new Error('connect ECONNREFUSED 127.0.0.1:3306');
     return this.rows.filter((row) => row.id > afterId).slice(0, limit);
   }
   async deleteByConnectionIds(connectionIds: string[]): Promise<number> {
@@ -150,6 +153,14 @@ describe(SocketService.name, () => {
     const live = service.sendToUser(1, { n: 4 });
     await Promise.all([sequence, live]);
     expect(api.posts.map((post) => JSON.parse(Buffer.from(post.payload).toString()).n)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('waits out a database that does not answer before broadcasting (nothing accepted is dropped)', async () => {
+    for (let i = 0; i < 5; i++) directory.add(i, `c${i}`);
+    directory.failingReads = 3;
+    const report = await service.broadcast({ type: 'bid' });
+    expect(report.deliveredTo).toBe(5);
+    expect(api.posts).toHaveLength(5);
   });
 
   it('lets pushes in flight finish before closing the client at shutdown', async () => {

@@ -39,6 +39,12 @@ export interface DeliveryReport {
 
 type Outcome = 'delivered' | 'stale' | 'failed';
 
+/**
+ * How long a push keeps retrying to read its recipients while the database does not answer: a bid
+ * accepted just before an outage is stored, so it must still reach every connection afterwards.
+ */
+const ROW_READ_PATIENCE_MS = 30_000;
+
 /** How long shutdown waits for pushes in flight before it closes the HTTP pool anyway. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
@@ -79,7 +85,9 @@ export class SocketService implements OnModuleDestroy {
   /** Every connection of one user, in order with the user's other pushes. */
   sendToUser(userId: number, event: unknown | PreparedEvent): Promise<DeliveryReport> {
     const prepared = this.asPrepared(event);
-    return this.track(this.userLanes.run(userId, async () => this.fanOut(await this.connections.findConnectionIdsByUser(userId), prepared)));
+    return this.track(
+      this.userLanes.run(userId, async () => this.fanOut(await this.readRows(() => this.connections.findConnectionIdsByUser(userId)), prepared)),
+    );
   }
 
   /**
@@ -160,10 +168,11 @@ export class SocketService implements OnModuleDestroy {
 
   private async broadcastNow(prepared: PreparedEvent): Promise<DeliveryReport> {
     const total: DeliveryReport = { deliveredTo: 0, staleRemoved: 0, failed: 0 };
-    let page = await this.connections.pageConnectionIds(0, this.tuning.pageSize);
+    const readPage = (afterId: number) => this.readRows(() => this.connections.pageConnectionIds(afterId, this.tuning.pageSize));
+    let page = await readPage(0);
     while (page.length > 0) {
       // Read the next page while this one is being delivered.
-      const next = page.length === this.tuning.pageSize ? this.connections.pageConnectionIds(page[page.length - 1].id, this.tuning.pageSize) : Promise.resolve([]);
+      const next = page.length === this.tuning.pageSize ? readPage(page[page.length - 1].id) : Promise.resolve([]);
       const report = await this.fanOut(
         page.map((row) => row.connectionId),
         prepared,
@@ -220,9 +229,30 @@ export class SocketService implements OnModuleDestroy {
     }
   }
 
+  /** Reads recipients, waiting out a database that does not answer (bounded by ROW_READ_PATIENCE_MS). */
+  private async readRows<T>(read: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + ROW_READ_PATIENCE_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await read();
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+        if (attempt === 1) this.logger.warn(`Reading push recipients failed, retrying until the database answers: ${describe(error)}`);
+        await sleep(Math.min(2_000, 100 * 2 ** (attempt - 1), Math.max(0, deadline - Date.now())));
+      }
+    }
+  }
+
   private async removeStale(connectionIds: string[]): Promise<number> {
     if (connectionIds.length === 0) return 0;
-    const removed = await this.connections.deleteByConnectionIds(connectionIds);
+    let removed: number;
+    try {
+      removed = await this.connections.deleteByConnectionIds(connectionIds);
+    } catch (error) {
+      // The rows stay; the next push to them (or the sweeper) finds them stale again.
+      this.logger.warn(`Could not remove ${connectionIds.length} stale connection rows: ${describe(error)}`);
+      return 0;
+    }
     this.stats.staleRemoved += removed;
     return removed;
   }
