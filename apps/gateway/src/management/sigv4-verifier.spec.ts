@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import { NodeSha256 } from './node-sha256.js';
-import { SigV4Verifier, type SignedRequest } from './sigv4-verifier.js';
+import { ExecuteApiSigner, hashPayload } from '../../../api/src/modules/push/execute-api-signer.js';
+import { canonicalPath, SigV4Verifier, type SignedRequest } from './sigv4-verifier.js';
 
 const credentials = { accessKeyId: 'AKIDVERIFIERTEST', secretAccessKey: 'verifier-secret' };
 const region = 'eu-central-1';
@@ -81,5 +83,45 @@ describe(SigV4Verifier.name, () => {
     const request = await signedRequest();
     request.headers.authorization = 'AWS4-HMAC-SHA256 Credential=nonsense';
     expect(await verifier.verify(request)).toMatch(/requires 'Credential'/);
+  });
+});
+
+describe('SigV4Verifier direct path (no SDK signer for the common request shape)', () => {
+  const verifier = new SigV4Verifier(credentials, region);
+
+  it('agrees with the SDK signer on paths with odd segments, encoded ids, stage or no stage', async () => {
+    for (const path of ['/@connections/abc%3D', '/dev/@connections/R1k%2Bm%2Fx%3D', '/dev//@connections/./a', '/dev/x/../@connections/b', "/dev/@connections/it's(*)!", '/dev/@connections/a/']) {
+      expect(await verifier.verify(await signedRequest({ path })), path).toBeUndefined();
+    }
+  });
+
+  it('agrees on signed header values with runs of spaces and tabs, and on a signed payload hash', async () => {
+    expect(await verifier.verify(await signedRequest({ extraHeaders: { 'x-custom': '  a \t  b  ' } }))).toBeUndefined();
+    const body = '{"type":"bid"}';
+    const hash = createHash('sha256').update(body).digest('hex');
+    expect(await verifier.verify(await signedRequest({ body, extraHeaders: { 'x-amz-content-sha256': hash } }))).toBeUndefined();
+  });
+
+  it('accepts what the API signs with its own signer (host and x-amz-date only), GET and DELETE too', async () => {
+    for (const method of ['POST', 'GET', 'DELETE']) {
+      const path = '/dev/@connections/R1kmxc2VNjMCFIA%3D';
+      const body = Buffer.from(method === 'POST' ? '{"type":"pong"}' : '');
+      const signed = new ExecuteApiSigner(region).sign({ method, host: '127.0.0.1:3001', path, payloadHash: hashPayload(body) }, credentials);
+      const request: SignedRequest = { method, path, query: '', headers: { host: '127.0.0.1:3001', ...signed }, body };
+      expect(await verifier.verify(request), method).toBeUndefined();
+      expect(await verifier.verify({ ...request, method: method === 'GET' ? 'DELETE' : 'GET' })).toMatch(/does not match/);
+    }
+  });
+
+  it('still refuses a tampered id or body on the direct path', async () => {
+    const request = await signedRequest({ path: '/@connections/abc%3D' });
+    expect(await verifier.verify({ ...request, path: '/@connections/abd%3D' })).toMatch(/does not match/);
+    expect(await verifier.verify({ ...request, body: Buffer.from('other') })).toMatch(/does not match/);
+  });
+
+  it('encodes the canonical path the way the SDK signer does', () => {
+    expect(canonicalPath('/dev/@connections/R1k%3D')).toBe('/dev/%40connections/R1k%253D');
+    expect(canonicalPath('/a//./b/../c/')).toBe('/a/c/');
+    expect(canonicalPath("/it's")).toBe('/it%27s');
   });
 });
