@@ -172,7 +172,9 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
       expect(answer.body.staleRemoved).toBe(signal === 'SIGKILL' ? CONNECTIONS_PER_USER : 0);
       const own = await http(stack.apiUrl, '/me/connections', { token: user.token });
       const ids = (own.body as Array<{ connectionId: string }>).map((c) => c.connectionId).sort();
-      expect(ids).toEqual(clients[u]!.map((c) => c.currentConnectionId!).sort());
+      const current = clients[u]!.map((c) => c.currentConnectionId!);
+      const extra = (own.body as Array<{ connectionId: string; userAgent: string | null; createdAt: string }>).filter((c) => !current.includes(c.connectionId));
+      expect(ids, `user ${u}: rows that are no live client's: ${JSON.stringify(extra)}; old ids ${oldIds[u]!.join(' ')}; all ids seen ${clients[u]!.map((c) => c.connectionIds.join('>')).join(' | ')}`).toEqual([...current].sort());
       for (const old of oldIds[u]!) expect(ids).not.toContain(old);
       for (const client of clients[u]!) await client.until(() => client.notifications.has(String(answer.body.id)), 20_000, 'post-crash notification');
     }
