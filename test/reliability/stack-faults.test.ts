@@ -20,6 +20,8 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
   let database: TestDatabase;
   let stack: ChildStack;
   let users: TestUser[];
+  /** A user with no long-lived clients, for the Lambda-vs-API tests (their abandoned registrations must not blur the per-user row checks). */
+  let probe: TestUser;
   /** clients[u] = the connections of users[u]. */
   let clients: LiveClient[][];
 
@@ -29,7 +31,9 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
   beforeAll(async () => {
     database = await freshDatabase(kind);
     stack = await startChildStack({ databaseUrl: database.url });
-    users = await createUsers(stack.apiUrl, USERS, `fault-${kind}-`);
+    const created = await createUsers(stack.apiUrl, USERS + 1, `fault-${kind}-`);
+    users = created.slice(0, USERS);
+    probe = created[USERS]!;
     clients = users.map((user) => Array.from({ length: CONNECTIONS_PER_USER }, () => new LiveClient(stack.wsUrl, user.token, { reconnect: true, minDelayMs: 100, maxDelayMs: 1_000 })));
     await Promise.all(clients.flat().map((client) => client.connect()));
   });
@@ -98,7 +102,7 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
     const socket = await TestSocket.open(stack.wsUrl);
     try {
       stack.api.freeze();
-      socket.send({ action: 'auth', token: users[0]!.token });
+      socket.send({ action: 'auth', token: probe.token });
       // The Lambda's own timeout (5 s) is well under API Gateway's 29 s: a clear answer, not "Internal server error".
       const answer = await socket.nextJson<{ type: string; data: { status: number; message: string } }>(20_000);
       expect(answer).toEqual({ type: 'auth.error', data: { status: 503, message: expect.any(String) } });
@@ -107,7 +111,7 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
     } finally {
       stack.api.thaw();
     }
-    socket.send({ action: 'auth', token: users[0]!.token });
+    socket.send({ action: 'auth', token: probe.token });
     expect((await socket.nextJson<{ type: string }>(20_000)).type).toBe('auth.ok');
     await socket.close();
   });
@@ -116,12 +120,12 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
     const socket = await TestSocket.open(stack.wsUrl);
     await stack.api.stop('SIGKILL');
     try {
-      socket.send({ action: 'auth', token: users[1]!.token });
+      socket.send({ action: 'auth', token: probe.token });
       expect(await socket.nextJson(10_000)).toEqual({ type: 'auth.error', data: { status: 503, message: expect.any(String) } });
     } finally {
       await stack.api.start();
     }
-    socket.send({ action: 'auth', token: users[1]!.token });
+    socket.send({ action: 'auth', token: probe.token });
     expect((await socket.nextJson<{ type: string }>(20_000)).type).toBe('auth.ok');
     await socket.close();
     // The long-lived clients never noticed.
@@ -186,6 +190,7 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
     expect(output.length).toBeGreaterThan(0);
     const secrets: Record<string, string> = { ...stack.secrets, password: 'reliability-pass-1' };
     users.forEach((user, i) => (secrets[`token of user ${i}`] = user.token));
+    secrets['token of the probe user'] = probe.token;
     expect(leakedSecrets(output, secrets)).toEqual([]);
     for (const client of clients.flat()) expect(client.unexpected).toEqual([]);
   });
