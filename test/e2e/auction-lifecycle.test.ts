@@ -56,7 +56,7 @@ describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
     expect((await placeBid(stack, ivy, 999999, 5000)).status).toBe(404);
     expect((await apiJson(stack, `/auctions/${auction.id}/bids`, { body: { amountCents: 5000 } })).status).toBe(401);
     const low = await placeBid(stack, ivy, auction.id, 1250);
-    expect(low).toMatchObject({ status: 409, body: { statusCode: 409, message: 'Bid must be above the current price of 1250 cents', error: 'Conflict' } });
+    expect(low).toMatchObject({ status: 409, body: { statusCode: 409, message: 'Bid must be above the current price of 1250 cents', error: 'Conflict', currentPriceCents: 1250 } });
     expect((await placeBid(stack, ivy, auction.id, 1251)).status).toBe(201);
     expect((await placeBid(stack, jon, auction.id, 1251)).body.message).toBe('Bid must be above the current price of 1251 cents');
   });

@@ -4,6 +4,8 @@
  */
 export abstract class DomainError extends Error {
   abstract readonly status: number;
+  /** Extra fields for the error body, beside the contract's three (e.g. a 409's `currentPriceCents`). */
+  readonly details?: Readonly<Record<string, unknown>>;
   /** Machine-readable code, e.g. `EMAIL_TAKEN`; also used in logs. */
   constructor(
     readonly code: string,

@@ -41,7 +41,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   toBody(exception: unknown): ErrorBody {
     if (exception instanceof DomainError) {
-      return { statusCode: exception.status, message: exception.message, error: reasonPhrase(exception.status) };
+      return { ...exception.details, statusCode: exception.status, message: exception.message, error: reasonPhrase(exception.status) };
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();

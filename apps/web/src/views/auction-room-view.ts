@@ -88,11 +88,12 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 0) pendingKey = null;
       if (error instanceof ApiError && error.status === 409) {
-        // The API names the price in cents ("… above the current price of 12500 cents"); say it in dollars.
-        const cents = /(\d+) cents/.exec(error.messages.join(' '))?.[1];
+        // The 409 carries the current price as `currentPriceCents`; say it in dollars.
+        const field = (error.body as { currentPriceCents?: unknown } | null)?.currentPriceCents;
+        const cents = typeof field === 'number' ? field : undefined;
         setFieldError(
-          cents
-            ? `Outbid before yours arrived: the current bid is now ${formatCents(Number(cents))}. Bid more than that.`
+          cents !== undefined
+            ? `Outbid before yours arrived: the current bid is now ${formatCents(cents)}. Bid more than that.`
             : `Outbid before yours arrived: ${error.messages.join(' ')}`,
         );
         void refresh({ suggest: true });

@@ -13,8 +13,11 @@ export class AuctionNotOpenError extends UnprocessableError {
 }
 
 export class BidTooLowError extends ConflictError {
+  override readonly details: { currentPriceCents: number };
   constructor(readonly currentPriceCents: number) {
     super('BID_TOO_LOW', `Bid must be above the current price of ${currentPriceCents} cents`);
+    // Machine-readable for clients, so they need not parse the message.
+    this.details = { currentPriceCents };
   }
 }
 
