@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -16,7 +17,15 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     config: AppConfig,
     private readonly users: UserRepository,
   ) {
-    super({ jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: config.jwtSecret, algorithms: ['HS256'], ignoreExpiration: false });
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      // A KeyObject, not the string: jsonwebtoken otherwise tries createPublicKey() on the string for
+      // every token (which throws) before treating it as a secret — ~0.5 ms of CPU per verification.
+      // passport-jwt hands it to jsonwebtoken untouched; only its typings say string | Buffer.
+      secretOrKey: createSecretKey(Buffer.from(config.jwtSecret)) as unknown as Buffer,
+      algorithms: ['HS256'],
+      ignoreExpiration: false,
+    });
   }
 
   async validate(payload: JwtPayload): Promise<AuthUser | false> {
