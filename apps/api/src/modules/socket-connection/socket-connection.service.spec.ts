@@ -71,7 +71,7 @@ describe(SocketConnectionService.name, () => {
     const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, { onRegistered });
     const answer = await service.register(alice, { connectionId: 'abc=' });
     expect(answer).toMatchObject({ created: false, body: { connectionId: 'abc=', userId: 1 } });
-    expect(repository.insert).not.toHaveBeenCalled();
+    expect(repository.rows.get('abc=')).toMatchObject({ userId: 1 });
     expect(repository.touch).toHaveBeenCalledWith(['abc=']);
     await tick();
     expect(onRegistered).toHaveBeenCalledWith({ connectionId: 'abc=', userId: 1, since: undefined, created: false });

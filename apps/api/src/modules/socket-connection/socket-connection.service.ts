@@ -32,19 +32,16 @@ export class SocketConnectionService {
    * an id held by someone else is a conflict, never a takeover.
    */
   async register(user: AuthUser, dto: RegisterConnectionDto): Promise<{ created: boolean; body: RegisteredConnectionResponse }> {
-    let row = await this.connections.findByConnectionId(dto.connectionId);
-    let created = false;
-    if (!row) {
-      row = await this.connections.insert({
-        connectionId: dto.connectionId,
-        userId: user.id,
-        sourceIp: dto.sourceIp ?? null,
-        userAgent: dto.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
-      });
-      created = row !== null;
-      // Lost a race with a concurrent insert of the same id: decide on the winner's row.
-      row ??= await this.connections.findByConnectionId(dto.connectionId);
-    }
+    // Insert first: almost every call is a new connection, so a lookup before it would be a wasted query.
+    // The unique index turns a retry (or a concurrent insert of the same id) into null: then decide on the stored row.
+    let row = await this.connections.insert({
+      connectionId: dto.connectionId,
+      userId: user.id,
+      sourceIp: dto.sourceIp ?? null,
+      userAgent: dto.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+    });
+    const created = row !== null;
+    row ??= await this.connections.findByConnectionId(dto.connectionId);
     if (!row || row.userId !== user.id) throw new ConnectionHeldByAnotherUserError();
     if (!created) await this.connections.touch([row.connectionId]);
     this.notifyRegistered({ connectionId: row.connectionId, userId: user.id, since: dto.since === undefined ? undefined : String(dto.since), created });
