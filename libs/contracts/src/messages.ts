@@ -12,8 +12,6 @@ export interface PingMessage {
 
 export type ClientMessage = AuthMessage | PingMessage;
 
-export const ROUTE_SELECTION_EXPRESSION = '$request.body.action';
-
 /** Parses a message body as JSON without throwing; returns undefined for anything that is not a JSON object. */
 export function parseJsonObject(body: string | null | undefined): Record<string, unknown> | undefined {
   if (!body) return undefined;
