@@ -3,12 +3,10 @@
  * every call, and a timeout well below API Gateway's 29 s integration timeout so a hung API turns
  * into a clear answer to the client rather than a gateway-level "Internal server error".
  */
-import { API_SETTINGS_SECRET_ENV, loadApiSettings } from './api-settings.js';
+import { API_SETTINGS_SECRET_ENV, type ApiSettings, loadApiSettings } from './api-settings.js';
 import { optionalEnv, requireEnv } from './env.js';
 
-export interface ApiClientOptions {
-  baseUrl: string;
-  apiKey: string;
+export interface ApiClientOptions extends ApiSettings {
   timeoutMs?: number;
 }
 

@@ -11,7 +11,6 @@
  * function the handler awaits, not a module-scope constant. A short cache here means a rotated key is
  * picked up within about `cacheMs` plus the extension's own TTL, without a redeploy.
  */
-import type { ApiClientOptions } from './api-client.js';
 
 export const API_SETTINGS_SECRET_ENV = 'API_SETTINGS_SECRET_ID';
 
@@ -39,10 +38,16 @@ const DEFAULT_CACHE_MS = 60_000;
 const EXTENSION_DEFAULT_PORT = '2773';
 const EXTENSION_TIMEOUT_MS = 3_000;
 
-let cached: { settings: Pick<ApiClientOptions, 'baseUrl' | 'apiKey'>; fetchedAt: number } | undefined;
+/** Where the Lambdas reach the API, and the key they send it. */
+export interface ApiSettings {
+  baseUrl: string;
+  apiKey: string;
+}
+
+let cached: { settings: ApiSettings; fetchedAt: number } | undefined;
 
 /** `{ baseUrl, apiKey }` ready for `createApiClient`. Throws `ApiSettingsError` naming what is missing. */
-export async function loadApiSettings(options: LoadApiSettingsOptions = {}): Promise<Pick<ApiClientOptions, 'baseUrl' | 'apiKey'>> {
+export async function loadApiSettings(options: LoadApiSettingsOptions = {}): Promise<ApiSettings> {
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
   const secretId = env[API_SETTINGS_SECRET_ENV];
@@ -60,7 +65,7 @@ export function clearApiSettingsCache(): void {
   cached = undefined;
 }
 
-function fromEnvironment(env: Record<string, string | undefined>): Pick<ApiClientOptions, 'baseUrl' | 'apiKey'> {
+function fromEnvironment(env: Record<string, string | undefined>): ApiSettings {
   const baseUrl = env.API_BASE_URL;
   const apiKey = env.GATEWAY_API_KEY;
   const missing = [!baseUrl && 'API_BASE_URL', !apiKey && 'GATEWAY_API_KEY'].filter(Boolean);
@@ -102,7 +107,7 @@ async function fetchSecretString(secretId: string, env: Record<string, string | 
   return secretString;
 }
 
-function parseSecret(secretString: string, secretId: string): Pick<ApiClientOptions, 'baseUrl' | 'apiKey'> {
+function parseSecret(secretString: string, secretId: string): ApiSettings {
   let value: Partial<ApiSettingsSecret>;
   try {
     value = JSON.parse(secretString) as Partial<ApiSettingsSecret>;
