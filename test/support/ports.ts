@@ -1,15 +1,2 @@
-import { createServer } from 'node:net';
-
-/** Asks the kernel for a free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+// One implementation for the tests and the benchmark (which is compiled, so it cannot import from test/).
+export { freePort } from '../../bench/stack/free-port.js';
