@@ -124,4 +124,22 @@ describe('SigV4Verifier direct path (no SDK signer for the common request shape)
     expect(canonicalPath('/a//./b/../c/')).toBe('/a/c/');
     expect(canonicalPath("/it's")).toBe('/it%27s');
   });
+
+  it('takes the plain-path shortcut only where the full encoding gives the same answer', () => {
+    const slowly = (path: string): string => canonicalPath(`${path}/x/..`); // a `..` segment forces the full encoding
+    for (const path of ['/dev/%40connections/R1k%2Bm%2Fx%3D', '/@connections/a-b_c.d~e', '/dev/a..b/c', '/%2e%2e/x']) {
+      expect(canonicalPath(path), path).toBe(slowly(path));
+    }
+  });
+
+  it('hashes a repeated body once but never trusts an old hash for new bytes', async () => {
+    const memo = new SigV4Verifier(credentials, region);
+    const first = await signedRequest({ body: '{"type":"bid","n":1}', extraHeaders: { 'x-amz-content-sha256': createHash('sha256').update('{"type":"bid","n":1}').digest('hex') } });
+    expect(await memo.verify(first)).toBeUndefined();
+    expect(await memo.verify(first)).toBeUndefined();
+    // Same length, other bytes, the first request's signature and payload hash: refused.
+    expect(await memo.verify({ ...first, body: Buffer.from('{"type":"bid","n":2}') })).toMatch(/does not match/);
+    expect(await memo.verify(await signedRequest({ body: '{"type":"bid","n":2}' }))).toBeUndefined();
+    expect(await memo.verify(await signedRequest({ body: '{"type":"bid","n":1}' }))).toBeUndefined();
+  });
 });
