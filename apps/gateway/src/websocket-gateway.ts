@@ -138,7 +138,8 @@ export class WebSocketGateway {
     }
     const answer = outcome.result?.body;
     if (route.twoWay && answer !== undefined && answer !== '' && connection.isOpen) {
-      connection.socket.send(outcome.result?.isBase64Encoded ? Buffer.from(answer, 'base64') : answer);
+      if (outcome.result?.isBase64Encoded) connection.send(Buffer.from(answer, 'base64'), true);
+      else connection.send(answer, false);
     }
     this.options.logger.routed(connection.id, route.routeKey, String(outcome.result?.statusCode ?? 200), elapsed);
   }
@@ -154,7 +155,7 @@ export class WebSocketGateway {
   private sendGatewayError(connection: GatewayConnection, message: GatewayErrorFrame['message'], requestId: string): void {
     if (!connection.isOpen) return;
     const frame: GatewayErrorFrame = { message, connectionId: connection.id, requestId };
-    connection.socket.send(JSON.stringify(frame));
+    connection.send(JSON.stringify(frame), false);
   }
 
   /**

@@ -1,18 +1,27 @@
 import { WebSocket } from 'ws';
 import type { ConnectionFacts } from '../events/request-context.js';
 import type { GatewayLimits } from '../limits.js';
+import { outbox, type Flushable } from './outbox.js';
 
 export const GOING_AWAY = 1001;
 
+interface Frame {
+  data: Buffer | string;
+  binary: boolean;
+}
+
 /**
- * One client connection: its facts (id, identity, connectedAt), activity, the quota timers, and a
- * queue that runs its messages one at a time, in order — as API Gateway invokes a connection's routes.
+ * One client connection: its facts (id, identity, connectedAt), activity, the quota timers, a queue
+ * that runs its messages one at a time, in order — as API Gateway invokes a connection's routes — and
+ * the frames waiting for the end of the event-loop turn (see Outbox), written in the order sent.
  */
-export class GatewayConnection {
+export class GatewayConnection implements Flushable {
   lastActiveAt: number;
   /** Set when the gateway itself closes the socket, so `$disconnect` reports what the gateway sent. */
   closedByGateway: { code: number; reason: string } | undefined;
   private tail: Promise<void> = Promise.resolve();
+  private pending: Frame[] | undefined;
+  private pendingBytes = 0;
   private readonly idleTimer: NodeJS.Timeout;
   private readonly lifetimeTimer: NodeJS.Timeout;
 
@@ -42,6 +51,32 @@ export class GatewayConnection {
     this.idleTimer.refresh();
   }
 
+  /** Bytes sent to this client and not yet taken by the network (what `LimitExceededException` is judged by). */
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount + this.pendingBytes;
+  }
+
+  /** Queues one frame to the client (written at the end of this event-loop turn); nothing once the connection is closing. */
+  send(data: Buffer | string, binary: boolean): void {
+    if (!this.isOpen) return;
+    if (this.pending === undefined) {
+      this.pending = [];
+      outbox.schedule(this);
+    }
+    this.pending.push({ data, binary });
+    this.pendingBytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+  }
+
+  /** Writes the queued frames (called by the Outbox, and before a close so nothing queued is overtaken). */
+  flush(): void {
+    const frames = this.pending;
+    if (frames === undefined) return;
+    this.pending = undefined;
+    this.pendingBytes = 0;
+    if (this.socket.readyState !== WebSocket.OPEN) return; // the client is gone: as on AWS, what was accepted is lost
+    for (const frame of frames) this.socket.send(frame.data, { binary: frame.binary });
+  }
+
   /** Runs `task` after every task queued before it; a failing task does not stop the queue. */
   enqueue(task: () => Promise<void>): void {
     this.tail = this.tail.then(task).catch(() => undefined);
@@ -49,6 +84,7 @@ export class GatewayConnection {
 
   close(code: number, reason: string): void {
     if (this.closedByGateway) return;
+    this.flush();
     this.closedByGateway = { code, reason };
     this.stopTimers();
     this.socket.close(code, reason);

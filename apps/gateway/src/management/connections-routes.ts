@@ -55,16 +55,23 @@ export function createConnectionsRoutes(options: ConnectionsRoutesOptions): (req
     req.on('end', () => {
       if (tooLarge) return sendError(res, 413, 'PayloadTooLargeException', 'Message too long');
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      void handle(method, path, q === -1 ? '' : url.slice(q + 1), rawId, body, req, res).catch((error: unknown) => {
+      const failed = (error: unknown): void => {
         logger.error('management API', error);
         if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error' });
-      });
+      };
+      try {
+        // Synchronous for the SDK's request shape, so a push is answered in the tick its body arrived.
+        const failure = verifier.verify({ method, path, query: q === -1 ? '' : url.slice(q + 1), headers: req.headers, body });
+        if (failure instanceof Promise) failure.then((message) => handle(message, method, rawId, body, res)).catch(failed);
+        else handle(failure, method, rawId, body, res);
+      } catch (error) {
+        failed(error);
+      }
     });
     req.on('error', () => res.destroy());
   };
 
-  async function handle(method: string, path: string, query: string, rawId: string, body: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const failure = await verifier.verify({ method, path, query, headers: req.headers, body });
+  function handle(failure: string | undefined, method: string, rawId: string, body: Buffer, res: ServerResponse): void {
     if (failure) return sendError(res, 403, 'ForbiddenException', failure);
 
     let connectionId: string;
@@ -83,11 +90,11 @@ export function createConnectionsRoutes(options: ConnectionsRoutesOptions): (req
 
     if (method === 'POST') {
       if (body.length === 0) return sendError(res, 400, 'BadRequestException', 'Message data must not be empty');
-      if (connection.socket.bufferedAmount > limits.maxBufferedBytes) {
+      if (connection.bufferedAmount > limits.maxBufferedBytes) {
         return sendError(res, 429, 'LimitExceededException', 'The client is not reading fast enough');
       }
       // One frame: text when the bytes are valid UTF-8 (what every JSON push is), binary otherwise.
-      connection.socket.send(body, { binary: !isUtf8(body) });
+      connection.send(body, !isUtf8(body));
       return sendEmpty(res, 200);
     }
     if (method === 'GET') {
