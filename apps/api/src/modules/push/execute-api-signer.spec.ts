@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { ExecuteApiSigner, encodeRfc3986, hashPayload } from './execute-api-signer.js';
+import { ExecuteApiSigner, canonicalPath, encodeRfc3986, hashPayload } from './execute-api-signer.js';
 
 class NodeSha256 {
   private readonly hash;
@@ -69,5 +69,14 @@ describe(ExecuteApiSigner.name, () => {
 
   it('encodes like the AWS SDK does for path labels', () => {
     expect(encodeRfc3986("a+b/c=d!'()*")).toBe('a%2Bb%2Fc%3Dd%21%27%28%29%2A');
+    // The shortcut for base64 ids without `+` or `/` gives what the general encoding gives.
+    for (const id of ['R1kmxc2VNjMCFIA=', 'abc-_.~', '', '==']) expect(encodeRfc3986(id), id).toBe(encodeURIComponent(id));
+  });
+
+  it('canonicalises plain paths by the shortcut exactly as segment by segment', () => {
+    const bySegment = (p: string): string => p.split('/').map((segment) => encodeRfc3986(segment)).join('/');
+    for (const p of ['/prod/@connections/R1k%3D', '/@connections/a-b_c.d~e', '/a/./b/../c', "/odd/it's(x)", '/sp ace', '/']) {
+      expect(canonicalPath(p), p).toBe(bySegment(p));
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 export interface SigningCredentials {
   accessKeyId: string;
@@ -17,11 +17,11 @@ export interface RequestToSign {
 }
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
-const EMPTY_PAYLOAD_HASH = createHash('sha256').update('').digest('hex');
+const EMPTY_PAYLOAD_HASH = hash('sha256', '', 'hex');
 
 export function hashPayload(body: Uint8Array | string | undefined): string {
   if (body === undefined || body.length === 0) return EMPTY_PAYLOAD_HASH;
-  return createHash('sha256').update(body).digest('hex');
+  return hash('sha256', body, 'hex');
 }
 
 /**
@@ -53,7 +53,7 @@ export class ExecuteApiSigner {
       ? `host:${request.host}\nx-amz-date:${amzDate}\nx-amz-security-token:${token}\n`
       : `host:${request.host}\nx-amz-date:${amzDate}\n`;
     const canonicalRequest = `${request.method}\n${canonicalPath(request.path)}\n\n${canonicalHeaders}\n${signedHeaders}\n${request.payloadHash}`;
-    const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+    const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
     const signature = createHmac('sha256', this.key(credentials.secretAccessKey, shortDate)).update(stringToSign).digest('hex');
     const headers: Record<string, string> = {
       'x-amz-date': amzDate,
@@ -85,15 +85,24 @@ export class ExecuteApiSigner {
   }
 }
 
+/** A path of unreserved characters, `%`-escapes and `@` (what PostToConnection's path is made of). */
+const PLAIN_PATH = /^[A-Za-z0-9\-._~%@/]*$/;
+
 /** SigV4 canonical URI for every service but S3: each segment of the (already encoded) path is encoded once more. */
-function canonicalPath(path: string): string {
+export function canonicalPath(path: string): string {
+  // Encoding such a path once more only touches `%` and `@`: the common case without splitting it.
+  if (PLAIN_PATH.test(path)) return path.replaceAll('%', '%25').replaceAll('@', '%40');
   return path
     .split('/')
     .map((segment) => encodeRfc3986(segment))
     .join('/');
 }
 
+const UNRESERVED_OR_EQUALS = /^[A-Za-z0-9\-._~=]*$/;
+
 /** encodeURIComponent plus the reserved characters RFC 3986 wants encoded too (what the AWS SDK's extendedEncodeURIComponent does). */
 export function encodeRfc3986(value: string): string {
+  // Connection ids are base64: only `=` (and `+`, `/`) need escaping; unreserved characters stay as they are.
+  if (UNRESERVED_OR_EQUALS.test(value)) return value.replaceAll('=', '%3D');
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
