@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type HttpAnswer, type HttpTransport, HttpTransportError } from '../shared/http-transport.js';
 import { messageEvent } from '../shared/test-events.js';
 
 // The handler reads its environment at cold start (module scope), so it must be set before the import.
@@ -6,30 +7,38 @@ vi.hoisted(() => {
   process.env.API_BASE_URL = 'http://api.test:3000/';
   process.env.GATEWAY_API_KEY = 'gateway-key';
 });
+// The handler's HTTP goes through the transport; the specs stand in for it (the transport has its own spec).
+const { transportMock, transportBaseUrls } = vi.hoisted(() => ({ transportMock: vi.fn<HttpTransport>(), transportBaseUrls: [] as string[] }));
+vi.mock('../shared/http-transport.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../shared/http-transport.js')>()),
+  createHttpTransport: (baseUrl: string) => {
+    transportBaseUrls.push(baseUrl);
+    return transportMock;
+  },
+}));
 const { handler } = await import('./handler.js');
 
-const fetchMock = vi.fn<typeof fetch>();
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (status: number, body: unknown): HttpAnswer => ({ status, text: JSON.stringify(body) });
 
 beforeEach(() => {
-  fetchMock.mockReset();
-  vi.stubGlobal('fetch', fetchMock);
+  transportMock.mockReset();
   vi.spyOn(console, 'error').mockImplementation(() => undefined);
 });
 afterEach(() => vi.restoreAllMocks());
 
 describe('auth handler', () => {
   it('registers the connection with the JWT and sends no frame itself (the API pushes auth.ok)', async () => {
-    fetchMock.mockResolvedValueOnce(json(201, { connectionId: 'R1kmxc2VNj+/FIA=', userId: 7, createdAt: '2024-01-20T11:55:00.000Z' }));
+    transportMock.mockResolvedValueOnce(json(201, { connectionId: 'R1kmxc2VNj+/FIA=', userId: 7, createdAt: '2024-01-20T11:55:00.000Z' }));
     const result = await handler(messageEvent(JSON.stringify({ action: 'auth', token: 'jwt-1', since: '41' })));
     expect(result).toEqual({ statusCode: 200 });
 
-    const [url, init] = fetchMock.mock.calls[0]!;
-    expect(url).toBe('http://api.test:3000/socket-connections');
-    expect(init?.method).toBe('POST');
-    expect(init?.headers).toMatchObject({ 'x-api-key': 'gateway-key', authorization: 'Bearer jwt-1', 'content-type': 'application/json' });
-    expect(init?.signal).toBeInstanceOf(AbortSignal);
-    expect(JSON.parse(String(init?.body))).toEqual({
+    expect(transportBaseUrls).toEqual(['http://api.test:3000/']);
+    const [call] = transportMock.mock.calls[0]!;
+    expect(call.path).toBe('/socket-connections');
+    expect(call.method).toBe('POST');
+    expect(call.headers).toMatchObject({ 'x-api-key': 'gateway-key', authorization: 'Bearer jwt-1', 'content-type': 'application/json' });
+    expect(call.timeoutMs).toBe(5_000);
+    expect(JSON.parse(String(call.body))).toEqual({
       connectionId: 'R1kmxc2VNj+/FIA=',
       sourceIp: '203.0.113.7',
       userAgent: 'Mozilla/5.0 (test)',
@@ -38,30 +47,30 @@ describe('auth handler', () => {
   });
 
   it('treats 200 (connection already held by this user) as success and omits an absent since', async () => {
-    fetchMock.mockResolvedValueOnce(json(200, {}));
+    transportMock.mockResolvedValueOnce(json(200, {}));
     expect(await handler(messageEvent('{"action":"auth","token":"jwt"}'))).toEqual({ statusCode: 200 });
-    expect(JSON.parse(String(fetchMock.mock.calls[0]![1]?.body))).not.toHaveProperty('since');
+    expect(JSON.parse(String(transportMock.mock.calls[0]![0].body))).not.toHaveProperty('since');
   });
 
   it("relays the API's status and message as auth.error", async () => {
-    fetchMock.mockResolvedValueOnce(json(401, { statusCode: 401, message: 'Invalid or expired token', error: 'Unauthorized' }));
+    transportMock.mockResolvedValueOnce(json(401, { statusCode: 401, message: 'Invalid or expired token', error: 'Unauthorized' }));
     const result = await handler(messageEvent('{"action":"auth","token":"expired"}'));
     expect(JSON.parse(result.body!)).toEqual({ type: 'auth.error', data: { status: 401, message: 'Invalid or expired token' } });
   });
 
   it('joins validation messages and re-reads its settings once on 403', async () => {
-    fetchMock.mockImplementation(async () => json(403, { statusCode: 403, message: ['bad key', 'really'], error: 'Forbidden' }));
+    transportMock.mockImplementation(async () => json(403, { statusCode: 403, message: ['bad key', 'really'], error: 'Forbidden' }));
     const result = await handler(messageEvent('{"action":"auth","token":"jwt"}'));
     expect(JSON.parse(result.body!)).toEqual({ type: 'auth.error', data: { status: 403, message: 'bad key; really' } });
-    expect(fetchMock).toHaveBeenCalledTimes(2);
+    expect(transportMock).toHaveBeenCalledTimes(2);
   });
 
   it('answers 503 when the API is unreachable or times out', async () => {
-    fetchMock.mockRejectedValueOnce(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') }));
+    transportMock.mockRejectedValueOnce(new HttpTransportError('request', false, 'connect ECONNREFUSED 127.0.0.1:3000'));
     const refused = await handler(messageEvent('{"action":"auth","token":"jwt"}'));
     expect(JSON.parse(refused.body!)).toEqual({ type: 'auth.error', data: { status: 503, message: expect.any(String) } });
 
-    fetchMock.mockRejectedValueOnce(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    transportMock.mockRejectedValueOnce(new HttpTransportError('request', true, 'timed out'));
     const timedOut = await handler(messageEvent('{"action":"auth","token":"jwt"}'));
     expect(JSON.parse(timedOut.body!).data.status).toBe(503);
   });
@@ -71,7 +80,7 @@ describe('auth handler', () => {
     async (token) => {
       const result = await handler(messageEvent(JSON.stringify({ action: 'auth', token })));
       expect(JSON.parse(result.body!)).toEqual({ type: 'auth.error', data: { status: 401, message: 'Invalid token' } });
-      expect(fetchMock).not.toHaveBeenCalled();
+      expect(transportMock).not.toHaveBeenCalled();
     },
   );
 
@@ -86,6 +95,6 @@ describe('auth handler', () => {
     expect(frame.type).toBe('auth.error');
     expect(frame.data.status).toBe(400);
     expect(frame.data.message).toMatch(/^Invalid auth message: /);
-    expect(fetchMock).not.toHaveBeenCalled();
+    expect(transportMock).not.toHaveBeenCalled();
   });
 });

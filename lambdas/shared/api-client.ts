@@ -1,13 +1,16 @@
 /**
- * A tiny client for the Gavel API as the Lambdas use it: JSON over fetch, the gateway's API key on
+ * A tiny client for the Gavel API as the Lambdas use it: JSON over HTTP keep-alive, the gateway's API key on
  * every call, and a timeout well below API Gateway's 29 s integration timeout so a hung API turns
  * into a clear answer to the client rather than a gateway-level "Internal server error".
  */
 import { API_SETTINGS_SECRET_ENV, type ApiSettings, loadApiSettings } from './api-settings.js';
 import { optionalEnv, requireEnv } from './env.js';
+import { createHttpTransport, type HttpAnswer, type HttpTransport, HttpTransportError } from './http-transport.js';
 
 export interface ApiClientOptions extends ApiSettings {
   timeoutMs?: number;
+  /** How requests travel; by default node:http(s) with keep-alive to `baseUrl`. */
+  transport?: HttpTransport;
 }
 
 export interface ApiResponse {
@@ -34,14 +37,14 @@ export interface ApiClient {
 
 export const DEFAULT_API_TIMEOUT_MS = 5_000;
 
-export function createApiClient({ baseUrl, apiKey, timeoutMs = DEFAULT_API_TIMEOUT_MS }: ApiClientOptions): ApiClient {
-  const base = baseUrl.replace(/\/+$/, '');
+export function createApiClient({ baseUrl, apiKey, timeoutMs = DEFAULT_API_TIMEOUT_MS, transport = createHttpTransport(baseUrl) }: ApiClientOptions): ApiClient {
   return {
     async request({ method, path, body, headers }) {
-      let response: Response;
+      let answer: HttpAnswer;
       try {
-        response = await fetch(`${base}${path}`, {
+        answer = await transport({
           method,
+          path,
           headers: {
             'x-api-key': apiKey,
             accept: 'application/json',
@@ -49,18 +52,14 @@ export function createApiClient({ baseUrl, apiKey, timeoutMs = DEFAULT_API_TIMEO
             ...headers,
           },
           body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
+          timeoutMs,
         });
       } catch (error) {
-        throw new ApiUnavailableError(`API unreachable: ${describe(error)}`, { cause: error });
+        const reason = error instanceof HttpTransportError && error.timedOut ? 'timed out' : error instanceof Error ? error.message : String(error);
+        const what = error instanceof HttpTransportError && error.stage === 'answer' ? 'API answer interrupted' : 'API unreachable';
+        throw new ApiUnavailableError(`${what}: ${reason}`, { cause: error });
       }
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        throw new ApiUnavailableError(`API answer interrupted: ${describe(error)}`, { cause: error });
-      }
-      return { status: response.status, body: parseJson(text) };
+      return { status: answer.status, body: parseJson(answer.text) };
     },
   };
 }
@@ -82,15 +81,6 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError') return 'timed out';
-    const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
-  }
-  return String(error);
 }
 
 /**
