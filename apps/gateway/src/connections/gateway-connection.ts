@@ -1,9 +1,14 @@
 import { WebSocket } from 'ws';
 import type { ConnectionFacts } from '../events/request-context.js';
 import type { GatewayLimits } from '../limits.js';
-import { outbox, type Flushable } from './outbox.js';
+import { TurnBatch } from '../turn-batch.js';
 
 export const GOING_AWAY = 1001;
+
+/** Connections with frames waiting, written together at the end of the turn (see TurnBatch for why). */
+const withPendingFrames = new TurnBatch<GatewayConnection>((connections) => {
+  for (const connection of connections) connection.flush();
+});
 
 interface Frame {
   data: Buffer | string;
@@ -13,9 +18,9 @@ interface Frame {
 /**
  * One client connection: its facts (id, identity, connectedAt), activity, the quota timers, a queue
  * that runs its messages one at a time, in order — as API Gateway invokes a connection's routes — and
- * the frames waiting for the end of the event-loop turn (see Outbox), written in the order sent.
+ * the frames waiting for the end of the event-loop turn (see TurnBatch), written in the order sent.
  */
-export class GatewayConnection implements Flushable {
+export class GatewayConnection {
   lastActiveAt: number;
   /** Set when the gateway itself closes the socket, so `$disconnect` reports what the gateway sent. */
   closedByGateway: { code: number; reason: string } | undefined;
@@ -61,13 +66,13 @@ export class GatewayConnection implements Flushable {
     if (!this.isOpen) return;
     if (this.pending === undefined) {
       this.pending = [];
-      outbox.schedule(this);
+      withPendingFrames.add(this);
     }
     this.pending.push({ data, binary });
     this.pendingBytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
   }
 
-  /** Writes the queued frames (called by the Outbox, and before a close so nothing queued is overtaken). */
+  /** Writes the queued frames (at the end of the turn, and before a close so nothing queued is overtaken). */
   flush(): void {
     const frames = this.pending;
     if (frames === undefined) return;

@@ -3,6 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { GatewayLimits } from '../limits.js';
 import type { GatewayLogger } from '../logger.js';
+import { TurnBatch } from '../turn-batch.js';
 import { sendEmpty, sendError, sendJson } from './aws-responses.js';
 import type { SigV4Verifier } from './sigv4-verifier.js';
 
@@ -26,6 +27,10 @@ export function createConnectionsRoutes(options: ConnectionsRoutesOptions): (req
   const { stage, registry, verifier, limits, logger } = options;
   const stagePrefix = `/${stage}${PREFIX}`;
   const hardCap = limits.maxMessageBytes * HARD_BODY_CAP_FACTOR;
+  // A POST adds its answer before queueing its frame, so a turn of pushes writes the answers, then the frames.
+  const accepted = new TurnBatch<ServerResponse>((responses) => {
+    for (const res of responses) if (!res.destroyed) sendEmpty(res, 200);
+  });
 
   return (req, res) => {
     const url = req.url ?? '/';
@@ -94,8 +99,10 @@ export function createConnectionsRoutes(options: ConnectionsRoutesOptions): (req
         return sendError(res, 429, 'LimitExceededException', 'The client is not reading fast enough');
       }
       // One frame: text when the bytes are valid UTF-8 (what every JSON push is), binary otherwise.
+      // Answered at the end of the turn, with the other answers of the turn, just before the frames are written.
+      accepted.add(res);
       connection.send(body, !isUtf8(body));
-      return sendEmpty(res, 200);
+      return;
     }
     if (method === 'GET') {
       return sendJson(res, 200, {
