@@ -16,7 +16,7 @@ export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
   const message = parseJsonObject(event.body);
   const auth = message ? validateAuthMessage(message) : 'the message must be a JSON object';
   if (typeof auth === 'string') return authError(400, `Invalid auth message: ${auth}`);
-  // A JWT is printable ASCII; anything else cannot even travel in an Authorization header (fetch
+  // A JWT is printable ASCII; anything else cannot even travel in an Authorization header (node:http
   // would refuse it), and the API would answer 401 to it anyway.
   if (!PRINTABLE_ASCII.test(auth.token)) return authError(401, 'Invalid token');
 

@@ -147,6 +147,30 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
     expect((await call(api.baseUrl, 'GET', '/auth/me', { token: user.token })).status).toBe(401);
   });
 
+  it('answers 401 to a valid token whose user is gone (the insert’s foreign key decides), and stores nothing', async () => {
+    const gone = await newUser(api.baseUrl);
+    const holder = await newUser(api.baseUrl);
+    const held = connectionId();
+    expect((await register(holder.token, { connectionId: held })).status).toBe(201);
+    expect(await api.app.get(UserRepository).delete(gone.id)).toBe(true);
+    const now = Math.floor(Date.now() / 1000);
+    const neverExisted = signJwt({ sub: '987654321', roles: ['admin'], iat: now, exp: now + 3600 }, TEST_SECRETS.JWT_SECRET);
+
+    const fresh = connectionId();
+    const invalid = { statusCode: 401, message: 'Invalid token', error: 'Unauthorized' };
+    expect(await register(gone.token, { connectionId: fresh })).toMatchObject({ status: 401, body: invalid });
+    expect(await register(neverExisted, { connectionId: connectionId() })).toMatchObject({ status: 401, body: invalid });
+    // Also when the id is someone else's: the token is refused before any question of who holds the id.
+    expect(await register(gone.token, { connectionId: held })).toMatchObject({ status: 401, body: invalid });
+
+    const { SocketConnectionRepository } = await import('../../apps/api/src/modules/socket-connection/socket-connection.repository.js');
+    const repository = api.app.get(SocketConnectionRepository);
+    expect(await repository.findByConnectionId(fresh)).toBeNull();
+    expect(await repository.findByConnectionId(held)).toMatchObject({ userId: holder.id });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(api.pushes.filter((p) => p.connectionId === fresh)).toEqual([]);
+  });
+
   it('registers the same id concurrently from one user into exactly one row', async () => {
     const user = await newUser(api.baseUrl);
     const id = connectionId();

@@ -8,6 +8,15 @@ export interface AuthUser {
   roles: Role[];
 }
 
+/**
+ * What the JWT guard puts on the request of a `@TokenSubjectOnly()` route: the verified token's user id,
+ * not yet checked against the database (the handler does that atomically with its write).
+ */
+export interface TokenSubject {
+  id: number;
+  tokenOnly: true;
+}
+
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }

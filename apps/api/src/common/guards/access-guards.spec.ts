@@ -78,4 +78,9 @@ describe(RolesGuard.name, () => {
     expect(() => rolesGuard.canActivate(contextFor(metadata, { headers: {}, user: user(['premium']) }))).toThrow(/Requires role admin/);
     expect(rolesGuard.canActivate(contextFor({}, { headers: {}, user: user(['user']) }))).toBe(true);
   });
+
+  it('refuses a verified token subject whose user was not loaded (@TokenSubjectOnly routes carry no roles)', () => {
+    const subject = { id: 1, tokenOnly: true } as unknown as AuthUser;
+    expect(() => rolesGuard.canActivate(contextFor({ [ROLES_KEY]: ['user'] }, { headers: {}, user: subject }))).toThrow(ForbiddenException);
+  });
 });

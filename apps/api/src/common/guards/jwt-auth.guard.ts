@@ -3,7 +3,13 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { API_KEY_KEY, type ApiKeyRequirement } from '../decorators/api-key.decorator.js';
 import { IS_PUBLIC } from '../decorators/public.decorator.js';
+import { TOKEN_SUBJECT_ONLY } from '../decorators/token-subject.decorator.js';
 import type { ApiKeyRequest } from './api-key.guard.js';
+
+/** Read by JwtStrategy: on `@TokenSubjectOnly()` routes the token's user is not loaded here. */
+export interface JwtGuardedRequest extends ApiKeyRequest {
+  tokenSubjectOnly?: boolean;
+}
 
 /**
  * Second global guard: every route needs a valid `Authorization: Bearer <JWT>` unless it is `@Public()`
@@ -19,8 +25,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const requirement = this.reflector.getAllAndOverride<ApiKeyRequirement | undefined>(API_KEY_KEY, targets);
-    const request = context.switchToHttp().getRequest<ApiKeyRequest>();
+    const request = context.switchToHttp().getRequest<JwtGuardedRequest>();
     if (requirement && request.apiKey && !requirement.withUser) return true;
+    request.tokenSubjectOnly = this.reflector.getAllAndOverride<boolean>(TOKEN_SUBJECT_ONLY, targets) === true;
     return super.canActivate(context);
   }
 

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { AuthUser } from '../../common/auth-user.js';
+import type { TokenSubject } from '../../common/auth-user.js';
 import { ApiKey } from '../../common/decorators/api-key.decorator.js';
-import { CurrentUser } from '../../common/decorators/current-user.decorator.js';
+import { CurrentTokenSubject, TokenSubjectOnly } from '../../common/decorators/token-subject.decorator.js';
 import { ConnectionIdParam, RegisterConnectionDto, RegisteredConnectionResponse } from './socket-connection.dto.js';
 import { SocketConnectionService } from './socket-connection.service.js';
 
@@ -17,12 +17,14 @@ export class SocketConnectionController {
 
   @Post()
   @ApiKey('gateway', { withUser: true })
+  // The insert's foreign key checks that the token's user exists: no separate lookup on this hot path.
+  @TokenSubjectOnly()
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: RegisteredConnectionResponse, description: 'Registered' })
   @ApiOkResponse({ type: RegisteredConnectionResponse, description: 'This user already held the id' })
   @ApiConflictResponse({ description: 'The id is registered to another user' })
-  async register(@CurrentUser() user: AuthUser, @Body() dto: RegisterConnectionDto, @Res({ passthrough: true }) res: Response): Promise<RegisteredConnectionResponse> {
-    const { created, body } = await this.connections.register(user, dto);
+  async register(@CurrentTokenSubject() subject: TokenSubject, @Body() dto: RegisterConnectionDto, @Res({ passthrough: true }) res: Response): Promise<RegisteredConnectionResponse> {
+    const { created, body } = await this.connections.register(subject, dto);
     res.status(created ? 201 : 200);
     return body;
   }

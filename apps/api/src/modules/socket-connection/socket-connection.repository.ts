@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, MoreThan, type Repository } from 'typeorm';
+import { In, MoreThan, QueryFailedError, type Repository } from 'typeorm';
 import { isUniqueViolation } from '../../database/unique-violation.js';
+import { User } from '../user/user.entity.js';
 import { SocketConnection } from './socket-connection.entity.js';
 
 export interface NewSocketConnection {
@@ -9,6 +10,13 @@ export interface NewSocketConnection {
   userId: number;
   sourceIp: string | null;
   userAgent: string | null;
+}
+
+/** The row's user_id references no user (MySQL/MariaDB ER_NO_REFERENCED_ROW_2, SQLite SQLITE_CONSTRAINT_FOREIGNKEY). */
+function isMissingUserViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; errno?: number } | undefined;
+  return driverError?.code === 'ER_NO_REFERENCED_ROW_2' || driverError?.errno === 1452 || driverError?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
 
 /** Batches stay well under every database's bound-parameter limit. */
@@ -33,8 +41,11 @@ export class SocketConnectionRepository {
     return this.connections.findOne({ where: { connectionId }, relations: { user: true } });
   }
 
-  /** Inserts the row; returns null when the id is already taken (also by a concurrent insert). */
-  async insert(connection: NewSocketConnection): Promise<SocketConnection | null> {
+  /**
+   * Inserts the row. `'taken'` when the id is already registered (also by a concurrent insert);
+   * `'unknown-user'` when no user has that id (the foreign key refused it: deleted, or never existed).
+   */
+  async insert(connection: NewSocketConnection): Promise<SocketConnection | 'taken' | 'unknown-user'> {
     const now = new Date();
     const entity = this.connections.create({ ...connection, createdAt: now, lastSeenAt: now });
     try {
@@ -44,9 +55,15 @@ export class SocketConnectionRepository {
       await this.connections.insert(entity);
       return entity;
     } catch (error) {
-      if (isUniqueViolation(error)) return null;
+      if (isUniqueViolation(error)) return 'taken';
+      if (isMissingUserViolation(error)) return 'unknown-user';
       throw error;
     }
+  }
+
+  /** Whether the user exists (for the rare answers the insert alone cannot decide). */
+  userExists(userId: number): Promise<boolean> {
+    return this.connections.manager.existsBy(User, { id: userId });
   }
 
   findByUser(userId: number): Promise<SocketConnection[]> {

@@ -1,26 +1,28 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { AuthUser } from '../../common/auth-user.js';
+import type { TokenSubject } from '../../common/auth-user.js';
 import type { SocketConnection } from './socket-connection.entity.js';
-import { ConnectionHeldByAnotherUserError } from './socket-connection.errors.js';
+import { ConnectionHeldByAnotherUserError, TokenUserGoneError } from './socket-connection.errors.js';
 import type { ConnectionRegisteredHook, RegisteredConnection } from './socket-connection.hook.js';
 import type { SocketConnectionRepository } from './socket-connection.repository.js';
 import { SocketConnectionService } from './socket-connection.service.js';
 
-const alice: AuthUser = { id: 1, email: 'alice@example.com', roles: ['user'] };
+const alice: TokenSubject = { id: 1, tokenOnly: true };
 
 function row(connectionId: string, userId: number): SocketConnection {
   const at = new Date('2026-01-01T00:00:00Z');
   return { id: 10, connectionId, userId, createdAt: at, lastSeenAt: at, sourceIp: null, userAgent: null };
 }
 
-/** An in-memory stand-in for the repository (the unit under test is the service's rules). */
-function fakeRepository(existing: SocketConnection[] = []) {
+/** An in-memory stand-in for the repository (the unit under test is the service's rules); users 1 and 2 exist. */
+function fakeRepository(existing: SocketConnection[] = [], users = new Set([1, 2])) {
   const rows = new Map(existing.map((r) => [r.connectionId, r]));
   return {
     rows,
     findByConnectionId: vi.fn(async (id: string) => rows.get(id) ?? null),
+    userExists: vi.fn(async (id: number) => users.has(id)),
     insert: vi.fn(async (c: { connectionId: string; userId: number }) => {
-      if (rows.has(c.connectionId)) return null;
+      if (rows.has(c.connectionId)) return 'taken' as const;
+      if (!users.has(c.userId)) return 'unknown-user' as const;
       const r = row(c.connectionId, c.userId);
       rows.set(c.connectionId, r);
       return r;
@@ -83,6 +85,34 @@ describe(SocketConnectionService.name, () => {
     await expect(service.register(alice, { connectionId: 'abc=' })).rejects.toBeInstanceOf(ConnectionHeldByAnotherUserError);
     await tick();
     expect(onRegistered).not.toHaveBeenCalled();
+  });
+
+  it('answers 401 when the foreign key finds no such user (a deleted user\'s token), and tells no hook', async () => {
+    const onRegistered = vi.fn();
+    const repository = fakeRepository([], new Set([2]));
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, { onRegistered });
+    const error = await service.register(alice, { connectionId: 'abc=' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenUserGoneError);
+    expect(error).toMatchObject({ status: 401, message: 'Invalid token' });
+    expect(repository.rows.size).toBe(0);
+    await tick();
+    expect(onRegistered).not.toHaveBeenCalled();
+  });
+
+  it('a deleted user asking for an id held by another user gets 401, not 409', async () => {
+    const repository = fakeRepository([row('abc=', 2)], new Set([2]));
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository);
+    await expect(service.register(alice, { connectionId: 'abc=' })).rejects.toBeInstanceOf(TokenUserGoneError);
+    // The common paths never ask: only this rare answer needs the extra query.
+    expect(repository.userExists).toHaveBeenCalledTimes(1);
+  });
+
+  it('checks no user on the common paths (the insert proves the user exists)', async () => {
+    const repository = fakeRepository([row('old=', 1)]);
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository);
+    await service.register(alice, { connectionId: 'new=' });
+    await service.register(alice, { connectionId: 'old=' });
+    expect(repository.userExists).not.toHaveBeenCalled();
   });
 
   it('works without a hook', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import type { AuthUser } from '../../common/auth-user.js';
+import type { AuthUser, TokenSubject } from '../../common/auth-user.js';
 import { decodeCursor, encodeCursor } from './connection-cursor.js';
 import {
   type AdminConnectionPage,
@@ -11,7 +11,7 @@ import {
   toOwnConnectionResponse,
   toRegisteredConnectionResponse,
 } from './socket-connection.dto.js';
-import { ConnectionHeldByAnotherUserError } from './socket-connection.errors.js';
+import { ConnectionHeldByAnotherUserError, TokenUserGoneError } from './socket-connection.errors.js';
 import { CONNECTION_REGISTERED_HOOK, type ConnectionRegisteredHook, type RegisteredConnection } from './socket-connection.hook.js';
 import { SocketConnectionRepository } from './socket-connection.repository.js';
 
@@ -28,23 +28,30 @@ export class SocketConnectionService {
   ) {}
 
   /**
-   * Links a gateway connection to the user. Idempotent for the same user (the Lambda may retry);
-   * an id held by someone else is a conflict, never a takeover.
+   * Links a gateway connection to the user of a verified token. Idempotent for the same user (the
+   * Lambda may retry); an id held by someone else is a conflict, never a takeover. The user is not
+   * looked up beforehand: the insert's foreign key proves the user exists (401 when it does not).
    */
-  async register(user: AuthUser, dto: RegisterConnectionDto): Promise<{ created: boolean; body: RegisteredConnectionResponse }> {
+  async register(subject: TokenSubject, dto: RegisterConnectionDto): Promise<{ created: boolean; body: RegisteredConnectionResponse }> {
+    const userId = subject.id;
     // Insert first: almost every call is a new connection, so a lookup before it would be a wasted query.
-    // The unique index turns a retry (or a concurrent insert of the same id) into null: then decide on the stored row.
-    let row = await this.connections.insert({
+    // The unique index turns a retry (or a concurrent insert of the same id) into 'taken': then decide on the stored row.
+    const inserted = await this.connections.insert({
       connectionId: dto.connectionId,
-      userId: user.id,
+      userId,
       sourceIp: dto.sourceIp ?? null,
       userAgent: dto.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
     });
-    const created = row !== null;
-    row ??= await this.connections.findByConnectionId(dto.connectionId);
-    if (!row || row.userId !== user.id) throw new ConnectionHeldByAnotherUserError();
+    if (inserted === 'unknown-user') throw new TokenUserGoneError();
+    const created = inserted !== 'taken';
+    const row = created ? inserted : await this.connections.findByConnectionId(dto.connectionId);
+    if (!row || row.userId !== userId) {
+      // A deleted user's token is refused as such (401) before any question of who holds the id.
+      if (!(await this.connections.userExists(userId))) throw new TokenUserGoneError();
+      throw new ConnectionHeldByAnotherUserError();
+    }
     if (!created) await this.connections.touch([row.connectionId]);
-    this.notifyRegistered({ connectionId: row.connectionId, userId: user.id, since: dto.since === undefined ? undefined : String(dto.since), created });
+    this.notifyRegistered({ connectionId: row.connectionId, userId, since: dto.since === undefined ? undefined : String(dto.since), created });
     return { created, body: toRegisteredConnectionResponse(row) };
   }
 
