@@ -4,7 +4,6 @@ import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { PushModule } from '../push/push.module.js';
 import { CONNECTION_REGISTERED_HOOK } from '../socket-connection/socket-connection.hook.js';
 import { SocketConnectionModule } from '../socket-connection/socket-connection.module.js';
-import { UserModule } from '../user/user.module.js';
 import { ConnectionWelcomeHook } from './connection-welcome.hook.js';
 import { MeNotificationController } from './me-notification.controller.js';
 import { NotificationController } from './notification.controller.js';
@@ -15,7 +14,7 @@ import { NotificationService } from './notification.service.js';
 /** Global so that the socket-connection module can see the registration hook without importing this module. */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Notification]), PushModule, SocketConnectionModule, UserModule, IdempotencyModule],
+  imports: [TypeOrmModule.forFeature([Notification]), PushModule, SocketConnectionModule, IdempotencyModule],
   controllers: [NotificationController, MeNotificationController],
   providers: [NotificationRepository, NotificationService, ConnectionWelcomeHook, { provide: CONNECTION_REGISTERED_HOOK, useExisting: ConnectionWelcomeHook }],
   exports: [CONNECTION_REGISTERED_HOOK, NotificationService],

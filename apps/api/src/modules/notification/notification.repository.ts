@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, type Repository } from 'typeorm';
+import { WriteBatcher } from '../../common/write-batcher.js';
+import { isForeignKeyViolation } from '../../database/foreign-key-violation.js';
 import { Notification } from './notification.entity.js';
+import { NotificationRecipientNotFoundError } from './notification.errors.js';
 
 export interface NewNotification {
   userId: number;
@@ -12,15 +15,75 @@ export interface NewNotification {
   data: string | null;
 }
 
+/** Rows per multi-row INSERT at most, and their text at most (well inside MySQL's max_allowed_packet). */
+const BATCH_ROWS = 64;
+const BATCH_CHARS = 1_000_000;
+/** users.id is a signed 32-bit INTEGER on MySQL: a larger id names no user (and would fail the INSERT as out of range, not as a foreign key). */
+const MAX_USER_ID = 2_147_483_647;
+
 @Injectable()
 export class NotificationRepository {
+  private readonly writes = new WriteBatcher<NewNotification, Notification>(
+    (inputs) => this.insertBatch(inputs),
+    (input) => this.insertOne(input),
+    { maxItems: BATCH_ROWS, maxWeight: BATCH_CHARS, weigh: (n) => n.title.length + (n.body?.length ?? 0) + (n.data?.length ?? 0) },
+  );
+  /** MySQL only: whether a multi-row INSERT's ids are insertId, insertId + 1, … (auto_increment_increment = 1). */
+  private consecutiveIds?: Promise<boolean>;
+
   constructor(@InjectRepository(Notification) private readonly notifications: Repository<Notification>) {}
 
-  async insert(input: NewNotification): Promise<Notification> {
+  /**
+   * Stores one notification; concurrent calls share one multi-row INSERT (ids follow the call order).
+   * An unknown user (the foreign key) becomes NotificationRecipientNotFoundError.
+   */
+  insert(input: NewNotification): Promise<Notification> {
+    if (!Number.isSafeInteger(input.userId) || input.userId < 1 || input.userId > MAX_USER_ID) return Promise.reject(new NotificationRecipientNotFoundError(input.userId));
+    return this.writes.add(input);
+  }
+
+  private async insertOne(input: NewNotification): Promise<Notification> {
     const row = this.notifications.create({ ...input, createdAt: new Date() });
-    // insert(), not save(): one statement, no implicit transaction, and the generated id lands on `row`.
-    await this.notifications.insert(row);
-    return row;
+    try {
+      // insert(), not save(): one statement, no implicit transaction, and the generated id lands on `row`.
+      await this.notifications.insert(row);
+      return row;
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw new NotificationRecipientNotFoundError(input.userId);
+      throw error;
+    }
+  }
+
+  /**
+   * One INSERT for all: TypeORM derives the ids from the first id (MySQL's insertId) or the last
+   * (SQLite's lastInsertRowid) — both consecutive for one multi-row INSERT on either database.
+   */
+  private async insertBatch(inputs: NewNotification[]): Promise<Notification[]> {
+    if (!(await this.idsAreConsecutive())) return this.insertEachOf(inputs);
+    const createdAt = new Date();
+    const rows = inputs.map((input) => this.notifications.create({ ...input, createdAt }));
+    await this.notifications.insert(rows);
+    return rows;
+  }
+
+  private async insertEachOf(inputs: NewNotification[]): Promise<Notification[]> {
+    const rows: Notification[] = [];
+    for (const input of inputs) rows.push(await this.insertOne(input));
+    return rows;
+  }
+
+  private idsAreConsecutive(): Promise<boolean> {
+    const type = this.notifications.manager.connection.options.type;
+    if (type !== 'mysql' && type !== 'mariadb') return Promise.resolve(true);
+    // A server stepping ids by more than one (Galera, multi-primary setups) would make the derived ids wrong.
+    this.consecutiveIds ??= this.notifications
+      .query('SELECT @@auto_increment_increment AS step')
+      .then((rows: Array<{ step: number | string }>) => Number(rows[0]?.step) === 1)
+      .catch((error: unknown) => {
+        this.consecutiveIds = undefined; // ask again next time
+        throw error;
+      });
+    return this.consecutiveIds;
   }
 
   /** The user's notifications with id > afterId, oldest first, at most `limit`. */

@@ -5,15 +5,16 @@ import { PushStats } from '../push/push-stats.js';
 import { type ConnectionDirectory, SocketService } from '../push/socket.service.js';
 import type { SocketConnection } from '../socket-connection/socket-connection.entity.js';
 import type { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
-import type { UserRepository } from '../user/user.repository.js';
 import type { Notification } from './notification.entity.js';
 import type { NewNotification, NotificationRepository } from './notification.repository.js';
 import { NotificationRecipientNotFoundError } from './notification.errors.js';
 import { NotificationService, REPLAY_LIMIT, WELCOME_GRACE_MS } from './notification.service.js';
 
+/** Stores rows like the database would: the foreign key refuses an unknown user. */
 class FakeNotifications {
   rows: Notification[] = [];
   async insert(input: NewNotification): Promise<Notification> {
+    if (input.userId !== USER) throw new NotificationRecipientNotFoundError(input.userId);
     const row = { ...input, id: this.rows.length + 1, createdAt: new Date() } as Notification;
     this.rows.push(row);
     return row;
@@ -76,9 +77,8 @@ describe(NotificationService.name, () => {
     notifications = new FakeNotifications();
     connections = new FakeConnections();
     gateway = new FakeGateway();
-    const users = { findById: async (id: number) => (id === USER ? { id } : null) } as unknown as UserRepository;
     const sockets = new SocketService(gateway as unknown as ManagementApiClient, connections, { concurrency: 4, pageSize: 10, maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, new PushStats());
-    service = new NotificationService(notifications as unknown as NotificationRepository, users, connections as unknown as SocketConnectionRepository, sockets);
+    service = new NotificationService(notifications as unknown as NotificationRepository, connections as unknown as SocketConnectionRepository, sockets);
   });
   afterEach(() => {
     vi.useRealTimers();

@@ -6,10 +6,8 @@ import { type DeliveryReport, SocketService } from '../push/socket.service.js';
 import type { SocketConnection } from '../socket-connection/socket-connection.entity.js';
 import type { RegisteredConnection } from '../socket-connection/socket-connection.hook.js';
 import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
-import { UserRepository } from '../user/user.repository.js';
 import { type NotificationAcceptedResponse, type NotificationPage, type NotificationPageQuery, toNotificationResponse } from './notification.dto.js';
 import type { Notification } from './notification.entity.js';
-import { NotificationRecipientNotFoundError } from './notification.errors.js';
 import { toNotificationEvent } from './notification-event.js';
 import { NotificationRepository } from './notification.repository.js';
 
@@ -80,14 +78,15 @@ export class NotificationService {
 
   constructor(
     private readonly notifications: NotificationRepository,
-    private readonly users: UserRepository,
     private readonly connections: SocketConnectionRepository,
     private readonly sockets: SocketService,
   ) {}
 
-  /** Stores the notification and queues its push to every connection of the user. 404 unknown user, 413 too large (checked before storing). */
+  /**
+   * Stores the notification and queues its push to every connection of the user. 413 too large (checked
+   * before storing); 404 unknown user — the insert's foreign key says so, no lookup beforehand.
+   */
   async send(input: NotificationInput): Promise<SentNotification> {
-    if (!(await this.users.findById(input.userId))) throw new NotificationRecipientNotFoundError(input.userId);
     const body = input.body ?? null;
     const data = input.data ?? null;
     // Refuse what API Gateway could not deliver before anything is stored: the largest id and a real timestamp.
