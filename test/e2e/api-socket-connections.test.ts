@@ -171,6 +171,20 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
     expect(api.pushes.filter((p) => p.connectionId === fresh)).toEqual([]);
   });
 
+  it('the repository’s insert returns the row exactly as stored (id, dates, nulls)', async () => {
+    const user = await newUser(api.baseUrl);
+    const { SocketConnectionRepository } = await import('../../apps/api/src/modules/socket-connection/socket-connection.repository.js');
+    const repository = api.app.get(SocketConnectionRepository);
+    const id = connectionId();
+    const inserted = await repository.insert({ connectionId: id, userId: user.id, sourceIp: '198.51.100.9', userAgent: null });
+    expect(inserted).not.toBeTypeOf('string');
+    const stored = await repository.findByConnectionId(id);
+    expect(stored).toEqual(inserted);
+    expect(Number.isSafeInteger(stored!.id) && stored!.id > 0).toBe(true);
+    expect(await repository.insert({ connectionId: id, userId: user.id, sourceIp: null, userAgent: null })).toBe('taken');
+    expect(await repository.insert({ connectionId: connectionId(), userId: 987654321, sourceIp: null, userAgent: null })).toBe('unknown-user');
+  });
+
   it('registers the same id concurrently from one user into exactly one row', async () => {
     const user = await newUser(api.baseUrl);
     const id = connectionId();

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, MoreThan, QueryFailedError, type Repository } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { isUniqueViolation } from '../../database/unique-violation.js';
 import { User } from '../user/user.entity.js';
 import { SocketConnection } from './socket-connection.entity.js';
@@ -17,6 +18,17 @@ function isMissingUserViolation(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const driverError = error.driverError as { code?: string; errno?: number } | undefined;
   return driverError?.code === 'ER_NO_REFERENCED_ROW_2' || driverError?.errno === 1452 || driverError?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+/** Every column but the generated id. */
+const INSERTED_PROPERTIES = ['connectionId', 'userId', 'createdAt', 'lastSeenAt', 'sourceIp', 'userAgent'] as const satisfies readonly (keyof SocketConnection)[];
+type InsertedProperty = (typeof INSERTED_PROPERTIES)[number];
+
+/** The generated id of a one-row INSERT: mysql2 answers a result header, better-sqlite3 the last row id. */
+function insertedId(raw: unknown): number {
+  if (typeof raw === 'number' || typeof raw === 'bigint') return Number(raw);
+  const header = raw as { insertId?: number | string } | undefined;
+  return Number(header?.insertId);
 }
 
 /** Batches stay well under every database's bound-parameter limit. */
@@ -47,18 +59,45 @@ export class SocketConnectionRepository {
    */
   async insert(connection: NewSocketConnection): Promise<SocketConnection | 'taken' | 'unknown-user'> {
     const now = new Date();
-    const entity = this.connections.create({ ...connection, createdAt: now, lastSeenAt: now });
+    const entity = Object.assign(new SocketConnection(), connection, { createdAt: now, lastSeenAt: now });
+    const { sql, columns } = this.insertStatement();
+    const driver = this.connections.manager.connection.driver;
     try {
-      // insert(), not save(): save() wraps the statement in a transaction, and on SQLite every request
-      // shares one connection, so a failing save() (a unique violation) would roll back whatever other
-      // requests ran on it meanwhile.
-      await this.connections.insert(entity);
+      // One plain INSERT: this runs once per WebSocket connection, and the query builder's insert()
+      // (expression building, escaping, re-reading generated columns) cost more CPU than the statement.
+      // Values go through the driver's own conversion (datetime formats differ between MySQL and SQLite).
+      // Never save(): it wraps the statement in a transaction, and on SQLite every request shares one
+      // connection, so a failing save() (a unique violation) would roll back other requests' work.
+      const raw: unknown = await this.connections.query(
+        sql,
+        columns.map((column) => driver.preparePersistentValue(entity[column.propertyName as InsertedProperty], column)),
+      );
+      entity.id = insertedId(raw);
       return entity;
     } catch (error) {
       if (isUniqueViolation(error)) return 'taken';
       if (isMissingUserViolation(error)) return 'unknown-user';
       throw error;
     }
+  }
+
+  private insertPlan?: { sql: string; columns: ColumnMetadata[] };
+
+  /** `INSERT INTO socket_connections (...) VALUES (?, ...)`, from the entity's metadata, quoted for this database. */
+  private insertStatement(): { sql: string; columns: ColumnMetadata[] } {
+    if (!this.insertPlan) {
+      const { metadata, manager } = this.connections;
+      const driver = manager.connection.driver;
+      const columns = INSERTED_PROPERTIES.map((property) => {
+        const column = metadata.findColumnWithPropertyName(property);
+        if (!column) throw new Error(`SocketConnection has no column for ${property}`);
+        return column;
+      });
+      const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
+      const placeholders = columns.map(() => '?').join(', ');
+      this.insertPlan = { sql: `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES (${placeholders})`, columns };
+    }
+    return this.insertPlan;
   }
 
   /** Whether the user exists (for the rare answers the insert alone cannot decide). */
