@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, MoreThan, QueryFailedError, type Repository } from 'typeorm';
+import { In, MoreThan, type Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import { isForeignKeyViolation } from '../../database/foreign-key-violation.js';
 import { isUniqueViolation } from '../../database/unique-violation.js';
 import { User } from '../user/user.entity.js';
 import { SocketConnection } from './socket-connection.entity.js';
@@ -11,13 +12,6 @@ export interface NewSocketConnection {
   userId: number;
   sourceIp: string | null;
   userAgent: string | null;
-}
-
-/** The row's user_id references no user (MySQL/MariaDB ER_NO_REFERENCED_ROW_2, SQLite SQLITE_CONSTRAINT_FOREIGNKEY). */
-function isMissingUserViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const driverError = error.driverError as { code?: string; errno?: number } | undefined;
-  return driverError?.code === 'ER_NO_REFERENCED_ROW_2' || driverError?.errno === 1452 || driverError?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
 
 /** Every column but the generated id. */
@@ -76,7 +70,8 @@ export class SocketConnectionRepository {
       return entity;
     } catch (error) {
       if (isUniqueViolation(error)) return 'taken';
-      if (isMissingUserViolation(error)) return 'unknown-user';
+      // user_id is the table's only foreign key.
+      if (isForeignKeyViolation(error)) return 'unknown-user';
       throw error;
     }
   }
