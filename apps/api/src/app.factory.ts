@@ -37,10 +37,13 @@ export interface CreateAppOptions {
  */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const config = options.config ?? loadConfig(options.env);
-  const logger = new ConsoleLogger({ json: true, logLevels: logLevels(config.logLevel) });
+  const levels = logLevels(config.logLevel);
+  const logger = new ConsoleLogger({ json: true, logLevels: levels });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false, abortOnError: false });
 
-  app.use(requestLogger);
+  // Request lines are written at 'log': below that level the middleware is not installed at all, rather
+  // than timing every request for a line that is then thrown away.
+  if (levels.includes('log')) app.use(requestLogger);
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -1,0 +1,35 @@
+import { Logger } from '@nestjs/common';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { databaseKinds } from '../support/databases.js';
+import { call, startApi, type ApiHarness } from './api-harness.js';
+
+/** The lines the request logger writes (its Logger's context is 'HTTP'). */
+function requestLines(spy: ReturnType<typeof vi.spyOn>): unknown[] {
+  return spy.mock.calls.filter((_args, i) => (spy.mock.contexts[i] as { context?: string } | undefined)?.context === 'HTTP').map((args) => (args as unknown[])[0]);
+}
+
+describe.each(databaseKinds())('request log (%s)', (kind) => {
+  let api: ApiHarness | undefined;
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+    vi.restoreAllMocks();
+  });
+
+  it('writes one line per request at LOG_LEVEL=log: method, path without query, status, duration — no headers', async () => {
+    const spy = vi.spyOn(Logger.prototype, 'log');
+    api = await startApi(kind, { LOG_LEVEL: 'log' });
+    await call(api.baseUrl, 'GET', '/health?probe=1', { headers: { authorization: 'Bearer secret-token' } });
+    await vi.waitFor(() => expect(requestLines(spy)).toHaveLength(1));
+    const lines = requestLines(spy);
+    expect(lines[0]).toMatchObject({ method: 'GET', path: '/health', status: 200 });
+    expect(JSON.stringify(lines[0])).not.toContain('secret-token');
+  });
+
+  it('writes none, and times none, below LOG_LEVEL=log', async () => {
+    const spy = vi.spyOn(Logger.prototype, 'log');
+    api = await startApi(kind, { LOG_LEVEL: 'warn' });
+    await call(api.baseUrl, 'GET', '/health');
+    expect(requestLines(spy)).toEqual([]);
+  });
+});
