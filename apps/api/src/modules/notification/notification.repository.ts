@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, type Repository } from 'typeorm';
 import { WriteBatcher } from '../../common/write-batcher.js';
 import { isForeignKeyViolation } from '../../database/foreign-key-violation.js';
+import { multiRowInsertIdsAreConsecutive } from '../../database/multi-row-insert-ids.js';
 import { Notification } from './notification.entity.js';
 import { NotificationRecipientNotFoundError } from './notification.errors.js';
 
@@ -28,8 +29,6 @@ export class NotificationRepository {
     (input) => this.insertOne(input),
     { maxItems: BATCH_ROWS, maxWeight: BATCH_CHARS, weigh: (n) => n.title.length + (n.body?.length ?? 0) + (n.data?.length ?? 0) },
   );
-  /** MySQL only: whether a multi-row INSERT's ids are insertId, insertId + 1, … (auto_increment_increment = 1). */
-  private consecutiveIds?: Promise<boolean>;
 
   constructor(@InjectRepository(Notification) private readonly notifications: Repository<Notification>) {}
 
@@ -59,7 +58,7 @@ export class NotificationRepository {
    * (SQLite's lastInsertRowid) — both consecutive for one multi-row INSERT on either database.
    */
   private async insertBatch(inputs: NewNotification[]): Promise<Notification[]> {
-    if (!(await this.idsAreConsecutive())) return this.insertEachOf(inputs);
+    if (!(await multiRowInsertIdsAreConsecutive(this.notifications.manager.connection))) return this.insertEachOf(inputs);
     const createdAt = new Date();
     const rows = inputs.map((input) => this.notifications.create({ ...input, createdAt }));
     await this.notifications.insert(rows);
@@ -70,20 +69,6 @@ export class NotificationRepository {
     const rows: Notification[] = [];
     for (const input of inputs) rows.push(await this.insertOne(input));
     return rows;
-  }
-
-  private idsAreConsecutive(): Promise<boolean> {
-    const type = this.notifications.manager.connection.options.type;
-    if (type !== 'mysql' && type !== 'mariadb') return Promise.resolve(true);
-    // A server stepping ids by more than one (Galera, multi-primary setups) would make the derived ids wrong.
-    this.consecutiveIds ??= this.notifications
-      .query('SELECT @@auto_increment_increment AS step')
-      .then((rows: Array<{ step: number | string }>) => Number(rows[0]?.step) === 1)
-      .catch((error: unknown) => {
-        this.consecutiveIds = undefined; // ask again next time
-        throw error;
-      });
-    return this.consecutiveIds;
   }
 
   /** The user's notifications with id > afterId, oldest first, at most `limit`. */

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, MoreThan, type Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import { WriteBatcher } from '../../common/write-batcher.js';
 import { isForeignKeyViolation } from '../../database/foreign-key-violation.js';
+import { multiRowInsertIdsAreConsecutive } from '../../database/multi-row-insert-ids.js';
 import { isUniqueViolation } from '../../database/unique-violation.js';
 import { User } from '../user/user.entity.js';
 import { SocketConnection } from './socket-connection.entity.js';
@@ -18,9 +20,17 @@ export interface NewSocketConnection {
 const INSERTED_PROPERTIES = ['connectionId', 'userId', 'createdAt', 'lastSeenAt', 'sourceIp', 'userAgent'] as const satisfies readonly (keyof SocketConnection)[];
 type InsertedProperty = (typeof INSERTED_PROPERTIES)[number];
 
-/** The generated id of a one-row INSERT: mysql2 answers a result header, better-sqlite3 the last row id. */
-function insertedId(raw: unknown): number {
-  if (typeof raw === 'number' || typeof raw === 'bigint') return Number(raw);
+/** Registrations per multi-row INSERT at most (384 bound values: far inside every database's limits). */
+const BATCH_ROWS = 64;
+
+type InsertOutcome = SocketConnection | 'taken' | 'unknown-user';
+
+/**
+ * The first generated id of an INSERT of `rows` rows: mysql2 answers a result header whose insertId is
+ * the first row's id, better-sqlite3 the last row's id (lastInsertRowid).
+ */
+function firstInsertedId(raw: unknown, rows: number): number {
+  if (typeof raw === 'number' || typeof raw === 'bigint') return Number(raw) - (rows - 1);
   const header = raw as { insertId?: number | string } | undefined;
   return Number(header?.insertId);
 }
@@ -36,6 +46,12 @@ function chunks<T>(items: T[]): T[][] {
 
 @Injectable()
 export class SocketConnectionRepository {
+  private readonly writes = new WriteBatcher<SocketConnection, InsertOutcome>(
+    (rows) => this.insertBatch(rows),
+    (row) => this.insertOne(row),
+    { maxItems: BATCH_ROWS },
+  );
+
   constructor(@InjectRepository(SocketConnection) private readonly connections: Repository<SocketConnection>) {}
 
   findByConnectionId(connectionId: string): Promise<SocketConnection | null> {
@@ -50,24 +66,18 @@ export class SocketConnectionRepository {
   /**
    * Inserts the row. `'taken'` when the id is already registered (also by a concurrent insert);
    * `'unknown-user'` when no user has that id (the foreign key refused it: deleted, or never existed).
+   * Concurrent calls share one multi-row INSERT; a batch that fails is retried row by row, so each
+   * caller still gets its own row's outcome.
    */
-  async insert(connection: NewSocketConnection): Promise<SocketConnection | 'taken' | 'unknown-user'> {
+  insert(connection: NewSocketConnection): Promise<InsertOutcome> {
     const now = new Date();
-    const entity = Object.assign(new SocketConnection(), connection, { createdAt: now, lastSeenAt: now });
-    const { sql, columns } = this.insertStatement();
-    const driver = this.connections.manager.connection.driver;
+    return this.writes.add(Object.assign(new SocketConnection(), connection, { createdAt: now, lastSeenAt: now }));
+  }
+
+  private async insertOne(row: SocketConnection): Promise<InsertOutcome> {
     try {
-      // One plain INSERT: this runs once per WebSocket connection, and the query builder's insert()
-      // (expression building, escaping, re-reading generated columns) cost more CPU than the statement.
-      // Values go through the driver's own conversion (datetime formats differ between MySQL and SQLite).
-      // Never save(): it wraps the statement in a transaction, and on SQLite every request shares one
-      // connection, so a failing save() (a unique violation) would roll back other requests' work.
-      const raw: unknown = await this.connections.query(
-        sql,
-        columns.map((column) => driver.preparePersistentValue(entity[column.propertyName as InsertedProperty], column)),
-      );
-      entity.id = insertedId(raw);
-      return entity;
+      row.id = firstInsertedId(await this.runInsert([row]), 1);
+      return row;
     } catch (error) {
       if (isUniqueViolation(error)) return 'taken';
       // user_id is the table's only foreign key.
@@ -76,10 +86,43 @@ export class SocketConnectionRepository {
     }
   }
 
-  private insertPlan?: { sql: string; columns: ColumnMetadata[] };
+  /**
+   * One INSERT for all; any violation fails the whole statement (nothing of it is stored) and the
+   * batcher retries row by row. The ids are consecutive within one statement, so each row's id
+   * follows from the one the driver answers.
+   */
+  private async insertBatch(rows: SocketConnection[]): Promise<InsertOutcome[]> {
+    if (!(await multiRowInsertIdsAreConsecutive(this.connections.manager.connection))) return this.insertEachOf(rows);
+    const firstId = firstInsertedId(await this.runInsert(rows), rows.length);
+    rows.forEach((row, i) => (row.id = firstId + i));
+    return rows;
+  }
 
-  /** `INSERT INTO socket_connections (...) VALUES (?, ...)`, from the entity's metadata, quoted for this database. */
-  private insertStatement(): { sql: string; columns: ColumnMetadata[] } {
+  private async insertEachOf(rows: SocketConnection[]): Promise<InsertOutcome[]> {
+    const outcomes: InsertOutcome[] = [];
+    for (const row of rows) outcomes.push(await this.insertOne(row));
+    return outcomes;
+  }
+
+  /**
+   * A plain INSERT of these rows: this runs once per WebSocket connection, and the query builder's
+   * insert() (expression building, escaping, re-reading generated columns) cost more CPU than the statement.
+   * Values go through the driver's own conversion (datetime formats differ between MySQL and SQLite).
+   * Never save(): it wraps the statement in a transaction, and on SQLite every request shares one
+   * connection, so a failing save() (a unique violation) would roll back other requests' work.
+   */
+  private runInsert(rows: SocketConnection[]): Promise<unknown> {
+    const { head, tuple, columns } = this.insertStatement();
+    const driver = this.connections.manager.connection.driver;
+    const values: unknown[] = [];
+    for (const row of rows) for (const column of columns) values.push(driver.preparePersistentValue(row[column.propertyName as InsertedProperty], column));
+    return this.connections.query(`${head} VALUES ${Array<string>(rows.length).fill(tuple).join(', ')}`, values);
+  }
+
+  private insertPlan?: { head: string; tuple: string; columns: ColumnMetadata[] };
+
+  /** `INSERT INTO socket_connections (...)` and `(?, ...)`, from the entity's metadata, quoted for this database. */
+  private insertStatement(): { head: string; tuple: string; columns: ColumnMetadata[] } {
     if (!this.insertPlan) {
       const { metadata, manager } = this.connections;
       const driver = manager.connection.driver;
@@ -89,8 +132,7 @@ export class SocketConnectionRepository {
         return column;
       });
       const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
-      const placeholders = columns.map(() => '?').join(', ');
-      this.insertPlan = { sql: `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES (${placeholders})`, columns };
+      this.insertPlan = { head: `INSERT INTO ${driver.escape(metadata.tableName)} (${names})`, tuple: `(${columns.map(() => '?').join(', ')})`, columns };
     }
     return this.insertPlan;
   }

@@ -1,0 +1,150 @@
+/**
+ * Storing WebSocket registrations on each database: concurrent registrations share multi-row INSERTs
+ * (at most 64 rows each), and the id each caller gets is the id of its own row; a duplicate connection
+ * id or an unknown user inside a batch is answered as such without failing the others.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DataSource, type Repository } from 'typeorm';
+import { dataSourceOptions } from '../../apps/api/src/database/data-source.js';
+import { SocketConnection } from '../../apps/api/src/modules/socket-connection/socket-connection.entity.js';
+import { type NewSocketConnection, SocketConnectionRepository } from '../../apps/api/src/modules/socket-connection/socket-connection.repository.js';
+import { User } from '../../apps/api/src/modules/user/user.entity.js';
+import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.js';
+
+const UNKNOWN_USER = 99_999_999;
+const COLUMNS_PER_ROW = 6;
+
+let idCounter = 0;
+/** Looks like an AWS connection id: 16 chars of base64 ending in `=`. */
+function connectionId(): string {
+  idCounter += 1;
+  // Fixed-width parts, so no two counters can produce the same id.
+  return `S${Date.now().toString(36).slice(-8)}${idCounter.toString(36).padStart(4, '0')}`.padEnd(15, 'x') + '=';
+}
+
+describe.each(databaseKinds())('socket connection store (%s)', (kind) => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let table: Repository<SocketConnection>;
+  let repository: SocketConnectionRepository;
+  let userIds: number[];
+
+  beforeAll(async () => {
+    database = await freshDatabase(kind);
+    dataSource = new DataSource(dataSourceOptions(database.url));
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+    table = dataSource.getRepository(SocketConnection);
+    repository = new SocketConnectionRepository(table);
+    userIds = [];
+    for (let i = 0; i < 5; i++) {
+      const now = new Date();
+      const result = await dataSource.getRepository(User).insert({ email: `conn${i}@example.test`, displayName: `C${i}`, passwordHash: 'x', role: 'user', createdAt: now, updatedAt: now });
+      userIds.push(Number(result.identifiers[0]!.id));
+    }
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  const registration = (userId: number, id = connectionId()): NewSocketConnection => ({ connectionId: id, userId, sourceIp: '203.0.113.7', userAgent: `agent ${id}` });
+
+  /** The INSERTs the repository sends while `run` runs, each as its number of rows. */
+  async function insertStatements<T>(run: () => Promise<T>): Promise<{ result: T; rowsPerInsert: number[] }> {
+    const query = vi.spyOn(table, 'query');
+    try {
+      const result = await run();
+      const rowsPerInsert = query.mock.calls.filter(([sql]) => /^INSERT/i.test(sql)).map(([, parameters]) => (parameters?.length ?? 0) / COLUMNS_PER_ROW);
+      return { result, rowsPerInsert };
+    } finally {
+      query.mockRestore();
+    }
+  }
+
+  async function storedByConnectionId(ids: string[]): Promise<Map<string, SocketConnection>> {
+    const rows = await table.createQueryBuilder('c').where('c.connectionId IN (:...ids)', { ids }).getMany();
+    return new Map(rows.map((row) => [row.connectionId, row]));
+  }
+
+  it('concurrent registrations share INSERTs of at most 64 rows; each returned id is its own stored row', async () => {
+    const inputs = Array.from({ length: 150 }, (_, i) => registration(userIds[i % userIds.length]!));
+    const { result: outcomes, rowsPerInsert } = await insertStatements(() => Promise.all(inputs.map((input) => repository.insert(input))));
+
+    expect(rowsPerInsert.reduce((a, b) => a + b, 0)).toBe(inputs.length);
+    expect(rowsPerInsert.length).toBeLessThanOrEqual(Math.ceil(inputs.length / 64));
+    expect(Math.max(...rowsPerInsert)).toBeLessThanOrEqual(64);
+
+    const stored = await storedByConnectionId(inputs.map((input) => input.connectionId));
+    expect(stored.size).toBe(inputs.length);
+    outcomes.forEach((outcome, i) => {
+      if (typeof outcome === 'string') throw new Error(`registration ${i} answered ${outcome}`);
+      const row = stored.get(inputs[i]!.connectionId)!;
+      expect(outcome.id).toBe(row.id);
+      expect(outcome).toMatchObject({ connectionId: row.connectionId, userId: inputs[i]!.userId, sourceIp: row.sourceIp, userAgent: row.userAgent });
+      expect(row.userId).toBe(inputs[i]!.userId);
+    });
+    expect(new Set(outcomes.map((o) => (o as SocketConnection).id)).size).toBe(inputs.length);
+  });
+
+  it('a duplicate id and an unknown user inside a batch get taken / unknown-user; the others are stored with their own ids', async () => {
+    const existing = await repository.insert(registration(userIds[0]!));
+    if (typeof existing === 'string') throw new Error(`setup registration answered ${existing}`);
+    const before = await table.count();
+
+    const inputs = [
+      registration(userIds[1]!),
+      registration(userIds[2]!, existing.connectionId),
+      registration(userIds[3]!),
+      registration(UNKNOWN_USER),
+      registration(userIds[4]!),
+    ];
+    const { result: outcomes, rowsPerInsert } = await insertStatements(() => Promise.all(inputs.map((input) => repository.insert(input))));
+
+    // The multi-row INSERT failed as a whole, then each row went alone.
+    expect(rowsPerInsert).toEqual([5, 1, 1, 1, 1, 1]);
+    expect(outcomes[1]).toBe('taken');
+    expect(outcomes[3]).toBe('unknown-user');
+    expect(await table.count()).toBe(before + 3);
+
+    const stored = await storedByConnectionId(inputs.map((input) => input.connectionId));
+    expect(stored.get(existing.connectionId)).toMatchObject({ id: existing.id, userId: userIds[0] });
+    for (const i of [0, 2, 4]) {
+      const outcome = outcomes[i] as SocketConnection;
+      expect(outcome).toBeInstanceOf(SocketConnection);
+      expect(outcome.id).toBe(stored.get(inputs[i]!.connectionId)!.id);
+      expect(stored.get(inputs[i]!.connectionId)!.userId).toBe(inputs[i]!.userId);
+    }
+  });
+
+  it('the same id twice in one batch: the first is stored, the second is taken', async () => {
+    const id = connectionId();
+    const outcomes = await Promise.all([repository.insert(registration(userIds[0]!, id)), repository.insert(registration(userIds[1]!, id)), repository.insert(registration(userIds[2]!))]);
+    expect(outcomes[0]).toMatchObject({ connectionId: id, userId: userIds[0] });
+    expect(outcomes[1]).toBe('taken');
+    expect(outcomes[2]).toBeInstanceOf(SocketConnection);
+    expect((await table.findOneBy({ connectionId: id }))?.id).toBe((outcomes[0] as SocketConnection).id);
+  });
+
+  // MySQL/MariaDB only: SQLite has no such setting.
+  if (kind === 'mysql') it('a server stepping auto-increment ids by more than one gets one INSERT per row', async () => {
+    // A fresh DataSource: the step is asked once per DataSource.
+    const stepping = new DataSource(dataSourceOptions(database.url));
+    await stepping.initialize();
+    try {
+      const query = stepping.query.bind(stepping);
+      const ask = vi.spyOn(stepping, 'query').mockImplementation((sql, parameters) => (/auto_increment_increment/.test(sql) ? Promise.resolve([{ step: 2 }]) : query(sql, parameters)));
+      const steppingTable = stepping.getRepository(SocketConnection);
+      const statements = vi.spyOn(steppingTable, 'query');
+      const steppingRepository = new SocketConnectionRepository(steppingTable);
+      const inputs = Array.from({ length: 4 }, (_, i) => registration(userIds[i]!));
+      const outcomes = await Promise.all(inputs.map((input) => steppingRepository.insert(input)));
+      expect(ask).toHaveBeenCalledWith('SELECT @@auto_increment_increment AS step');
+      expect(statements.mock.calls.map(([, parameters]) => (parameters?.length ?? 0) / COLUMNS_PER_ROW)).toEqual([1, 1, 1, 1]);
+      const stored = await storedByConnectionId(inputs.map((input) => input.connectionId));
+      outcomes.forEach((outcome, i) => expect((outcome as SocketConnection).id).toBe(stored.get(inputs[i]!.connectionId)!.id));
+    } finally {
+      await stepping.destroy();
+    }
+  });
+});
