@@ -4,36 +4,26 @@
  * equal to the highest accepted bid, and a bid count equal to the accepted bids.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../apps/api/src/database/data-source.js';
+import type { DataSource } from 'typeorm';
 import { Auction } from '../../apps/api/src/modules/auction/auction.entity.js';
 import { AuctionRepository } from '../../apps/api/src/modules/auction/auction.repository.js';
 import { Bid } from '../../apps/api/src/modules/auction/bid.entity.js';
-import { User } from '../../apps/api/src/modules/user/user.entity.js';
-import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.js';
+import { databaseKinds } from '../support/databases.js';
+import { type MigratedStore, migratedStore } from '../support/migrated-store.js';
 
 describe.each(databaseKinds())('bid acceptance without the in-process lock (%s)', (kind) => {
-  let database: TestDatabase;
+  let store: MigratedStore;
   let dataSource: DataSource;
   let repository: AuctionRepository;
   let userIds: number[];
 
   beforeAll(async () => {
-    database = await freshDatabase(kind);
-    dataSource = new DataSource(dataSourceOptions(database.url));
-    await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    store = await migratedStore(kind, { count: 10, emailPrefix: 'atomic' });
+    ({ dataSource, userIds } = store);
     repository = new AuctionRepository(dataSource, dataSource.getRepository(Auction), dataSource.getRepository(Bid));
-    userIds = [];
-    for (let i = 0; i < 10; i++) {
-      const now = new Date();
-      const result = await dataSource.getRepository(User).insert({ email: `atomic${i}@example.test`, displayName: `A${i}`, passwordHash: 'x', role: 'user', createdAt: now, updatedAt: now });
-      userIds.push(Number(result.identifiers[0]!.id));
-    }
   });
   afterAll(async () => {
-    await dataSource?.destroy();
-    await database?.drop();
+    await store?.close();
   });
 
   it('150 concurrent acceptances: strictly increasing, price = highest accepted, bidCount = accepted', async () => {

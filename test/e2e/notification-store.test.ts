@@ -4,41 +4,32 @@
  * batch, without failing the others) and answered with 404 over HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DataSource, type Repository } from 'typeorm';
-import { dataSourceOptions } from '../../apps/api/src/database/data-source.js';
+import type { DataSource, Repository } from 'typeorm';
 import { Notification } from '../../apps/api/src/modules/notification/notification.entity.js';
 import { NotificationRecipientNotFoundError } from '../../apps/api/src/modules/notification/notification.errors.js';
 import { type NewNotification, NotificationRepository } from '../../apps/api/src/modules/notification/notification.repository.js';
 import { User } from '../../apps/api/src/modules/user/user.entity.js';
-import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.js';
+import { databaseKinds } from '../support/databases.js';
+import { type MigratedStore, migratedStore } from '../support/migrated-store.js';
 import { type ApiHarness, call, newUser, startApi, TEST_SECRETS } from './api-harness.js';
 
 const UNKNOWN_USER = 99_999_999;
 
 describe.each(databaseKinds())('notification store (%s)', (kind) => {
-  let database: TestDatabase;
+  let store: MigratedStore;
   let dataSource: DataSource;
   let table: Repository<Notification>;
   let repository: NotificationRepository;
   let userIds: number[];
 
   beforeAll(async () => {
-    database = await freshDatabase(kind);
-    dataSource = new DataSource(dataSourceOptions(database.url));
-    await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    store = await migratedStore(kind, { count: 5, emailPrefix: 'store' });
+    ({ dataSource, userIds } = store);
     table = dataSource.getRepository(Notification);
     repository = new NotificationRepository(table);
-    userIds = [];
-    for (let i = 0; i < 5; i++) {
-      const now = new Date();
-      const result = await dataSource.getRepository(User).insert({ email: `store${i}@example.test`, displayName: `S${i}`, passwordHash: 'x', role: 'user', createdAt: now, updatedAt: now });
-      userIds.push(Number(result.identifiers[0]!.id));
-    }
   });
   afterAll(async () => {
-    await dataSource?.destroy();
-    await database?.drop();
+    await store?.close();
   });
 
   const note = (userId: number, title: string): NewNotification => ({ userId, kind: 'test', title, body: null, data: JSON.stringify({ title }) });

@@ -8,8 +8,8 @@ import { DataSource, type Repository } from 'typeorm';
 import { dataSourceOptions } from '../../apps/api/src/database/data-source.js';
 import { SocketConnection } from '../../apps/api/src/modules/socket-connection/socket-connection.entity.js';
 import { type NewSocketConnection, SocketConnectionRepository } from '../../apps/api/src/modules/socket-connection/socket-connection.repository.js';
-import { User } from '../../apps/api/src/modules/user/user.entity.js';
-import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.js';
+import { databaseKinds } from '../support/databases.js';
+import { type MigratedStore, migratedStore } from '../support/migrated-store.js';
 
 const UNKNOWN_USER = 99_999_999;
 const COLUMNS_PER_ROW = 6;
@@ -23,29 +23,20 @@ function connectionId(): string {
 }
 
 describe.each(databaseKinds())('socket connection store (%s)', (kind) => {
-  let database: TestDatabase;
+  let store: MigratedStore;
   let dataSource: DataSource;
   let table: Repository<SocketConnection>;
   let repository: SocketConnectionRepository;
   let userIds: number[];
 
   beforeAll(async () => {
-    database = await freshDatabase(kind);
-    dataSource = new DataSource(dataSourceOptions(database.url));
-    await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    store = await migratedStore(kind, { count: 5, emailPrefix: 'conn' });
+    ({ dataSource, userIds } = store);
     table = dataSource.getRepository(SocketConnection);
     repository = new SocketConnectionRepository(table);
-    userIds = [];
-    for (let i = 0; i < 5; i++) {
-      const now = new Date();
-      const result = await dataSource.getRepository(User).insert({ email: `conn${i}@example.test`, displayName: `C${i}`, passwordHash: 'x', role: 'user', createdAt: now, updatedAt: now });
-      userIds.push(Number(result.identifiers[0]!.id));
-    }
   });
   afterAll(async () => {
-    await dataSource?.destroy();
-    await database?.drop();
+    await store?.close();
   });
 
   const registration = (userId: number, id = connectionId()): NewSocketConnection => ({ connectionId: id, userId, sourceIp: '203.0.113.7', userAgent: `agent ${id}` });
@@ -129,7 +120,7 @@ describe.each(databaseKinds())('socket connection store (%s)', (kind) => {
   // MySQL/MariaDB only: SQLite has no such setting.
   if (kind === 'mysql') it('a server stepping auto-increment ids by more than one gets one INSERT per row', async () => {
     // A fresh DataSource: the step is asked once per DataSource.
-    const stepping = new DataSource(dataSourceOptions(database.url));
+    const stepping = new DataSource(dataSourceOptions(store.database.url));
     await stepping.initialize();
     try {
       const query = stepping.query.bind(stepping);
