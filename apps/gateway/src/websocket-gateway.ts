@@ -137,7 +137,7 @@ export class WebSocketGateway {
       return;
     }
     const answer = outcome.result?.body;
-    if (route.twoWay && answer !== undefined && answer !== '' && connection.isOpen) {
+    if (route.twoWay && answer !== undefined && answer !== '') {
       if (outcome.result?.isBase64Encoded) connection.send(Buffer.from(answer, 'base64'), true);
       else connection.send(answer, false);
     }
@@ -153,7 +153,6 @@ export class WebSocketGateway {
   }
 
   private sendGatewayError(connection: GatewayConnection, message: GatewayErrorFrame['message'], requestId: string): void {
-    if (!connection.isOpen) return;
     const frame: GatewayErrorFrame = { message, connectionId: connection.id, requestId };
     connection.send(JSON.stringify(frame), false);
   }

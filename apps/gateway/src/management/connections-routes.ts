@@ -65,7 +65,7 @@ export function createConnectionsRoutes(options: ConnectionsRoutesOptions): (req
         if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error' });
       };
       try {
-        // Synchronous for the SDK's request shape, so a push is answered in the tick its body arrived.
+        // Synchronous for the SDK's request shape, so a push is queued (and answered) in the turn its body arrived.
         const failure = verifier.verify({ method, path, query: q === -1 ? '' : url.slice(q + 1), headers: req.headers, body });
         if (failure instanceof Promise) failure.then((message) => handle(message, method, rawId, body, res)).catch(failed);
         else handle(failure, method, rawId, body, res);
