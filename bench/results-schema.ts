@@ -13,6 +13,9 @@ export interface ConnectFigures extends LatencyFigures {
   offeredPerSec: number;
   /** Completed connections / time from the first attempt to the last auth.ok. */
   achievedPerSec: number;
+  /** CPU (user + system, from /proc) of each process over the phase, per authenticated connection. */
+  apiCpuUsPerConnection?: number;
+  gatewayCpuUsPerConnection?: number;
 }
 
 export interface FanOutFigures extends LatencyFigures {

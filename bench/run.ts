@@ -134,10 +134,15 @@ async function main(): Promise<void> {
     runs.push(run);
 
     // Connect + auth (only the connections this size adds; earlier ones stay open).
+    const connectCpuBefore = { api: cpuTimeMs(stack.api.pid), gateway: cpuTimeMs(stack.gateway.pid) };
     const connect = await connectGavel(ctx, n);
     run.connect = connect.figures;
+    if (connect.figures.count > 0) {
+      run.connect.apiCpuUsPerConnection = ((cpuTimeMs(stack.api.pid) - connectCpuBefore.api) * 1000) / connect.figures.count;
+      run.connect.gatewayCpuUsPerConnection = ((cpuTimeMs(stack.gateway.pid) - connectCpuBefore.gateway) * 1000) / connect.figures.count;
+    }
     progress.log(
-      `N = ${n}: +${connect.figures.count} connected and authenticated at ${formatNumber(connect.figures.achievedPerSec)}/s (offered ${options.connectRatePerSec}/s), p50 ${formatNumber(connect.figures.p50Ms)} ms, p99 ${formatNumber(connect.figures.p99Ms)} ms${connect.failures ? `; failures: ${connect.failures}` : ''}`,
+      `N = ${n}: +${connect.figures.count} connected and authenticated at ${formatNumber(connect.figures.achievedPerSec)}/s (offered ${options.connectRatePerSec}/s), p50 ${formatNumber(connect.figures.p50Ms)} ms, p99 ${formatNumber(connect.figures.p99Ms)} ms; API ${formatNumber(run.connect.apiCpuUsPerConnection)} µs CPU/connection, gateway ${formatNumber(run.connect.gatewayCpuUsPerConnection)} µs${connect.failures ? `; failures: ${connect.failures}` : ''}`,
     );
     if (ctx.openConnections < n) notes.push(`N = ${n}: only ${ctx.openConnections} connections were open (${connect.failures})`);
     await sleep(SETTLE_MS);

@@ -35,6 +35,7 @@ const METRICS: MetricRow[] = [
     suffix: (run) => (run.connect?.failed ? ` (${run.connect.failed} failed)` : ''),
   },
   { label: 'connect + auth p99, ms', target: '≤ 100', value: (run) => run.connect?.p99Ms },
+  { label: 'API / gateway CPU per connection, µs', target: '', value: (run) => run.connect?.apiCpuUsPerConnection, suffix: (run) => slashed(run.connect?.gatewayCpuUsPerConnection) },
   { label: 'bid → all N received, p50 ms', target: '', value: (run) => run.bid?.p50Ms, suffix: (run) => missed(run.bid?.missed) },
   { label: 'bid → all N received, p99 ms', target: '', value: (run) => run.bid?.p99Ms },
   { label: 'bid burst, deliveries/s', target: '', value: (run) => run.bid?.sustainedPerSec },
@@ -52,6 +53,11 @@ const METRICS: MetricRow[] = [
   { label: 'gateway CPU per delivered push, µs', target: '', value: (run) => run.bid?.gatewayCpuUsPerPush },
   { label: 'gateway RSS per idle connection, KB', target: '≤ 30', value: (run) => run.gatewayRssKbPerConnection },
 ];
+
+/** A second figure in the same cell, e.g. "1,050 / 720". */
+function slashed(value: number | undefined): string {
+  return value === undefined ? '' : ` / ${formatNumber(value)}`;
+}
 
 function missed(count: number | undefined): string {
   return count ? ` (${count} missed)` : '';
