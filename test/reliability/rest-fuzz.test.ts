@@ -326,8 +326,7 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
 describe.each(databaseKinds())('SQL injection in connection rows (%s)', (kind) => {
   it('stores connection ids and user agents made of SQL verbatim, and deletes exactly that row', { timeout: 60_000 }, async () => {
     // An API without a gateway: the rows must outlive the welcome push (a live gateway would answer 410
-    // for these made-up ids and the API would rightly delete them). Its own describe block, because
-    // passport keeps one global "jwt" strategy per process: two apps at once would share it.
+    // for these made-up ids and the API would rightly delete them).
     const api = await startInProcessApi(kind);
     try {
       const token = await login(api.baseUrl, 'alice@gavel.test', 'gavel-demo');

@@ -1,45 +1,37 @@
-import { type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
+import { AccessTokenVerifier } from '../../modules/auth/access-token.verifier.js';
+import type { AuthUser, TokenSubject } from '../auth-user.js';
 import { API_KEY_KEY, type ApiKeyRequirement } from '../decorators/api-key.decorator.js';
 import { IS_PUBLIC } from '../decorators/public.decorator.js';
 import { TOKEN_SUBJECT_ONLY } from '../decorators/token-subject.decorator.js';
 import type { ApiKeyRequest } from './api-key.guard.js';
 
-/** Read by JwtStrategy: on `@TokenSubjectOnly()` routes the token's user is not loaded here. */
-export interface JwtGuardedRequest extends ApiKeyRequest {
-  tokenSubjectOnly?: boolean;
+interface JwtGuardedRequest extends ApiKeyRequest {
+  headers: Record<string, string | string[] | undefined>;
+  user?: AuthUser | TokenSubject;
 }
 
 /**
  * Second global guard: every route needs a valid `Authorization: Bearer <JWT>` unless it is `@Public()`
- * or authenticated by its API key alone.
+ * or authenticated by its API key alone. The caller goes on the request as `user` (see AccessTokenVerifier).
  */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: AccessTokenVerifier,
+  ) {}
 
-  override canActivate(context: ExecutionContext) {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const requirement = this.reflector.getAllAndOverride<ApiKeyRequirement | undefined>(API_KEY_KEY, targets);
     const request = context.switchToHttp().getRequest<JwtGuardedRequest>();
     if (requirement && request.apiKey && !requirement.withUser) return true;
-    request.tokenSubjectOnly = this.reflector.getAllAndOverride<boolean>(TOKEN_SUBJECT_ONLY, targets) === true;
-    return super.canActivate(context);
-  }
-
-  override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {
-    // The token may be fine while the user lookup failed (database down): that is not a 401.
-    if (error && !(error instanceof UnauthorizedException)) throw error;
-    if (error || !user) {
-      const name = info instanceof Error ? info.name : '';
-      const message =
-        name === 'TokenExpiredError' ? 'Token expired' : info instanceof Error && /No auth token/i.test(info.message) ? 'Missing bearer token' : 'Invalid token';
-      throw new UnauthorizedException(message);
-    }
-    return user;
+    const subjectOnly = this.reflector.getAllAndOverride<boolean>(TOKEN_SUBJECT_ONLY, targets) === true;
+    const authorization = request.headers.authorization;
+    request.user = await this.tokens.authenticate(Array.isArray(authorization) ? authorization[0] : authorization, subjectOnly);
+    return true;
   }
 }

@@ -1,18 +1,16 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../../config/env.js';
 import { UserModule } from '../user/user.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
-import { JwtStrategy } from './jwt.strategy.js';
+import { AccessTokenVerifier } from './access-token.verifier.js';
 import { LoginThrottlerGuard } from './login-throttler.guard.js';
 
 @Module({
   imports: [
     UserModule,
-    PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -27,7 +25,7 @@ import { LoginThrottlerGuard } from './login-throttler.guard.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, JwtStrategy, LoginThrottlerGuard],
-  exports: [JwtModule],
+  providers: [AuthService, AccessTokenVerifier, LoginThrottlerGuard],
+  exports: [JwtModule, AccessTokenVerifier],
 })
 export class AuthModule {}
