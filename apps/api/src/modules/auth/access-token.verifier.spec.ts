@@ -10,7 +10,7 @@ const jwt = new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', 
 const alice = { id: 7, email: 'alice@gavel.test', role: 'admin' };
 
 function verifierWith(findById: (id: number) => Promise<unknown>): AccessTokenVerifier {
-  return new AccessTokenVerifier({ jwtSecret: SECRET } as AppConfig, jwt, { findById } as unknown as UserRepository);
+  return new AccessTokenVerifier({ jwtSecret: SECRET } as AppConfig, { findById } as unknown as UserRepository);
 }
 
 const users = verifierWith(async (id) => (id === alice.id ? alice : null));
