@@ -54,6 +54,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   );
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: rejectLoneSurrogates });
   app.disable('x-powered-by');
+  // No ETag on API answers: Express would hash every JSON body for a header no API client sends back
+  // (the static web client keeps serve-static's own ETags).
+  app.set('etag', false);
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
