@@ -3,10 +3,13 @@
  * and listens on PORT. A bad configuration stops here with a message naming the variable.
  */
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { DEMO_PASSWORD, DEMO_USERS } from './config/dev-defaults.js';
 import { ConfigValidationError, loadConfig } from './config/env.js';
+
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 async function main(): Promise<void> {
   let config;
@@ -20,6 +23,13 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApp({ config });
+  const server = app.getHttpServer() as Server;
+  // Idle keep-alive sockets stay open longer than the callers keep theirs (an ALB's idle timeout is
+  // 60 s; the Lambdas' agents hold theirs until the server closes them). With Node's 5 s default, each
+  // pause in traffic made the next burst of Lambda calls open new connections, or fail on one the
+  // server was just closing.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   await app.listen(config.port);
   const logger = new Logger('Gavel');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
