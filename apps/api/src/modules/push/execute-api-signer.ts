@@ -12,6 +12,8 @@ export interface RequestToSign {
   host: string;
   /** The request path exactly as sent (already URI-encoded once). */
   path: string;
+  /** `canonicalPath(path)`, when the caller keeps it (a broadcast signs the same paths over and over). */
+  canonicalUri?: string;
   /** Hex SHA-256 of the body; compute it once per payload with `hashPayload`. */
   payloadHash: string;
 }
@@ -52,7 +54,7 @@ export class ExecuteApiSigner {
     const canonicalHeaders = token
       ? `host:${request.host}\nx-amz-date:${amzDate}\nx-amz-security-token:${token}\n`
       : `host:${request.host}\nx-amz-date:${amzDate}\n`;
-    const canonicalRequest = `${request.method}\n${canonicalPath(request.path)}\n\n${canonicalHeaders}\n${signedHeaders}\n${request.payloadHash}`;
+    const canonicalRequest = `${request.method}\n${request.canonicalUri ?? canonicalPath(request.path)}\n\n${canonicalHeaders}\n${signedHeaders}\n${request.payloadHash}`;
     const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
     const signature = createHmac('sha256', this.key(credentials.secretAccessKey, shortDate)).update(stringToSign).digest('hex');
     const headers: Record<string, string> = {

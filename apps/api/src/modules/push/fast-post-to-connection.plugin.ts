@@ -1,7 +1,7 @@
 import { HttpRequest } from '@smithy/protocol-http';
 import type { ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { AbsoluteLocation, AwsCredentialIdentity, HandlerOptions, InitializeMiddleware, Pluggable } from '@smithy/types';
-import { ExecuteApiSigner, encodeRfc3986, hashPayload } from './execute-api-signer.js';
+import { ExecuteApiSigner, canonicalPath, encodeRfc3986, hashPayload } from './execute-api-signer.js';
 import { managementApiError } from './management-api.errors.js';
 import type { UndiciRequestHandler } from './undici-request-handler.js';
 
@@ -12,6 +12,9 @@ export interface FastPostToConnectionOptions {
   credentials: () => Promise<AwsCredentialIdentity>;
   handler: UndiciRequestHandler;
 }
+
+/** Connection paths kept for signing (~150 bytes each); the cache starts over when it is full. */
+const PATH_CACHE_ENTRIES = 20_000;
 
 const middlewareOptions: HandlerOptions & AbsoluteLocation & { step: 'initialize' } = {
   step: 'initialize',
@@ -37,6 +40,19 @@ export function fastPostToConnection(options: FastPostToConnectionOptions): Plug
   const signer = new ExecuteApiSigner(options.region);
   const payloadHashes = new WeakMap<object, string>();
 
+  // A connection's request path and its canonical (twice-encoded) form: every broadcast signs the same ones again.
+  const paths = new Map<string, { path: string; canonicalUri: string }>();
+  const pathsOf = (connectionId: string): { path: string; canonicalUri: string } => {
+    let entry = paths.get(connectionId);
+    if (entry === undefined) {
+      const path = `${basePath}/@connections/${encodeRfc3986(connectionId)}`;
+      entry = { path, canonicalUri: canonicalPath(path) };
+      if (paths.size >= PATH_CACHE_ENTRIES) paths.clear();
+      paths.set(connectionId, entry);
+    }
+    return entry;
+  };
+
   const payloadHashOf = (data: Uint8Array | string): string => {
     if (typeof data === 'string') return hashPayload(data);
     let hash = payloadHashes.get(data);
@@ -53,8 +69,8 @@ export function fastPostToConnection(options: FastPostToConnectionOptions): Plug
     if (!input.ConnectionId) throw new Error('PostToConnection needs a ConnectionId');
     const data = input.Data ?? new Uint8Array();
     const body = typeof data === 'string' ? Buffer.from(data) : data;
-    const path = `${basePath}/@connections/${encodeRfc3986(input.ConnectionId)}`;
-    const signed = signer.sign({ method: 'POST', host: endpoint.host, path, payloadHash: payloadHashOf(data) }, await options.credentials());
+    const { path, canonicalUri } = pathsOf(input.ConnectionId);
+    const signed = signer.sign({ method: 'POST', host: endpoint.host, path, canonicalUri, payloadHash: payloadHashOf(data) }, await options.credentials());
     const request = new HttpRequest({
       method: 'POST',
       protocol: endpoint.protocol,
