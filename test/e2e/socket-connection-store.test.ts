@@ -78,6 +78,29 @@ describe.each(databaseKinds())('socket connection store (%s)', (kind) => {
     expect(new Set(outcomes.map((o) => (o as SocketConnection).id)).size).toBe(inputs.length);
   });
 
+  it('the push reads: keyset pages of (id, connectionId) in id order, and a user\'s connection ids in id order', async () => {
+    const userId = userIds[4]!;
+    const stored: SocketConnection[] = [];
+    for (let i = 0; i < 7; i++) {
+      const outcome = await repository.insert(registration(userId));
+      if (typeof outcome === 'string') throw new Error(outcome);
+      stored.push(outcome);
+    }
+    const from = stored[0]!.id - 1;
+    const pages: { id: number; connectionId: string }[][] = [];
+    for (let after = from, page = await repository.pageConnectionIds(after, 3); page.length > 0 && pages.length < 10; page = await repository.pageConnectionIds(after, 3)) {
+      pages.push(page);
+      after = page[page.length - 1]!.id;
+    }
+    const mine = pages.flat().filter((row) => row.id > from);
+    expect(pages.every((page) => page.length <= 3)).toBe(true);
+    expect(mine).toEqual(stored.map((row) => ({ id: row.id, connectionId: row.connectionId })));
+    for (const row of mine) expect(typeof row.id).toBe('number');
+    const byUser = await repository.findConnectionIdsByUser(userId);
+    expect(byUser.slice(-7)).toEqual(stored.map((row) => row.connectionId));
+    expect(await repository.findConnectionIdsByUser(UNKNOWN_USER)).toEqual([]);
+  });
+
   it('a duplicate id and an unknown user inside a batch get taken / unknown-user; the others are stored with their own ids', async () => {
     const existing = await repository.insert(registration(userIds[0]!));
     if (typeof existing === 'string') throw new Error(`setup registration answered ${existing}`);
