@@ -43,3 +43,22 @@ export function openFilesLimit(): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * Waits until the processes together use less than `busyFraction` of one core over `windowMs`, or
+ * `maxMs` passed; returns how long it waited. A phase that starts while the previous one is still
+ * being taken down (a server closing thousands of sockets, a client collecting their garbage)
+ * measures that work too.
+ */
+export async function waitUntilQuiet(pids: readonly number[], options: { busyFraction: number; windowMs: number; maxMs: number }): Promise<number> {
+  const started = performance.now();
+  const total = (): number => pids.reduce((sum, pid) => sum + cpuTimeMs(pid), 0);
+  let before = total();
+  while (performance.now() - started < options.maxMs) {
+    await new Promise((resolve) => setTimeout(resolve, options.windowMs));
+    const now = total();
+    if (now - before < options.windowMs * options.busyFraction) break;
+    before = now;
+  }
+  return performance.now() - started;
+}

@@ -21,7 +21,7 @@ import { measureLambdas } from './phases/lambdas.js';
 import { measureNotifications, notificationCount } from './phases/notifications.js';
 import { startSocketIoBaseline, type SocketIoBaseline } from './phases/socketio-baseline.js';
 import { createUsers } from './phases/users.js';
-import { cpuTimeMs, openFilesLimit, rssKb } from './proc-stats.js';
+import { cpuTimeMs, openFilesLimit, rssKb, waitUntilQuiet } from './proc-stats.js';
 import { Progress } from './progress.js';
 import type { BenchResults, FanOutFigures, RunFigures } from './results-schema.js';
 import { createBenchDatabase, type BenchDatabase } from './stack/bench-database.js';
@@ -34,6 +34,8 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const BENCH_NEW_CONNECTIONS_PER_SECOND = 100_000;
 const BURST_BIDS = 10;
 const SETTLE_MS = 1_000;
+/** "Quiet" before a connect phase: all the bench's processes together below 5% of one core. */
+const QUIET_BUSY_FRACTION = 0.05;
 
 const progress = new Progress();
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -133,7 +135,14 @@ async function main(): Promise<void> {
     const run: RunFigures = { n, skipped: {} };
     runs.push(run);
 
-    // Connect + auth (only the connections this size adds; earlier ones stay open).
+    // Connect + auth (only the connections this size adds; earlier ones stay open). After a previous size,
+    // wait for every process to go quiet first: the Socket.IO server and the clients are still taking
+    // down the connections its phase just closed, which stalled the first 250 ms of this phase (p50 ~180 ms).
+    if (runs.length > 1) {
+      const pids = [stack.api.pid, stack.gateway.pid, ...ctx.clients.pids, ...(socketIo ? [socketIo.pid] : [])];
+      const waited = await waitUntilQuiet(pids, { busyFraction: QUIET_BUSY_FRACTION, windowMs: 250, maxMs: 10_000 });
+      progress.log(`N = ${n}: the processes were quiet after ${formatNumber(waited / 1000)} s`);
+    }
     const connectCpuBefore = { api: cpuTimeMs(stack.api.pid), gateway: cpuTimeMs(stack.gateway.pid) };
     const connect = await connectGavel(ctx, n);
     run.connect = connect.figures;
