@@ -1,11 +1,11 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AccessTokenVerifier } from '../../modules/auth/access-token.verifier.js';
-import type { AuthUser, TokenSubject } from '../auth-user.js';
-import { API_KEY_KEY, type ApiKeyRequirement } from '../decorators/api-key.decorator.js';
-import { IS_PUBLIC } from '../decorators/public.decorator.js';
-import { TOKEN_SUBJECT_ONLY } from '../decorators/token-subject.decorator.js';
-import type { ApiKeyRequest } from './api-key.guard.js';
+import type { AuthUser, TokenSubject } from '../../common/auth-user.js';
+import { API_KEY_KEY, type ApiKeyRequirement } from '../../common/decorators/api-key.decorator.js';
+import { IS_PUBLIC } from '../../common/decorators/public.decorator.js';
+import { TOKEN_SUBJECT_ONLY } from '../../common/decorators/token-subject.decorator.js';
+import type { ApiKeyRequest } from '../../common/guards/api-key.guard.js';
+import { AccessTokenVerifier } from './access-token.verifier.js';
 
 interface JwtGuardedRequest extends ApiKeyRequest {
   headers: Record<string, string | string[] | undefined>;
