@@ -38,8 +38,16 @@ describe(AccessTokenVerifier.name, () => {
   });
 
   it('answers "Missing bearer token" without a header, with another scheme or without a token', async () => {
-    for (const header of [undefined, '', 'Bearer', `Basic ${token({ sub: '7' })}`, 'Bearer    ']) {
-      expect(await refusal(users.authenticate(header, false)), String(header)).toBe('Missing bearer token');
+    // The last one: 16 KB without a blank (the unanchored pattern passport-jwt used backtracked quadratically on it).
+    for (const header of [undefined, '', 'Bearer', `Basic ${token({ sub: '7' })}`, 'Bearer    ', `Bearer${'a'.repeat(16_000)}`]) {
+      expect(await refusal(users.authenticate(header, false)), String(header).slice(0, 40)).toBe('Missing bearer token');
+    }
+  });
+
+  it('reads the header as passport-jwt did: leading blanks, any blanks between, extra words ignored', async () => {
+    const valid = token({ sub: '7' });
+    for (const header of [`  Bearer ${valid}`, `Bearer \t ${valid}`, `BEARER ${valid} trailing words`]) {
+      expect(await users.authenticate(header, false), header.slice(0, 12)).toMatchObject({ id: 7 });
     }
   });
 
