@@ -83,6 +83,14 @@ describe.each(databaseKinds())('attacks on the API (%s)', (kind) => {
       expect((await call('/auth/me', { headers: { cookie: `token=${aliceToken}` } })).status).toBe(401);
       expect((await call('/auth/me', { headers: { authorization: aliceToken } })).status).toBe(401);
     });
+
+    it('answers a 12 KB Authorization header without a blank with 401, and keeps answering', async () => {
+      // The pattern passport-jwt used backtracked quadratically on such a header (~130 ms of CPU for 16 KB).
+      const answer = await call('/auth/me', { headers: { authorization: `Bearer${'A'.repeat(12_000)}` } });
+      expect(answer.status, answer.text).toBe(401);
+      expect(answer.body).toMatchObject({ message: 'Missing bearer token' });
+      expect((await call('/auth/me', { token: aliceToken })).status).toBe(200);
+    });
   });
 
   describe('gateway-only routes', () => {
