@@ -129,6 +129,11 @@ async function main(): Promise<void> {
     cleanups.push(() => socketIo?.stop());
   }
 
+  /** CPU time of the API and the gateway so far, in ms; given an earlier reading, the time used since. */
+  const stackCpuMs = (since = { api: 0, gateway: 0 }): { api: number; gateway: number } => ({
+    api: cpuTimeMs(stack.api.pid) - since.api,
+    gateway: cpuTimeMs(stack.gateway.pid) - since.gateway,
+  });
   const runs: RunFigures[] = [];
   const notes: string[] = [];
   for (const n of options.sizes) {
@@ -143,12 +148,13 @@ async function main(): Promise<void> {
       const waited = await waitUntilQuiet(pids, { busyFraction: QUIET_BUSY_FRACTION, windowMs: 250, maxMs: 10_000 });
       progress.log(`N = ${n}: the processes were quiet after ${formatNumber(waited / 1000)} s`);
     }
-    const connectCpuBefore = { api: cpuTimeMs(stack.api.pid), gateway: cpuTimeMs(stack.gateway.pid) };
+    const connectCpuBefore = stackCpuMs();
     const connect = await connectGavel(ctx, n);
     run.connect = connect.figures;
     if (connect.figures.count > 0) {
-      run.connect.apiCpuUsPerConnection = ((cpuTimeMs(stack.api.pid) - connectCpuBefore.api) * 1000) / connect.figures.count;
-      run.connect.gatewayCpuUsPerConnection = ((cpuTimeMs(stack.gateway.pid) - connectCpuBefore.gateway) * 1000) / connect.figures.count;
+      const cpu = stackCpuMs(connectCpuBefore);
+      run.connect.apiCpuUsPerConnection = (cpu.api * 1000) / connect.figures.count;
+      run.connect.gatewayCpuUsPerConnection = (cpu.gateway * 1000) / connect.figures.count;
     }
     progress.log(
       `N = ${n}: +${connect.figures.count} connected and authenticated at ${formatNumber(connect.figures.achievedPerSec)}/s (offered ${options.connectRatePerSec}/s), p50 ${formatNumber(connect.figures.p50Ms)} ms, p99 ${formatNumber(connect.figures.p99Ms)} ms; API ${formatNumber(run.connect.apiCpuUsPerConnection)} µs CPU/connection, gateway ${formatNumber(run.connect.gatewayCpuUsPerConnection)} µs${connect.failures ? `; failures: ${connect.failures}` : ''}`,
@@ -160,11 +166,9 @@ async function main(): Promise<void> {
     // One bid → every connection.
     if (bidTarget) {
       try {
-        const apiCpuBefore = cpuTimeMs(stack.api.pid);
-        const gatewayCpuBefore = cpuTimeMs(stack.gateway.pid);
+        const cpuBefore = stackCpuMs();
         const samples = await measureFanOut(ctx, bidTarget, options.reps, `N = ${n} Gavel bid fan-out`);
-        const apiCpu = cpuTimeMs(stack.api.pid) - apiCpuBefore;
-        const gatewayCpu = cpuTimeMs(stack.gateway.pid) - gatewayCpuBefore;
+        const { api: apiCpu, gateway: gatewayCpu } = stackCpuMs(cpuBefore);
         const burst = await measureBurst(ctx, bidTarget, BURST_BIDS, `N = ${n} Gavel bid burst`);
         const summary = summarize(samples.latenciesMs);
         run.bid = {
