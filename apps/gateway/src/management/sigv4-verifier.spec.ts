@@ -79,6 +79,35 @@ describe(SigV4Verifier.name, () => {
     expect(await verifier.verify(await signedRequest({ signingDate: new Date(now - 4 * 60_000) }))).toBeUndefined();
   });
 
+  it('refuses a signature that does not cover host, as AWS does', async () => {
+    const signer = new SignatureV4({ credentials, region, service: 'execute-api', sha256: NodeSha256 });
+    const body = '{"type":"pong"}';
+    const path = '/dev/@connections/abc%3D';
+    const signed = await signer.sign(
+      new HttpRequest({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 3001, path, headers: { host: '127.0.0.1:3001', 'content-type': 'application/octet-stream' }, body }),
+      { unsignableHeaders: new Set(['host']) },
+    );
+    const headers = Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]));
+    expect(headers.authorization).not.toMatch(/SignedHeaders=[^,]*host/);
+    expect(await verifier.verify({ method: 'POST', path, query: '', headers, body: Buffer.from(body) })).toBe("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  });
+
+  it('checks a signed payload hash request before its body, then the body against the hash', async () => {
+    const body = '{"type":"bid"}';
+    const request = await signedRequest({ body, extraHeaders: { 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') } });
+    const claim = verifier.checkHead(request);
+    if (typeof claim === 'string') throw new Error(claim);
+    expect(claim.payloadHash).toBeDefined();
+    expect(await verifier.checkSignature({ ...request }, claim)).toBeUndefined();
+    expect(verifier.checkBody(claim, Buffer.from(body))).toBeUndefined();
+    expect(verifier.checkBody(claim, Buffer.from('{"type":"bix"}'))).toMatch(/does not match/);
+    // A wrong secret is known before any body.
+    const forged = await signedRequest({ body, secret: 'guess', extraHeaders: { 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') } });
+    const forgedClaim = verifier.checkHead(forged);
+    if (typeof forgedClaim === 'string') throw new Error(forgedClaim);
+    expect(await verifier.checkSignature({ ...forged }, forgedClaim)).toMatch(/does not match/);
+  });
+
   it('refuses a malformed Authorization header', async () => {
     const request = await signedRequest();
     request.headers.authorization = 'AWS4-HMAC-SHA256 Credential=nonsense';

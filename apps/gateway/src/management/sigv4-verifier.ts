@@ -9,16 +9,37 @@ export interface SigV4Credentials {
   secretAccessKey: string;
 }
 
-export interface SignedRequest {
+/** What arrives before the body. */
+export interface RequestHead {
   method: string;
   /** The raw (still URL-encoded) path, without the query string. */
   path: string;
   query: string;
   headers: IncomingHttpHeaders;
+}
+
+export interface SignedRequest extends RequestHead {
   body: Buffer;
 }
 
+/** A request's Authorization, parsed and checked as far as its headers allow (see `checkHead`). */
+export interface SignatureClaim {
+  signedNames: string[];
+  /** The signed headers' values, by lower-case name. */
+  headers: Record<string, string>;
+  signingDate: Date;
+  longDate: string;
+  signature: string;
+  /**
+   * The signed `x-amz-content-sha256` (the SDK always sends one): the signature then covers this hash,
+   * so it can be checked before the body arrives, and the body only has to match the hash.
+   */
+  payloadHash: string | undefined;
+}
+
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+const EMPTY = Buffer.alloc(0);
 
 const AUTHORIZATION =
   /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;\-]+),\s*Signature=([0-9a-f]{64})$/;
@@ -28,6 +49,7 @@ const MISSING = 'Missing Authentication Token';
 const BAD_SIGNATURE =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 const BAD_KEY = 'The security token included in the request is invalid.';
+const HOST_NOT_SIGNED = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.";
 
 /**
  * Verifies AWS Signature Version 4 the way the service does: re-signs the canonical request with the
@@ -57,7 +79,20 @@ export class SigV4Verifier {
    * SDK's request shape (the hot path of every push); a promise when the SDK's signer has to re-sign.
    */
   verify(request: SignedRequest): string | undefined | Promise<string | undefined> {
-    const authorization = request.headers.authorization;
+    const claim = this.checkHead(request);
+    if (typeof claim === 'string') return claim;
+    const body = this.checkBody(claim, request.body);
+    if (body !== undefined) return body;
+    return this.checkSignature(request, claim, request.body);
+  }
+
+  /**
+   * Everything the headers alone decide — algorithm, key, scope, date and skew, `host` signed, every
+   * signed header present — so a forged or unsigned request is refused before its body is read.
+   * A string is AWS's message for the failure.
+   */
+  checkHead(head: RequestHead): SignatureClaim | string {
+    const authorization = head.headers.authorization;
     if (!authorization) return MISSING;
     const match = AUTHORIZATION.exec(authorization);
     if (!match) return `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.`;
@@ -66,7 +101,7 @@ export class SigV4Verifier {
     if (region !== this.region) return `Credential should be scoped to a valid region, not '${region}'.`;
     if (service !== this.service) return `Credential should be scoped to correct service: '${this.service}'.`;
 
-    const amzDate = header(request.headers, 'x-amz-date');
+    const amzDate = header(head.headers, 'x-amz-date');
     const date = amzDate ? this.parseDate(amzDate) : undefined;
     const signingDate = date?.signingDate;
     if (!date || !signingDate) return `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.`;
@@ -76,19 +111,32 @@ export class SigV4Verifier {
     }
 
     const signedNames = signedHeaderList!.split(';');
+    // As AWS: a signature that does not cover Host could be replayed against another endpoint.
+    if (!signedNames.includes('host')) return HOST_NOT_SIGNED;
     const headers: Record<string, string> = {};
     for (const name of signedNames) {
-      const value = header(request.headers, name);
+      const value = header(head.headers, name);
       if (value === undefined) return BAD_SIGNATURE;
       headers[name] = value;
     }
-    // A signed payload hash must be the hash of the body that actually arrived.
-    const contentSha = headers['x-amz-content-sha256'];
-    if (contentSha !== undefined && contentSha !== this.bodySha256(request.body)) return BAD_SIGNATURE;
+    return { signedNames, headers, signingDate, longDate: date.longDate, signature: signature!, payloadHash: headers['x-amz-content-sha256'] };
+  }
 
-    const direct = this.directSignature(request, signedNames, headers, date.longDate);
-    if (direct !== undefined) return compareSignatures(direct, signature!);
-    return this.smithySignature(request, signedNames, headers, signingDate).then((expected) => compareSignatures(expected, signature!));
+  /** A signed payload hash must be the hash of the body that actually arrived. */
+  checkBody(claim: SignatureClaim, body: Buffer): string | undefined {
+    return claim.payloadHash === undefined || claim.payloadHash === this.bodySha256(body) ? undefined : BAD_SIGNATURE;
+  }
+
+  /**
+   * Compares the signature with the one the configured secret gives. Needs the body only when the
+   * claim carries no payload hash. Synchronous for the SDK's request shape; a promise otherwise.
+   */
+  checkSignature(head: RequestHead, claim: SignatureClaim, body?: Buffer): string | undefined | Promise<string | undefined> {
+    if (claim.payloadHash === undefined && body === undefined) throw new Error('checkSignature: this request signs its body, which has not arrived yet');
+    const payloadHash = claim.payloadHash ?? this.bodySha256(body!);
+    const direct = this.directSignature(head, claim, payloadHash);
+    if (direct !== undefined) return compareSignatures(direct, claim.signature);
+    return this.smithySignature(head, claim, body ?? EMPTY).then((expected) => compareSignatures(expected, claim.signature));
   }
 
   /**
@@ -99,7 +147,8 @@ export class SigV4Verifier {
    * canonicalisation for any input), which is most of the gateway's CPU per push in a fan-out. Other
    * shapes return undefined and go through the SDK's signer; the unit test checks both agree.
    */
-  private directSignature(request: SignedRequest, signedNames: string[], headers: Record<string, string>, longDate: string): string | undefined {
+  private directSignature(request: RequestHead, claim: SignatureClaim, payloadHash: string): string | undefined {
+    const { signedNames, headers, longDate } = claim;
     if (request.query !== '' || !signedNames.includes('x-amz-date') || signedNames.includes('date') || signedNames.includes('authorization')) return undefined;
     const shortDate = longDate.slice(0, 8);
     // The SDK sends the list sorted and without repeats; anything else is put in that order first.
@@ -110,7 +159,6 @@ export class SigV4Verifier {
       const value = name === 'x-amz-date' ? longDate : normalizeHeaderValue(headers[name]!);
       canonicalHeaders += `${name}:${value}\n`;
     }
-    const payloadHash = headers['x-amz-content-sha256'] ?? this.bodySha256(request.body);
     const canonicalRequest = `${request.method}\n${canonicalPath(request.path)}\n\n${canonicalHeaders}\n${names.join(';')}\n${payloadHash}`;
     const scope = `${shortDate}/${this.region}/${this.service}/aws4_request`;
     const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
@@ -144,7 +192,8 @@ export class SigV4Verifier {
   }
 
   /** Any other shape: re-signed by the SDK's own signer. */
-  private async smithySignature(request: SignedRequest, signedNames: string[], headers: Record<string, string>, signingDate: Date): Promise<string | undefined> {
+  private async smithySignature(request: RequestHead, claim: SignatureClaim, body: Buffer): Promise<string | undefined> {
+    const { signedNames, headers, signingDate } = claim;
     const signed = await this.signer.sign(
       new HttpRequest({
         method: request.method,
@@ -153,7 +202,7 @@ export class SigV4Verifier {
         path: request.path,
         query: parseQuery(request.query),
         headers,
-        body: request.body,
+        body,
       }),
       { signingDate, signableHeaders: new Set(signedNames) },
     );
