@@ -2,9 +2,12 @@
  * Hostile traffic against the local gateway's HTTP side: the management API (`@connections`) and the
  * WebSocket handshake. Unsigned, mis-signed and tampered requests are refused the way AWS refuses
  * them, nasty connection ids are "gone", raw garbage never takes the process down — and a live
- * connection keeps working throughout. Seeded like the other fuzz tests.
+ * connection keeps working throughout. Bodies are refused on their headers where the headers decide:
+ * a forged request or a declared size over the limit is answered before its body is read, so nothing
+ * unauthenticated or oversized is ever buffered. Seeded like the other fuzz tests.
  */
-import { connect } from 'node:net';
+import { createHash } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { ApiGatewayManagementApiClient, ForbiddenException, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -120,6 +123,99 @@ describe('gateway under hostile HTTP', () => {
       impostor.destroy();
     }
     expect(await live.silentFor(200)).toBe(true);
+  });
+
+  /** Signs like the SDK (its own signer) a POST whose body is not given: only its declared length and hash. */
+  async function signedHead(options: { contentLength?: number; chunked?: boolean; signHost?: boolean; secret?: string } = {}): Promise<Record<string, string>> {
+    const signer = new SignatureV4({ credentials: { ...credentials, secretAccessKey: options.secret ?? credentials.secretAccessKey }, region, service: 'execute-api', sha256: Sha256 });
+    const url = new URL(`${gateway.managementUrl}/@connections/${encodeURIComponent(liveId)}`);
+    const headers: Record<string, string> = {
+      host: url.host,
+      'content-type': 'application/octet-stream',
+      'x-amz-content-sha256': createHash('sha256').update('a body that never comes').digest('hex'),
+    };
+    if (options.contentLength !== undefined) headers['content-length'] = String(options.contentLength);
+    if (options.chunked) headers['transfer-encoding'] = 'chunked';
+    const signed = await signer.sign(
+      new HttpRequest({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, headers }),
+      options.signHost === false ? { unsignableHeaders: new Set(['host']) } : {},
+    );
+    return signed.headers as Record<string, string>;
+  }
+
+  /** Writes a request's head (and `body`, if any) on a raw socket and reads the answer's status line and headers. */
+  async function rawPost(headers: Record<string, string>, body?: Buffer): Promise<{ status: number; headers: string; socket: Socket; closed: Promise<void> }> {
+    const socket = connect(gateway.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const path = `/dev/@connections/${encodeURIComponent(liveId)}`;
+    const head = `POST ${path} HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(head);
+    if (body) socket.write(body);
+    let received = '';
+    const answer = new Promise<string>((resolve, reject) => {
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString('latin1');
+        const end = received.indexOf('\r\n\r\n');
+        if (end !== -1) resolve(received.slice(0, end));
+      });
+      socket.once('close', () => reject(new Error(`closed without an answer (got ${JSON.stringify(received.slice(0, 200))})`)));
+      setTimeout(() => reject(new Error('no answer within 10 s: the gateway is waiting for the body')), 10_000).unref();
+    });
+    const text = await answer;
+    return { status: Number(text.split(' ')[1]), headers: text.toLowerCase(), socket, closed };
+  }
+
+  it.each([200_000, 50_000_000])('answers a signed push declaring %i bytes 413 PayloadTooLargeException before any of its body is sent', async (contentLength) => {
+    const { status, headers, socket, closed } = await rawPost(await signedHead({ contentLength }));
+    expect(status).toBe(413);
+    expect(headers).toContain('x-amzn-errortype: payloadtoolargeexception');
+    if (contentLength > 1024 * 1024) {
+      // Far over the limit: the body is left unread and the connection closed.
+      expect(headers).toContain('connection: close');
+      await closed;
+    }
+    socket.destroy();
+    expect(await live.silentFor(100)).toBe(true);
+  });
+
+  it('answers an unsigned or mis-signed push declaring 50 MB 403 before any of its body is sent', async () => {
+    for (const headers of [{ host: 'x', 'content-length': '50000000' }, await signedHead({ contentLength: 50_000_000, secret: 'guessed-secret' })]) {
+      const { status, headers: answer, socket } = await rawPost(headers);
+      expect(status).toBe(403);
+      expect(answer).toContain('x-amzn-errortype: forbiddenexception');
+      socket.destroy();
+    }
+  });
+
+  it('cuts a chunked push off at 128 KB with 413 and stops reading it', async () => {
+    const chunk = Buffer.alloc(16 * 1024, 'c');
+    const chunks = Array.from({ length: 9 }, () => Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]));
+    // 144 KB in chunks and no final chunk: only a gateway that stops at the limit can answer.
+    const { status, headers, closed } = await rawPost(await signedHead({ chunked: true }), Buffer.concat(chunks));
+    expect(status).toBe(413);
+    expect(headers).toContain('x-amzn-errortype: payloadtoolargeexception');
+    await closed;
+    expect(await live.silentFor(100)).toBe(true);
+  });
+
+  it('refuses a correctly signed push whose SignedHeaders leave out host (403 ForbiddenException)', async () => {
+    const url = new URL(`${gateway.managementUrl}/@connections/${encodeURIComponent(liveId)}`);
+    const signer = new SignatureV4({ credentials, region, service: 'execute-api', sha256: Sha256 });
+    const body = '{"type":"hostless"}';
+    const signed = await signer.sign(
+      new HttpRequest({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, headers: { host: url.host, 'content-type': 'application/octet-stream' }, body }),
+      { unsignableHeaders: new Set(['host']) },
+    );
+    expect(String(signed.headers.authorization)).not.toMatch(/SignedHeaders=[^,]*\bhost\b/);
+    const response = await fetch(url, { method: 'POST', headers: signed.headers, body });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
+    expect(await response.json()).toEqual({ message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." });
+    expect(await live.silentFor(100)).toBe(true);
+    // The unmodified SDK client signs host, so it keeps working.
+    await expectLiveConnectionWorks();
   });
 
   it('answers GoneException to signed pushes for nasty connection ids', async () => {

@@ -27,6 +27,10 @@ describe(loadGatewayConfig.name, () => {
       GATEWAY_API_KEY: 'key',
       GATEWAY_IDLE_TIMEOUT_MS: '1000',
       GATEWAY_MAX_FRAME_BYTES: '2048',
+      GATEWAY_MAX_BUFFERED_BYTES: '262144',
+      GATEWAY_SLOW_READER_MS: '500',
+      GATEWAY_MAX_QUEUED_MESSAGES: '20',
+      GATEWAY_MAX_QUEUED_BYTES: '131072',
       NODE_ENV: 'test',
     });
     expect(config).toMatchObject({
@@ -34,7 +38,7 @@ describe(loadGatewayConfig.name, () => {
       region: 'eu-west-1',
       credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' },
       lambdaEnvironment: { API_BASE_URL: 'http://api:3000', GATEWAY_API_KEY: 'key' },
-      limits: { idleTimeoutMs: 1000, maxFrameBytes: 2048 },
+      limits: { idleTimeoutMs: 1000, maxFrameBytes: 2048, maxBufferedBytes: 262144, slowReaderTimeoutMs: 500, maxQueuedMessages: 20, maxQueuedBytes: 131072 },
       log: false,
     });
   });
@@ -46,6 +50,11 @@ describe(loadGatewayConfig.name, () => {
     [{ GATEWAY_INTEGRATION_TIMEOUT_MS: '1.5' }, /GATEWAY_INTEGRATION_TIMEOUT_MS/],
     [{ API_BASE_URL: 'ftp://x' }, /API_BASE_URL/],
     [{ GATEWAY_STAGE: 'a/b' }, /GATEWAY_STAGE/],
+    [{ GATEWAY_MAX_QUEUED_MESSAGES: '0' }, /GATEWAY_MAX_QUEUED_MESSAGES must be a positive integer/],
+    [{ GATEWAY_SLOW_READER_MS: 'soon' }, /GATEWAY_SLOW_READER_MS must be a positive integer/],
+    [{ GATEWAY_MAX_BUFFERED_BYTES: '1000' }, /GATEWAY_MAX_BUFFERED_BYTES must hold at least one whole message \(131072 bytes\)/],
+    [{ GATEWAY_MAX_FRAME_BYTES: '4096', GATEWAY_MAX_MESSAGE_BYTES: '4096', GATEWAY_MAX_QUEUED_BYTES: '2048' }, /GATEWAY_MAX_QUEUED_BYTES must hold at least one whole message \(4096 bytes\)/],
+    [{ GATEWAY_MAX_MESSAGE_BYTES: '4096' }, /GATEWAY_MAX_FRAME_BYTES must not exceed the message limit/],
   ])('stops on a bad value, naming the variable (%o)', (env, message) => {
     expect(() => loadGatewayConfig(env)).toThrow(message);
   });

@@ -4,7 +4,7 @@
  * which production refuses.
  */
 import { DEV_DEFAULTS } from '../../api/src/config/dev-defaults.js';
-import type { GatewayLimits } from './limits.js';
+import { DEFAULT_LIMITS, limitsConflict, type GatewayLimits } from './limits.js';
 import type { SigV4Credentials } from './management/sigv4-verifier.js';
 
 export interface GatewayConfig {
@@ -32,6 +32,9 @@ export const LIMIT_VARIABLES: Record<keyof GatewayLimits, string> = {
   integrationTimeoutMs: 'GATEWAY_INTEGRATION_TIMEOUT_MS',
   newConnectionsPerSecond: 'GATEWAY_NEW_CONNECTIONS_PER_SECOND',
   maxBufferedBytes: 'GATEWAY_MAX_BUFFERED_BYTES',
+  slowReaderTimeoutMs: 'GATEWAY_SLOW_READER_MS',
+  maxQueuedMessages: 'GATEWAY_MAX_QUEUED_MESSAGES',
+  maxQueuedBytes: 'GATEWAY_MAX_QUEUED_BYTES',
 };
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -48,6 +51,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   for (const [key, name] of Object.entries(LIMIT_VARIABLES) as Array<[keyof GatewayLimits, string]>) {
     if (env[name]) limits[key] = positiveInteger(env[name], name);
   }
+  const conflict = limitsConflict({ ...DEFAULT_LIMITS, ...limits });
+  if (conflict) throw new GatewayConfigError(`${LIMIT_VARIABLES[conflict.limit]} ${conflict.problem}`);
 
   const stage = env.GATEWAY_STAGE || 'dev';
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(stage)) throw new GatewayConfigError(`GATEWAY_STAGE must be letters, digits, - or _ (got "${stage}")`);

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConnectionRegistry } from './connections/connection-registry.js';
 import { newApiId } from './ids.js';
-import { DEFAULT_LIMITS, type GatewayLimits } from './limits.js';
+import { resolveLimits, type GatewayLimits } from './limits.js';
 import { silentLogger, type GatewayLogger } from './logger.js';
 import { createConnectionsRoutes } from './management/connections-routes.js';
 import { SigV4Verifier, type SigV4Credentials } from './management/sigv4-verifier.js';
@@ -43,7 +43,7 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const stage = options.stage ?? 'dev';
   const host = options.host ?? '127.0.0.1';
-  const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits = resolveLimits(options.limits);
   const logger = options.logger ?? silentLogger;
   const registry = new ConnectionRegistry();
   const routes = new RouteSelector(options.routes);

@@ -91,13 +91,24 @@ export class WebSocketGateway {
     // Prepended so the guard sees each chunk before ws parses (and possibly dispatches) it.
     rawSocket.prependListener('data', (chunk: Buffer) => guard.push(chunk));
 
+    /** Messages refused in a row because the queue was full (logged once per run). */
+    let throttled = 0;
+
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (!connection.isOpen) return;
       // AWS docs: WebSocket APIs reject binary frames from clients and disconnect them with 1003.
       if (isBinary) return connection.close(UNSUPPORTED_DATA, 'Binary frames are not supported');
       connection.touch();
-      const body = toBuffer(data).toString('utf8');
-      connection.enqueue(() => this.dispatch(connection, body));
+      const bytes = toBuffer(data);
+      if (connection.enqueueMessage(bytes.length, () => this.dispatch(connection, bytes.toString('utf8')))) {
+        throttled = 0;
+        return;
+      }
+      // The queue is full (the client sends faster than its routes run): not routed, and the client is
+      // told the way API Gateway answers a throttled request. A client that does not read these either is
+      // closed once they fill its outgoing bound.
+      if (throttled++ === 0) logger.routed(facts.connectionId, '(queue full)', 'Too Many Requests', 0);
+      this.sendGatewayError(connection, 'Too Many Requests', newAwsId());
     });
     ws.on('ping', () => connection.touch());
     ws.on('error', (error) => logger.error(`connection ${facts.connectionId}`, error));

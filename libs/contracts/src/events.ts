@@ -66,9 +66,9 @@ export type ServerEvent =
   | PongEvent
   | ErrorEvent;
 
-/** What API Gateway itself sends when no route matches and there is no $default, or when an integration fails. */
+/** What API Gateway itself sends when no route matches and there is no $default, when an integration fails, or (local gateway) when a client floods faster than its routes run. */
 export interface GatewayErrorFrame {
-  message: 'Forbidden' | 'Internal server error';
+  message: 'Forbidden' | 'Internal server error' | 'Too Many Requests';
   connectionId: string;
   requestId: string;
 }
