@@ -10,7 +10,7 @@ const alice: TokenSubject = { id: 1, tokenOnly: true };
 
 function row(connectionId: string, userId: number): SocketConnection {
   const at = new Date('2026-01-01T00:00:00Z');
-  return { id: 10, connectionId, userId, createdAt: at, lastSeenAt: at, sourceIp: null, userAgent: null };
+  return { id: 10, connectionId, userId, createdAt: at, lastSeenAt: at, sourceIp: null, userAgent: null, notificationsSentAfter: null };
 }
 
 /** An in-memory stand-in for the repository (the unit under test is the service's rules); users 1 and 2 exist. */
