@@ -7,6 +7,7 @@ import { CreateSocketConnections1764000000100 } from './1764000000100-CreateSock
 import { CreateAuctionsAndBids1764000001000 } from './1764000001000-CreateAuctionsAndBids.js';
 import { CreateNotifications1764000001100 } from './1764000001100-CreateNotifications.js';
 import { CreateIdempotencyKeys1764000001200 } from './1764000001200-CreateIdempotencyKeys.js';
+import { AddSocketConnectionNotificationsSentAfter1764000001330 } from './1764000001330-AddSocketConnectionNotificationsSentAfter.js';
 
 export const MIGRATIONS = [
   CreateUsers1764000000000,
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   CreateAuctionsAndBids1764000001000,
   CreateNotifications1764000001100,
   CreateIdempotencyKeys1764000001200,
+  AddSocketConnectionNotificationsSentAfter1764000001330,
 ];

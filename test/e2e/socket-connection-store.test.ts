@@ -140,6 +140,22 @@ describe.each(databaseKinds())('socket connection store (%s)', (kind) => {
     expect((await table.findOneBy({ connectionId: id }))?.id).toBe((outcomes[0] as SocketConnection).id);
   });
 
+  it('what a connection was sent: null on a new row; compare-and-set moves it only from the value it holds', async () => {
+    const id = connectionId();
+    await repository.insert(registration(userIds[0]!, id));
+    expect(await repository.findNotificationsSentAfter(id)).toBeNull();
+    expect(await repository.findNotificationsSentAfter(connectionId())).toBeUndefined();
+
+    // Two welcomes of one connection (two API copies) both saw null: only the first records.
+    expect(await repository.moveNotificationsSentAfter(id, null, 0)).toBe(true);
+    expect(await repository.moveNotificationsSentAfter(id, null, 5)).toBe(false);
+    expect(await repository.findNotificationsSentAfter(id)).toBe(0);
+    expect(await repository.moveNotificationsSentAfter(id, 3, 1)).toBe(false);
+    expect(await repository.moveNotificationsSentAfter(id, 0, 2_000_000_000)).toBe(true);
+    expect((await repository.findByConnectionId(id))?.notificationsSentAfter).toBe(2_000_000_000);
+    expect(await repository.moveNotificationsSentAfter(connectionId(), null, 1)).toBe(false);
+  });
+
   // MySQL/MariaDB only: SQLite has no such setting.
   if (kind === 'mysql') it('a server stepping auto-increment ids by more than one gets one INSERT per row', async () => {
     // A fresh DataSource: the step is asked once per DataSource.

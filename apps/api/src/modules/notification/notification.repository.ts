@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, type Repository } from 'typeorm';
+import { Between, MoreThan, type Repository } from 'typeorm';
 import { WriteBatcher } from '../../common/write-batcher.js';
 import { isForeignKeyViolation } from '../../database/foreign-key-violation.js';
 import { multiRowInsertIdsAreConsecutive } from '../../database/multi-row-insert-ids.js';
@@ -76,8 +76,15 @@ export class NotificationRepository {
     return this.notifications.find({ where: { userId, id: MoreThan(afterId) }, order: { id: 'ASC' }, take: limit });
   }
 
-  /** The NEWEST `limit` notifications with id > afterId (newest first), for the replay on `auth`. */
-  findNewestAfter(userId: number, afterId: number, limit: number): Promise<Notification[]> {
-    return this.notifications.find({ where: { userId, id: MoreThan(afterId) }, order: { id: 'DESC' }, take: limit });
+  /** The NEWEST `limit` notifications with afterId < id (≤ upToId when given), newest first, for the replay on `auth`. */
+  findNewestAfter(userId: number, afterId: number, limit: number, upToId?: number): Promise<Notification[]> {
+    const id = upToId === undefined ? MoreThan(afterId) : Between(afterId + 1, upToId);
+    return this.notifications.find({ where: { userId, id }, order: { id: 'DESC' }, take: limit });
+  }
+
+  /** The user's highest notification id, 0 when there is none (one step down the (user_id, id) index). */
+  async findNewestId(userId: number): Promise<number> {
+    const row = await this.notifications.createQueryBuilder('n').select('MAX(n.id)', 'id').where('n.userId = :userId', { userId }).getRawOne<{ id: number | string | null }>();
+    return row?.id == null ? 0 : Number(row.id);
   }
 }

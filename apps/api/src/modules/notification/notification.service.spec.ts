@@ -22,16 +22,28 @@ class FakeNotifications {
   async findAfter(userId: number, afterId: number, limit: number) {
     return this.rows.filter((r) => r.userId === userId && r.id > afterId).slice(0, limit);
   }
-  async findNewestAfter(userId: number, afterId: number, limit: number) {
-    return this.rows.filter((r) => r.userId === userId && r.id > afterId).reverse().slice(0, limit);
+  async findNewestAfter(userId: number, afterId: number, limit: number, upToId = Infinity) {
+    return this.rows.filter((r) => r.userId === userId && r.id > afterId && r.id <= upToId).reverse().slice(0, limit);
+  }
+  async findNewestId(userId: number) {
+    return Math.max(0, ...this.rows.filter((r) => r.userId === userId).map((r) => r.id));
   }
 }
 
 /** Connection rows: what NotificationService reads and what SocketService pages through. */
 class FakeConnections implements ConnectionDirectory {
-  rows: Array<Pick<SocketConnection, 'id' | 'connectionId' | 'userId' | 'createdAt'>> = [];
+  rows: Array<Pick<SocketConnection, 'id' | 'connectionId' | 'userId' | 'createdAt' | 'notificationsSentAfter'>> = [];
   add(userId: number, connectionId: string, createdAt: Date): void {
-    this.rows.push({ id: this.rows.length + 1, connectionId, userId, createdAt });
+    this.rows.push({ id: this.rows.length + 1, connectionId, userId, createdAt, notificationsSentAfter: null });
+  }
+  async findNotificationsSentAfter(connectionId: string) {
+    return this.rows.find((r) => r.connectionId === connectionId)?.notificationsSentAfter;
+  }
+  async moveNotificationsSentAfter(connectionId: string, expected: number | null, next: number) {
+    const row = this.rows.find((r) => r.connectionId === connectionId);
+    if (!row || row.notificationsSentAfter !== expected) return false;
+    row.notificationsSentAfter = next;
+    return true;
   }
   async findByUser(userId: number) {
     return this.rows.filter((r) => r.userId === userId);
@@ -147,6 +159,60 @@ describe(NotificationService.name, () => {
     // From now on the connection is old enough to get pushes live.
     await send('three');
     expect(gateway.of('elsewhere').map((f) => f.id)).toEqual([1, 2, 3]);
+  });
+
+  const ids = (connectionId: string) => gateway.of(connectionId).map((f) => (f.type === 'auth.ok' ? `ok${f.data.replayed}` : f.id));
+
+  it('a repeated auth with since 0 answers auth.ok and replays nothing already replayed or pushed live', async () => {
+    for (const title of ['a', 'b']) await send(title);
+    connections.add(USER, 'c1', new Date());
+    await service.welcome({ connectionId: 'c1', userId: USER, since: '0', created: true, notificationsSentAfter: null });
+    await send('live');
+    for (let i = 0; i < 5; i++) await service.welcome({ connectionId: 'c1', userId: USER, since: '0', created: false });
+    expect(ids('c1')).toEqual(['ok2', 1, 2, 3, 'ok0', 'ok0', 'ok0', 'ok0', 'ok0']);
+    expect(connections.rows[0]!.notificationsSentAfter).toBe(0);
+  });
+
+  it('a repeated auth asking for older notifications than the connection got replays only those, once', async () => {
+    for (const title of ['a', 'b', 'c', 'd']) await send(title);
+    connections.add(USER, 'c1', new Date());
+    await service.welcome({ connectionId: 'c1', userId: USER, since: '2', created: true, notificationsSentAfter: null });
+    await service.welcome({ connectionId: 'c1', userId: USER, since: '0', created: false });
+    await service.welcome({ connectionId: 'c1', userId: USER, since: '0', created: false });
+    expect(ids('c1')).toEqual(['ok2', 3, 4, 'ok2', 1, 2, 'ok0']);
+  });
+
+  it('without since the mark sits below what follows auth.ok: a later since 0 brings only the older ones', async () => {
+    await send('before');
+    connections.add(USER, 'c1', new Date());
+    await send('held back');
+    await service.welcome({ connectionId: 'c1', userId: USER, created: true, notificationsSentAfter: null });
+    await send('live');
+    await service.welcome({ connectionId: 'c1', userId: USER, since: '0', created: false });
+    expect(ids('c1')).toEqual(['ok0', 2, 3, 'ok1', 1]);
+  });
+
+  it('a since beyond every id does not hide later live notifications from a later auth', async () => {
+    await send('a');
+    connections.add(USER, 'c1', new Date());
+    await service.welcome({ connectionId: 'c1', userId: USER, since: '999999', created: true, notificationsSentAfter: null });
+    await send('live');
+    await service.welcome({ connectionId: 'c1', userId: USER, since: '0', created: false });
+    expect(ids('c1')).toEqual(['ok0', 2, 'ok1', 1]);
+  });
+
+  it('a stale hint (another API copy welcomed the connection first) is corrected before anything is replayed', async () => {
+    for (const title of ['a', 'b']) await send(title);
+    connections.add(USER, 'c1', new Date());
+    connections.rows[0]!.notificationsSentAfter = 0;
+    await service.welcome({ connectionId: 'c1', userId: USER, since: '0', created: true, notificationsSentAfter: null });
+    expect(ids('c1')).toEqual(['ok0']);
+  });
+
+  it('a connection whose row is gone gets auth.ok and no replay (nothing could record it)', async () => {
+    await send('a');
+    await service.welcome({ connectionId: 'gone', userId: USER, since: '0', created: true, notificationsSentAfter: null });
+    expect(ids('gone')).toEqual(['ok0']);
   });
 
   it('refuses an event over 128 KB before storing anything (413), and unknown users (404)', async () => {

@@ -48,6 +48,18 @@ interface HeldBack {
   timer: NodeJS.Timeout;
 }
 
+/** Compare-and-set rounds on a connection's notifications_sent_after before a welcome gives up replaying. */
+const CLAIM_ATTEMPTS = 5;
+
+interface ReplayPlan {
+  replay: Notification[];
+  /** Held-back notifications that follow the replay. */
+  afterwards: Notification[];
+  recovered: boolean;
+  /** The connection's notifications_sent_after once this is sent. */
+  sentAfter: number;
+}
+
 /** Ids beyond this are clamped: no notification id can be larger, so nothing is replayed. */
 function toSinceId(since: string | undefined): number | undefined {
   if (since === undefined) return undefined;
@@ -120,9 +132,16 @@ export class NotificationService {
   }
 
   /**
-   * A connection just registered: `auth.ok` first, then every notification with id > since, oldest
-   * first. When more than REPLAY_LIMIT were missed, the newest REPLAY_LIMIT are sent (still oldest
-   * first) with `recovered: false`; the client pages the rest with GET /me/notifications.
+   * A connection registered (or authenticated again): `auth.ok` first, then every notification with
+   * id > since it has not been sent yet, oldest first. When more than REPLAY_LIMIT are due, the newest
+   * REPLAY_LIMIT are sent (still oldest first) with `recovered: false`; the client pages the rest with
+   * GET /me/notifications.
+   *
+   * What the connection has been sent is its row's notifications_sent_after (L): every notification of
+   * the user with an id above L reached it, replayed here or pushed live — once welcomed, a connection
+   * gets every later notification live. So a repeated `auth` replays only (since, L], usually nothing,
+   * and costs no query when since ≥ L; the new L is recorded (compare-and-set, so two API copies
+   * answering two `auth` frames of one connection cannot both replay) before anything is queued.
    */
   async welcome(connection: RegisteredConnection): Promise<DeliveryReport> {
     const sinceId = toSinceId(connection.since);
@@ -133,25 +152,56 @@ export class NotificationService {
         clearTimeout(held.timer);
         this.heldBack.delete(connection.connectionId);
       }
-      let replay: Notification[] = [];
-      let recovered = true;
-      if (sinceId !== undefined) {
-        // The held-back notifications are stored, so this query includes them.
-        const newest = await this.notifications.findNewestAfter(connection.userId, sinceId, REPLAY_LIMIT + 1);
-        recovered = newest.length <= REPLAY_LIMIT;
-        replay = newest.slice(0, REPLAY_LIMIT).reverse();
-      }
+      const { replay, afterwards, recovered } = await this.claimReplay(connection, sinceId, held?.rows ?? []);
       const authOk: AuthOkEvent = {
         type: 'auth.ok',
         data: { userId: connection.userId, connectionId: connection.connectionId, replayed: replay.length, recovered },
       };
-      // Without `since` nothing is replayed, but what arrived during the registration is news: it follows auth.ok.
-      const afterwards = sinceId === undefined ? (held?.rows ?? []) : [];
       // Queued while holding the user's lock: no notification stored after the query can be pushed before this.
       const events = [authOk, ...replay.map(toNotificationEvent), ...afterwards.map(toNotificationEvent)];
       return { promise: this.toConnection(connection.connectionId, events) };
     });
     return delivery.promise;
+  }
+
+  /** Plans what this `auth` sends and records it on the connection's row; called under the user's lock. */
+  private async claimReplay(connection: RegisteredConnection, sinceId: number | undefined, held: Notification[]): Promise<Omit<ReplayPlan, 'sentAfter'>> {
+    let sentAfter = connection.notificationsSentAfter === undefined ? await this.connections.findNotificationsSentAfter(connection.connectionId) : connection.notificationsSentAfter;
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS && sentAfter !== undefined; attempt++) {
+      const plan = await this.planReplay(connection.userId, sinceId, sentAfter, held);
+      if (plan.sentAfter === sentAfter) return plan;
+      if (await this.connections.moveNotificationsSentAfter(connection.connectionId, sentAfter, plan.sentAfter)) return plan;
+      // Another welcome of this connection (another API copy) recorded first, or the row is gone: plan again from what it holds.
+      sentAfter = await this.connections.findNotificationsSentAfter(connection.connectionId);
+    }
+    // No row (the connection went away meanwhile) or no agreement: nothing can be replayed without risking a duplicate.
+    if (sentAfter === undefined) return { replay: [], afterwards: [], recovered: true };
+    this.logger.warn(`Replay to ${connection.connectionId} skipped: its row kept changing`);
+    return { replay: [], afterwards: [], recovered: false };
+  }
+
+  /**
+   * `known`: the row's notifications_sent_after (null: first welcome). Without `since` nothing old is
+   * replayed, but what was held back during the registration is news: it follows auth.ok.
+   */
+  private async planReplay(userId: number, sinceId: number | undefined, known: number | null, held: Notification[]): Promise<ReplayPlan> {
+    // Held-back rows the replay below does not cover still have to go out (every id above L is sent).
+    const heldAbove = (floor: number | null) => (floor === null ? held : held.filter((row) => row.id > floor));
+    if (sinceId === undefined || (known !== null && sinceId >= known)) {
+      // Nothing older is asked for. On a first welcome L starts below what is sent from now on: the held-back rows, then live ones.
+      const sentAfter = known ?? (held.length > 0 ? held[0]!.id - 1 : await this.notifications.findNewestId(userId));
+      return { replay: [], afterwards: heldAbove(known), recovered: true, sentAfter };
+    }
+    // (since, L]: the held-back rows are stored, so a first welcome's query includes them.
+    const newest = await this.notifications.findNewestAfter(userId, sinceId, REPLAY_LIMIT + 1, known ?? undefined);
+    const recovered = newest.length <= REPLAY_LIMIT;
+    const replay = newest.slice(0, REPLAY_LIMIT).reverse();
+    let sentAfter: number;
+    if (!recovered) sentAfter = newest[REPLAY_LIMIT]!.id;
+    // A since beyond the newest id must not hide later notifications from a later `auth`: L never exceeds what exists.
+    else if (known === null && newest.length === 0) sentAfter = Math.min(sinceId, await this.notifications.findNewestId(userId));
+    else sentAfter = sinceId;
+    return { replay, afterwards: known === null ? [] : heldAbove(known), recovered, sentAfter };
   }
 
   /** Called under the user's lock: queues the notification to every connection of the user that is not awaiting its welcome. */

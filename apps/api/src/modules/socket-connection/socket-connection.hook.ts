@@ -12,6 +12,11 @@ export interface RegisteredConnection {
   since?: string;
   /** false when the same user registered this id again (HTTP 200). */
   created: boolean;
+  /**
+   * The row's notifications_sent_after as registration read it (null: never welcomed); a hint the
+   * welcome checks when it records a change. Omitted: unknown, read it.
+   */
+  notificationsSentAfter?: number | null;
 }
 
 export interface ConnectionRegisteredHook {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, MoreThan, type Repository } from 'typeorm';
+import { In, IsNull, MoreThan, type Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { WriteBatcher } from '../../common/write-batcher.js';
 import { isForeignKeyViolation } from '../../database/foreign-key-violation.js';
@@ -71,7 +71,7 @@ export class SocketConnectionRepository {
    */
   insert(connection: NewSocketConnection): Promise<InsertOutcome> {
     const now = new Date();
-    return this.writes.add(Object.assign(new SocketConnection(), connection, { createdAt: now, lastSeenAt: now }));
+    return this.writes.add(Object.assign(new SocketConnection(), connection, { createdAt: now, lastSeenAt: now, notificationsSentAfter: null }));
   }
 
   private async insertOne(row: SocketConnection): Promise<InsertOutcome> {
@@ -179,6 +179,26 @@ export class SocketConnectionRepository {
       this.connections.countBy(filter),
     ]);
     return { rows, total };
+  }
+
+  /** The connection's notifications_sent_after: undefined when there is no such row, null before its first welcome. */
+  async findNotificationsSentAfter(connectionId: string): Promise<number | null | undefined> {
+    const row = await this.connections
+      .createQueryBuilder('c')
+      .select('c.notificationsSentAfter', 'sentAfter')
+      .where('c.connectionId = :connectionId', { connectionId })
+      .getRawOne<{ sentAfter: number | string | null }>();
+    if (!row) return undefined;
+    return row.sentAfter === null ? null : Number(row.sentAfter);
+  }
+
+  /**
+   * Compare-and-set of notifications_sent_after: true when the row still held `expected` and now holds
+   * `next`; false when another welcome changed it first (any API copy) or the row is gone.
+   */
+  async moveNotificationsSentAfter(connectionId: string, expected: number | null, next: number): Promise<boolean> {
+    const result = await this.connections.update({ connectionId, notificationsSentAfter: expected === null ? IsNull() : expected }, { notificationsSentAfter: next });
+    return (result.affected ?? 0) > 0;
   }
 
   async deleteByConnectionId(connectionId: string): Promise<boolean> {

@@ -10,7 +10,7 @@ const alice: TokenSubject = { id: 1, tokenOnly: true };
 
 function row(connectionId: string, userId: number): SocketConnection {
   const at = new Date('2026-01-01T00:00:00Z');
-  return { id: 10, connectionId, userId, createdAt: at, lastSeenAt: at, sourceIp: null, userAgent: null };
+  return { id: 10, connectionId, userId, createdAt: at, lastSeenAt: at, sourceIp: null, userAgent: null, notificationsSentAfter: null };
 }
 
 /** An in-memory stand-in for the repository (the unit under test is the service's rules); users 1 and 2 exist. */
@@ -49,7 +49,7 @@ describe(SocketConnectionService.name, () => {
     expect(answer.created).toBe(true);
     expect(calls).toEqual([]);
     await tick();
-    expect(calls).toEqual([{ connectionId: 'abc=', userId: 1, since: '41', created: true }]);
+    expect(calls).toEqual([{ connectionId: 'abc=', userId: 1, since: '41', created: true, notificationsSentAfter: null }]);
     release();
   });
 
@@ -67,8 +67,8 @@ describe(SocketConnectionService.name, () => {
     expect(logged).toHaveBeenCalledWith(expect.stringContaining('gateway down'));
   });
 
-  it('re-registration by the same user refreshes last seen and reports created: false', async () => {
-    const repository = fakeRepository([row('abc=', 1)]);
+  it('re-registration by the same user refreshes last seen and reports created: false, with what the connection was sent', async () => {
+    const repository = fakeRepository([{ ...row('abc=', 1), notificationsSentAfter: 7 }]);
     const onRegistered = vi.fn();
     const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, { onRegistered });
     const answer = await service.register(alice, { connectionId: 'abc=' });
@@ -76,7 +76,7 @@ describe(SocketConnectionService.name, () => {
     expect(repository.rows.get('abc=')).toMatchObject({ userId: 1 });
     expect(repository.touch).toHaveBeenCalledWith(['abc=']);
     await tick();
-    expect(onRegistered).toHaveBeenCalledWith({ connectionId: 'abc=', userId: 1, since: undefined, created: false });
+    expect(onRegistered).toHaveBeenCalledWith({ connectionId: 'abc=', userId: 1, since: undefined, created: false, notificationsSentAfter: 7 });
   });
 
   it('refuses an id held by another user, and tells no hook', async () => {

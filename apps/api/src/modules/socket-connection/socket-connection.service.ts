@@ -51,7 +51,13 @@ export class SocketConnectionService {
       throw new ConnectionHeldByAnotherUserError();
     }
     if (!created) await this.connections.touch([row.connectionId]);
-    this.notifyRegistered({ connectionId: row.connectionId, userId, since: dto.since === undefined ? undefined : String(dto.since), created });
+    this.notifyRegistered({
+      connectionId: row.connectionId,
+      userId,
+      since: dto.since === undefined ? undefined : String(dto.since),
+      created,
+      notificationsSentAfter: created ? null : row.notificationsSentAfter,
+    });
     return { created, body: toRegisteredConnectionResponse(row) };
   }
 
