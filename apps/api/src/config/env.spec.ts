@@ -122,6 +122,7 @@ describe('HOST and development mode', () => {
   it('listens on 127.0.0.1 by default, with the dev defaults, the docs and the demo seed', () => {
     expect(validateEnv({})).toMatchObject({ host: '127.0.0.1', loopback: true, apiDocs: true, seedDemoData: true });
     expect(validateEnv({ HOST: '::1' })).toMatchObject({ host: '::1', loopback: true, seedDemoData: true });
+    expect(validateEnv({ HOST: '[::1]' }).host).toBe('::1');
   });
 
   it.each(['0.0.0.0', '::', '10.0.0.5', 'api.example.com'])('refuses every dev secret on HOST=%s, naming each', (host) => {

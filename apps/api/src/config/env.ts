@@ -86,8 +86,9 @@ export function validateEnv(raw: RawEnv): AppConfig {
   const production = nodeEnv === 'production';
 
   // Development mode is for one machine: on any other listen address the dev secrets are refused as in production.
-  const host = value('HOST') ?? DEV_DEFAULTS.HOST;
-  if (!/^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+|[A-Za-z0-9.-]+)$/.test(host)) problems.push(`HOST must be an IP address or a host name (got "${host}")`);
+  // `[::1]` as in a URL is accepted; listen() wants the address without brackets.
+  const host = (value('HOST') ?? DEV_DEFAULTS.HOST).replace(/^\[(.*)\]$/, '$1');
+  if (!/^([0-9A-Fa-f:.]+|[A-Za-z0-9.-]+)$/.test(host)) problems.push(`HOST must be an IP address or a host name (got "${host}")`);
   const loopback = isLoopbackHost(host);
   const refusedBecause = `because HOST=${host} is not a loopback address`;
 
