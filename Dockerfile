@@ -31,6 +31,9 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 # --- runtime: no compilers, no devDependencies, not root ---
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# A container is reached through its own interface, not its loopback: listen on all of them. Development
+# mode (dev secrets, demo logins) is then refused whatever NODE_ENV says.
+ENV HOST=0.0.0.0 GATEWAY_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

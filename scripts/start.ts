@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORD, DEMO_USERS, DEV_DEFAULTS } from '../apps/api/src/config/dev-defaults.js';
+import { loadConfig } from '../apps/api/src/config/env.js';
 
 const distRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const READY_TIMEOUT_MS = 90_000;
@@ -103,19 +104,23 @@ try {
   await stopAll(1);
 }
 
+// What the API itself decided (it started, so its configuration is valid): demo logins only in development
+// on a loopback HOST, /docs unless production without API_DOCS=true.
+const { seedDemoData, apiDocs } = loadConfig(env);
 const wsUrl = `ws://127.0.0.1:${gatewayPort}`;
 const [demo] = DEMO_USERS;
+const login = seedDemoData ? { email: demo.email, password: DEMO_PASSWORD } : { email: '<email>', password: '<password>' };
 console.log(`
 ${color(1, 'Gavel is running')}
   WebSocket (local API Gateway)  ${wsUrl}   (stage path ${wsUrl}/dev also works)
   Web client                     ${apiUrl}/
-  REST API / OpenAPI             ${apiUrl}  /  ${apiUrl}/docs
+  REST API${apiDocs ? ' / OpenAPI' : '          '}             ${apiUrl}${apiDocs ? `  /  ${apiUrl}/docs` : ''}
 
-  Demo logins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => `${u.email} (${u.role})`).join(', ')}
+  ${seedDemoData ? `Demo logins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => `${u.email} (${u.role})`).join(', ')}` : 'No demo logins (not development on a loopback HOST): create users with npm run user:create'}
 
   Get a token:
     curl -s -X POST ${apiUrl}/auth/login -H 'content-type: application/json' \\
-      -d '{"email":"${demo.email}","password":"${DEMO_PASSWORD}"}'
+      -d '{"email":"${login.email}","password":"${login.password}"}'
   Connect and authenticate:
     npx wscat -c ${wsUrl}
     > {"action":"auth","token":"<accessToken>"}

@@ -1,5 +1,8 @@
 /**
- * `npm run user:create -- --email E --password P [--role admin|premium|user] [--name N] [--reset-password]`
+ * `npm run user:create -- --email E [--role admin|premium|user] [--name N] [--reset-password]`, the password
+ * typed at a prompt (no echo) or, when standard input is not a terminal, its first line:
+ * `printf '%s\n' "$PW" | npm run user:create -- --email E`. `--password P` still works (contract §2) but
+ * warns: argv shows in process lists and shell history.
  * Creates the user in the DATABASE_URL database (applying pending migrations first), or — when the email
  * exists — sets its role (and its password only with --reset-password). How an operator makes the first admin.
  */
@@ -15,7 +18,12 @@ import { User } from '../apps/api/src/modules/user/user.entity.js';
 import { UserRepository } from '../apps/api/src/modules/user/user.repository.js';
 import { UserService } from '../apps/api/src/modules/user/user.service.js';
 
-const USAGE = 'usage: npm run user:create -- --email E --password P [--role admin|premium|user] [--name N] [--reset-password]';
+const USAGE =
+  'usage: npm run user:create -- --email E [--role admin|premium|user] [--name N] [--reset-password]\n' +
+  '       the password is read from a prompt, or from the first line of standard input when it is not a terminal';
+const ARGV_WARNING =
+  'warning: --password puts the password in the process list and your shell history; ' +
+  "prefer standard input: printf '%s\\n' \"$PASSWORD\" | npm run user:create -- --email E";
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -38,10 +46,13 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   }
-  const { email, password, role, name } = values;
+  const { email, role, name } = values;
   if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) fail('--email is required and must be an email address');
-  if (!password || password.length < 8) fail('--password is required and must have at least 8 characters');
   if (!isRole(role)) fail(`--role must be one of ${ROLES.join(', ')}`);
+  let password = values.password;
+  if (password !== undefined) console.error(ARGV_WARNING);
+  else password = process.stdin.isTTY ? await promptHidden('Password: ') : await firstLineOfStdin();
+  if (!password || password.length < 8) fail('a password of at least 8 characters is required');
 
   let databaseUrl: string;
   try {
@@ -67,6 +78,47 @@ async function main(): Promise<void> {
   } finally {
     await dataSource.destroy();
   }
+}
+
+/** The first line of standard input (without its line ending); empty when stdin is empty or closed. */
+async function firstLineOfStdin(): Promise<string> {
+  let text = '';
+  process.stdin.setEncoding('utf8');
+  for await (const chunk of process.stdin) {
+    text += chunk as string;
+    if (text.includes('\n')) break;
+  }
+  process.stdin.destroy();
+  return text.split(/\r?\n/, 1)[0] ?? '';
+}
+
+/** Reads one line from the terminal without echoing it. Ctrl-C aborts. */
+function promptHidden(prompt: string): Promise<string> {
+  return new Promise((resolve) => {
+    const stdin = process.stdin;
+    process.stderr.write(prompt);
+    stdin.setRawMode(true);
+    stdin.setEncoding('utf8');
+    let typed = '';
+    const finish = (result: string | undefined) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+      if (result === undefined) process.exit(130);
+      resolve(result);
+    };
+    const onData = (chunk: string) => {
+      for (const char of chunk) {
+        if (char === '\r' || char === '\n' || char === '\u0004') return finish(typed);
+        if (char === '\u0003') return finish(undefined);
+        if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
+        else if (char >= ' ') typed += char;
+      }
+    };
+    stdin.on('data', onData);
+    stdin.resume();
+  });
 }
 
 main().catch((error: unknown) => {

@@ -91,6 +91,11 @@ describe('docker-compose.yml', () => {
     expect(config.databaseUrl).toBe(`mysql://gavel:${dotEnv.MYSQL_PASSWORD}@mysql:3306/gavel`);
     expect(config.jwtSecret).toBe(dotEnv.JWT_SECRET);
     expect(portMapping(api.ports![0]!)).toEqual({ host: 3000, container: config.port });
+    // Every interface of the container, and so never development mode: no demo logins even with NODE_ENV=development.
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.seedDemoData).toBe(false);
+    const development = validateEnv(parse(interpolate(composeText, { ...dotEnv, NODE_ENV: 'development' })).services.api.environment);
+    expect(development).toMatchObject({ nodeEnv: 'development', loopback: false, seedDemoData: false, jwtSecret: dotEnv.JWT_SECRET });
   });
 
   it('wires the services by name: the API manages connections on the gateway, the gateway relays to the API', () => {
@@ -172,6 +177,8 @@ describe('Dockerfile', () => {
     expect(runtime).not.toMatch(/RUN npm ci(?!.*--omit=dev)/);
     expect(runtime).toMatch(/COPY --from=build \/app\/dist/);
     expect(runtime).toMatch(/^USER node$/m);
+    // The image runs in containers: both processes listen on every interface (and so refuse development mode).
+    expect(runtime).toMatch(/^ENV HOST=0\.0\.0\.0 GATEWAY_HOST=0\.0\.0\.0$/m);
     expect(runtime).toMatch(/^CMD \["node", "dist\/apps\/api\/src\/main\.js"\]$/m);
   });
 

@@ -12,7 +12,7 @@ import { requestLogger } from './common/request-logger.middleware.js';
 import { AppConfig, type LogLevelSetting, loadConfig, type RawEnv } from './config/env.js';
 import { projectRoot } from './config/project-root.js';
 import { runPendingMigrations } from './database/migrate.js';
-import { seedDevelopmentData } from './database/seed-development.js';
+import { refusePublishedDemoLogins, seedDevelopmentData } from './database/seed-development.js';
 
 /** JSON request bodies above this are answered 413 (a pushed event is at most 128 KB anyway). */
 export const BODY_LIMIT = '256kb';
@@ -32,8 +32,9 @@ export interface CreateAppOptions {
 }
 
 /**
- * Builds the API exactly as production runs it — middleware, docs, static client, migrations applied,
- * development seed — and initialises it without listening. main.ts and every HTTP test use this.
+ * Builds the API exactly as production runs it — middleware, docs (unless off), static client, migrations
+ * applied, development seed (development on a loopback HOST) — and initialises it without listening.
+ * main.ts and every HTTP test use this.
  */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const config = options.config ?? loadConfig(options.env);
@@ -59,16 +60,19 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   app.set('etag', false);
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Gavel API')
-      .setDescription('Real-time bids and per-user notifications over AWS API Gateway WebSockets')
-      .addBearerAuth()
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'x-api-key')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  // The OpenAPI UI maps every route for whoever asks: production serves it only with API_DOCS=true.
+  if (config.apiDocs) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Gavel API')
+        .setDescription('Real-time bids and per-user notifications over AWS API Gateway WebSockets')
+        .addBearerAuth()
+        .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'x-api-key')
+        .build(),
+    );
+    SwaggerModule.setup('docs', app, document);
+  }
 
   // The browser client, when built (esbuild → dist/web). Only existing files are served, so API routes keep priority.
   const webRoot = join(projectRoot(), 'dist', 'web');
@@ -76,7 +80,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
 
   const applied = await runPendingMigrations(app.get(DataSource));
   if (applied.length > 0) new Logger('Database').log(`Applied migrations: ${applied.map((m) => m.name).join(', ')}`);
-  if (config.nodeEnv === 'development') await seedDevelopmentData(app);
+  // Development on a loopback HOST only: the demo logins' password is public.
+  if (config.seedDemoData) await seedDevelopmentData(app);
+  else if (config.nodeEnv === 'production' || !config.loopback) {
+    const reason = config.nodeEnv === 'production' ? 'when NODE_ENV=production' : `because HOST=${config.host} is not a loopback address`;
+    await refusePublishedDemoLogins(app, reason).catch(async (error: unknown) => {
+      await app.close();
+      throw error;
+    });
+  }
   await app.init();
   return app;
 }

@@ -1,6 +1,6 @@
 /**
  * The API process: validates configuration, applies pending migrations, seeds demo data in development,
- * and listens on PORT. A bad configuration stops here with a message naming the variable.
+ * and listens on HOST:PORT (127.0.0.1 by default). A bad configuration stops here with a message naming the variable.
  */
 import 'reflect-metadata';
 import type { Server } from 'node:http';
@@ -8,6 +8,7 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { DEMO_PASSWORD, DEMO_USERS } from './config/dev-defaults.js';
 import { ConfigValidationError, loadConfig } from './config/env.js';
+import { PublishedDemoLoginError } from './database/seed-development.js';
 
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
@@ -30,16 +31,17 @@ async function main(): Promise<void> {
   // server was just closing.
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
-  await app.listen(config.port);
+  await app.listen(config.port, config.host);
   const logger = new Logger('Gavel');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  logger.log(`API listening on ${url} (docs: ${url}/docs, health: ${url}/health)`);
-  if (config.nodeEnv === 'development') {
+  logger.log(`API listening on ${url} (${config.apiDocs ? `docs: ${url}/docs, ` : ''}health: ${url}/health)`);
+  if (config.seedDemoData) {
     logger.log(`Demo logins: ${DEMO_USERS.map((u) => u.email).join(', ')} — password "${DEMO_PASSWORD}"`);
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  if (error instanceof PublishedDemoLoginError) console.error(error.message);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

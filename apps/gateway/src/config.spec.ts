@@ -65,4 +65,26 @@ describe(loadGatewayConfig.name, () => {
     expect(() => loadGatewayConfig(env)).toThrow(/GATEWAY_API_KEY must be set explicitly/);
     expect(loadGatewayConfig({ ...env, GATEWAY_API_KEY: 'real' }).lambdaEnvironment.GATEWAY_API_KEY).toBe('real');
   });
+
+  it('refuses the development credentials and key on a GATEWAY_HOST that is not loopback, naming each', () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'gavel.example.com']) {
+      let message = '';
+      try {
+        loadGatewayConfig({ GATEWAY_HOST: host, GATEWAY_API_KEY: DEV_DEFAULTS.GATEWAY_API_KEY });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'GATEWAY_API_KEY']) {
+        expect(message, host).toContain(`${name}: the development default is refused because GATEWAY_HOST=${host} is not a loopback address`);
+      }
+    }
+    const explicit = { GATEWAY_HOST: '0.0.0.0', AWS_ACCESS_KEY_ID: 'AK', AWS_SECRET_ACCESS_KEY: 'SK', GATEWAY_API_KEY: 'real-key' };
+    expect(loadGatewayConfig(explicit).credentials).toEqual({ accessKeyId: 'AK', secretAccessKey: 'SK' });
+  });
+
+  it('keeps the development defaults on loopback addresses', () => {
+    for (const host of ['127.0.0.1', '127.8.9.10', '::1', '[::1]', 'localhost']) {
+      expect(loadGatewayConfig({ GATEWAY_HOST: host }).credentials.accessKeyId, host).toBe(DEV_DEFAULTS.AWS_ACCESS_KEY_ID);
+    }
+  });
 });

@@ -1,9 +1,9 @@
 /**
  * The local gateway's configuration (contract §3), read and validated once at start: a bad value
  * stops start-up with a message naming the variable. Secrets default to the shared dev values,
- * which production refuses.
+ * which production refuses, and so does a GATEWAY_HOST that is not loopback (development is for one machine).
  */
-import { DEV_DEFAULTS } from '../../api/src/config/dev-defaults.js';
+import { DEV_DEFAULTS, isLoopbackHost } from '../../api/src/config/dev-defaults.js';
 import { DEFAULT_LIMITS, limitsConflict, type GatewayLimits } from './limits.js';
 import type { SigV4Credentials } from './management/sigv4-verifier.js';
 
@@ -39,13 +39,21 @@ export const LIMIT_VARIABLES: Record<keyof GatewayLimits, string> = {
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const production = env.NODE_ENV === 'production';
+  const host = env.GATEWAY_HOST?.trim() || DEV_DEFAULTS.GATEWAY_HOST;
+  const loopback = isLoopbackHost(host);
+  // Every refused secret is named at once, so one restart fixes them all.
+  const refused: string[] = [];
   const secret = (name: 'AWS_ACCESS_KEY_ID' | 'AWS_SECRET_ACCESS_KEY' | 'GATEWAY_API_KEY'): string => {
     const value = env[name] || undefined;
-    if (production && (value === undefined || value === DEV_DEFAULTS[name])) {
-      throw new GatewayConfigError(`${name} must be set explicitly (not to the development default) when NODE_ENV=production`);
+    if (value === undefined || value === DEV_DEFAULTS[name]) {
+      if (production) refused.push(`${name} must be set explicitly (not to the development default) when NODE_ENV=production`);
+      else if (!loopback) refused.push(`${name}: the development default is refused because GATEWAY_HOST=${host} is not a loopback address; set it explicitly`);
     }
     return value ?? DEV_DEFAULTS[name];
   };
+  const credentials = { accessKeyId: secret('AWS_ACCESS_KEY_ID'), secretAccessKey: secret('AWS_SECRET_ACCESS_KEY') };
+  const gatewayApiKey = secret('GATEWAY_API_KEY');
+  if (refused.length > 0) throw new GatewayConfigError(refused.join('\n  - '));
 
   const limits: Partial<GatewayLimits> = {};
   for (const [key, name] of Object.entries(LIMIT_VARIABLES) as Array<[keyof GatewayLimits, string]>) {
@@ -61,11 +69,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
 
   return {
     port: env.GATEWAY_PORT ? port(env.GATEWAY_PORT) : DEV_DEFAULTS.GATEWAY_PORT,
-    host: env.GATEWAY_HOST || '127.0.0.1',
+    host,
     stage,
     region: env.AWS_REGION || DEV_DEFAULTS.AWS_REGION,
-    credentials: { accessKeyId: secret('AWS_ACCESS_KEY_ID'), secretAccessKey: secret('AWS_SECRET_ACCESS_KEY') },
-    lambdaEnvironment: { API_BASE_URL: apiBaseUrl, GATEWAY_API_KEY: secret('GATEWAY_API_KEY') },
+    credentials,
+    lambdaEnvironment: { API_BASE_URL: apiBaseUrl, GATEWAY_API_KEY: gatewayApiKey },
     limits,
     log: env.GATEWAY_LOG ? env.GATEWAY_LOG !== 'off' : env.NODE_ENV !== 'test',
   };

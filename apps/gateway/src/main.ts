@@ -43,6 +43,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof GatewayConfigError ? `Invalid configuration: ${error.message}` : error);
+  console.error(error instanceof GatewayConfigError ? `Invalid configuration:\n  - ${error.message}` : error);
   process.exit(1);
 });

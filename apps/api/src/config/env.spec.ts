@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEV_DEFAULTS } from './dev-defaults.js';
+import { DEV_DEFAULTS, isLoopbackHost } from './dev-defaults.js';
 import { ConfigValidationError, parseDurationSeconds, validateEnv } from './env.js';
 
 const PRODUCTION = {
@@ -109,6 +109,63 @@ describe(validateEnv.name, () => {
   it('requires a database name in a MySQL URL', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://root@localhost:3306' })).toEqual([expect.stringContaining('DATABASE_URL')]);
     expect(problemsOf({ DATABASE_URL: 'mariadb://root@localhost:3306/gavel' })).toEqual([]);
+  });
+});
+
+describe('HOST and development mode', () => {
+  const EXPLICIT = {
+    JWT_SECRET: 'a-real-secret-of-at-least-32-characters',
+    GATEWAY_API_KEY: 'a-real-gateway-key-01',
+    SERVICE_API_KEY: 'a-real-service-key-01',
+  };
+
+  it('listens on 127.0.0.1 by default, with the dev defaults, the docs and the demo seed', () => {
+    expect(validateEnv({})).toMatchObject({ host: '127.0.0.1', loopback: true, apiDocs: true, seedDemoData: true });
+    expect(validateEnv({ HOST: '::1' })).toMatchObject({ host: '::1', loopback: true, seedDemoData: true });
+    expect(validateEnv({ HOST: '[::1]' }).host).toBe('::1');
+  });
+
+  it.each(['0.0.0.0', '::', '10.0.0.5', 'api.example.com'])('refuses every dev secret on HOST=%s, naming each', (host) => {
+    const problems = problemsOf({ HOST: host, DATABASE_URL: 'mysql://gavel:pw@db:3306/gavel' });
+    for (const name of ['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY']) {
+      expect(problems).toContain(`${name}: the development default is refused because HOST=${host} is not a loopback address; set it explicitly`);
+    }
+    // Spelled out, the dev value is refused too.
+    expect(problemsOf({ HOST: host, ...EXPLICIT, JWT_SECRET: DEV_DEFAULTS.JWT_SECRET })).toEqual([
+      `JWT_SECRET: the development default is refused because HOST=${host} is not a loopback address; set it explicitly`,
+    ]);
+  });
+
+  it('on a non-loopback HOST, takes explicit secrets but never seeds the demo users nor uses the dev AWS pair', () => {
+    const config = validateEnv({ HOST: '0.0.0.0', ...EXPLICIT });
+    expect(config).toMatchObject({ host: '0.0.0.0', loopback: false, nodeEnv: 'development', seedDemoData: false, jwtSecret: EXPLICIT.JWT_SECRET });
+    expect(config.awsAccessKeyId).toBeUndefined();
+    expect(problemsOf({ HOST: '0.0.0.0', ...EXPLICIT, AWS_ACCESS_KEY_ID: DEV_DEFAULTS.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY })).toEqual([
+      'AWS_ACCESS_KEY_ID: the development default is refused because HOST=0.0.0.0 is not a loopback address; set it explicitly',
+      'AWS_SECRET_ACCESS_KEY: the development default is refused because HOST=0.0.0.0 is not a loopback address; set it explicitly',
+    ]);
+    expect(problemsOf({ HOST: '0.0.0.0', ...EXPLICIT, SERVICE_API_KEY: 'short' })).toEqual([expect.stringMatching(/^SERVICE_API_KEY must be at least 16 characters because HOST=0.0.0.0/)]);
+  });
+
+  it('serves /docs in production only with API_DOCS=true', () => {
+    const production = { NODE_ENV: 'production', ...EXPLICIT };
+    expect(validateEnv(production).apiDocs).toBe(false);
+    expect(validateEnv({ ...production, API_DOCS: 'true' }).apiDocs).toBe(true);
+    expect(validateEnv({ API_DOCS: 'false' }).apiDocs).toBe(false);
+    expect(problemsOf({ API_DOCS: 'yes' })).toEqual(['API_DOCS must be true or false (got "yes")']);
+  });
+
+  it('rejects a HOST that is neither an address nor a name', () => {
+    expect(problemsOf({ HOST: 'http://0.0.0.0' })[0]).toMatch(/^HOST must be an IP address or a host name/);
+  });
+});
+
+describe(isLoopbackHost.name, () => {
+  it.each(['127.0.0.1', '127.255.0.9', 'localhost', 'LOCALHOST', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])('%s is loopback', (host) => {
+    expect(isLoopbackHost(host)).toBe(true);
+  });
+  it.each(['0.0.0.0', '::', '[::]', '10.0.0.1', '128.0.0.1', '127.0.0.256', '::ffff:10.0.0.1', '::2', 'localhost.example.com', 'gavel.test', ''])('%s is not', (host) => {
+    expect(isLoopbackHost(host)).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@
  * The API's configuration, validated once at start (contract §3). This is the only file of the API that
  * reads process.env; everything else injects the typed `AppConfig`.
  */
-import { DEV_DEFAULTS, PRODUCTION_SECRETS } from './dev-defaults.js';
+import { DEV_DEFAULTS, isLoopbackHost, PRODUCTION_SECRETS } from './dev-defaults.js';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevelSetting = 'verbose' | 'debug' | 'log' | 'warn' | 'error' | 'silent';
@@ -11,6 +11,10 @@ export type LogLevelSetting = 'verbose' | 'debug' | 'log' | 'warn' | 'error' | '
 export abstract class AppConfig {
   declare readonly nodeEnv: NodeEnv;
   declare readonly databaseUrl: string;
+  /** The address the API listens on (HOST). */
+  declare readonly host: string;
+  /** HOST is loopback only: development mode (dev secrets, demo users) is allowed. */
+  declare readonly loopback: boolean;
   declare readonly port: number;
   declare readonly gatewayPort: number;
   declare readonly jwtSecret: string;
@@ -28,6 +32,10 @@ export abstract class AppConfig {
   declare readonly loginRateLimit: number;
   declare readonly loginRateWindowMs: number;
   declare readonly logLevel: LogLevelSetting;
+  /** Serve the OpenAPI UI and document at /docs: always outside production, there only with API_DOCS=true. */
+  declare readonly apiDocs: boolean;
+  /** Seed the demo users and auctions: development on a loopback HOST only. */
+  declare readonly seedDemoData: boolean;
 }
 
 export type RawEnv = Record<string, string | undefined>;
@@ -77,6 +85,13 @@ export function validateEnv(raw: RawEnv): AppConfig {
   const nodeEnv = nodeEnvRaw as NodeEnv;
   const production = nodeEnv === 'production';
 
+  // Development mode is for one machine: on any other listen address the dev secrets are refused as in production.
+  // `[::1]` as in a URL is accepted; listen() wants the address without brackets.
+  const host = (value('HOST') ?? DEV_DEFAULTS.HOST).replace(/^\[(.*)\]$/, '$1');
+  if (!/^([0-9A-Fa-f:.]+|[A-Za-z0-9.-]+)$/.test(host)) problems.push(`HOST must be an IP address or a host name (got "${host}")`);
+  const loopback = isLoopbackHost(host);
+  const refusedBecause = `because HOST=${host} is not a loopback address`;
+
   const integer = (name: string, fallback: number, min: number, max: number): number => {
     const v = value(name);
     if (v === undefined) return fallback;
@@ -99,7 +114,8 @@ export function validateEnv(raw: RawEnv): AppConfig {
     return v.replace(/\/+$/, '');
   };
 
-  // A secret: dev default outside production; in production it must be set and differ from the dev default.
+  // A secret: dev default in development on loopback; in production, or on a non-loopback HOST, it must be
+  // set and differ from the dev default.
   const secret = (name: (typeof PRODUCTION_SECRETS)[number], minLength: number): string => {
     const v = value(name);
     const devDefault = DEV_DEFAULTS[name];
@@ -107,8 +123,21 @@ export function validateEnv(raw: RawEnv): AppConfig {
       if (v === undefined) problems.push(`${name} is required when NODE_ENV=production`);
       else if (v === devDefault) problems.push(`${name} is the development default; set a real secret when NODE_ENV=production`);
       else if (v.length < minLength) problems.push(`${name} must be at least ${minLength} characters when NODE_ENV=production`);
+    } else if (!loopback) {
+      if (v === undefined || v === devDefault) problems.push(`${name}: the development default is refused ${refusedBecause}; set it explicitly`);
+      else if (v.length < minLength) problems.push(`${name} must be at least ${minLength} characters ${refusedBecause}`);
     }
     return v ?? devDefault;
+  };
+
+  const flag = (name: string, fallback: boolean): boolean => {
+    const v = value(name);
+    if (v === undefined) return fallback;
+    if (v !== 'true' && v !== 'false') {
+      problems.push(`${name} must be true or false (got "${v}")`);
+      return fallback;
+    }
+    return v === 'true';
   };
 
   const databaseUrl = value('DATABASE_URL') ?? DEV_DEFAULTS.DATABASE_URL;
@@ -138,6 +167,11 @@ export function validateEnv(raw: RawEnv): AppConfig {
     // On AWS the IAM role signs; explicit keys are allowed but never the public dev ones.
     if (awsAccessKeyId === DEV_DEFAULTS.AWS_ACCESS_KEY_ID) problems.push('AWS_ACCESS_KEY_ID is the development default; refused when NODE_ENV=production');
     if (awsSecretAccessKey === DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY) problems.push('AWS_SECRET_ACCESS_KEY is the development default; refused when NODE_ENV=production');
+  } else if (!loopback) {
+    // As in production: unset means the SDK's own credentials (an IAM role), never the public dev pair.
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const) {
+      if (value(name) === DEV_DEFAULTS[name]) problems.push(`${name}: the development default is refused ${refusedBecause}; set it explicitly`);
+    }
   } else if (awsAccessKeyId === undefined && awsSecretAccessKey === undefined) {
     awsAccessKeyId = DEV_DEFAULTS.AWS_ACCESS_KEY_ID;
     awsSecretAccessKey = DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY;
@@ -149,6 +183,8 @@ export function validateEnv(raw: RawEnv): AppConfig {
   const config: AppConfig = {
     nodeEnv,
     databaseUrl,
+    host,
+    loopback,
     port: integer('PORT', DEV_DEFAULTS.PORT, 0, 65535),
     gatewayPort: integer('GATEWAY_PORT', DEV_DEFAULTS.GATEWAY_PORT, 0, 65535),
     jwtSecret: secret('JWT_SECRET', 32),
@@ -164,6 +200,8 @@ export function validateEnv(raw: RawEnv): AppConfig {
     loginRateLimit: integer('LOGIN_RATE_LIMIT', DEV_DEFAULTS.LOGIN_RATE_LIMIT, 1, 1_000_000),
     loginRateWindowMs: integer('LOGIN_RATE_WINDOW_MS', DEV_DEFAULTS.LOGIN_RATE_WINDOW_MS, 1, 86_400_000),
     logLevel,
+    apiDocs: flag('API_DOCS', !production),
+    seedDemoData: nodeEnv === 'development' && loopback,
   };
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return Object.freeze(config);

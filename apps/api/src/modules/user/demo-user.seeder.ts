@@ -1,9 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../config/dev-defaults.js';
+import { PasswordHasher } from './password-hasher.js';
 import { UserRepository } from './user.repository.js';
 import { UserService } from './user.service.js';
 
-/** Development only: makes sure the demo logins exist (idempotent; never touches other users). */
+/**
+ * Development on a loopback HOST only: makes sure the demo logins exist (idempotent; never touches other
+ * users). Everywhere else it only finds demo logins a development run left behind, still on the published password.
+ */
 @Injectable()
 export class DemoUserSeeder {
   private readonly logger = new Logger('Seed');
@@ -11,7 +15,18 @@ export class DemoUserSeeder {
   constructor(
     private readonly users: UserService,
     private readonly repository: UserRepository,
+    private readonly hasher: PasswordHasher,
   ) {}
+
+  /** The demo emails present in the database that still accept the published demo password. */
+  async stillPublished(): Promise<string[]> {
+    const found: string[] = [];
+    for (const demo of DEMO_USERS) {
+      const user = await this.repository.findByEmail(demo.email);
+      if (user && (await this.hasher.verify(user.passwordHash, DEMO_PASSWORD))) found.push(demo.email);
+    }
+    return found;
+  }
 
   async seed(): Promise<void> {
     let created = 0;
