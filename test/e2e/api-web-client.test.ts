@@ -60,6 +60,8 @@ describe('the web client page served by the API', () => {
       expect(connectSrc(page.csp), path).toBe("connect-src 'self' ws://127.0.0.1:4001");
       expect(page.body + page.csp).not.toContain('attacker');
     }
+    // Other answers name no derived origin: a document among them could not use one.
+    expect(connectSrc((await get(derived.baseUrl, '/health', '127.0.0.1:3000')).csp)).toBe("connect-src 'self'");
     const byName = await get(derived.baseUrl, '/', 'LocalHost:3000');
     expect(metaContent(byName.body)).toBe('ws://localhost:4001');
     expect(connectSrc(byName.csp)).toBe("connect-src 'self' ws://localhost:4001");

@@ -13,7 +13,7 @@ import { AppConfig, type LogLevelSetting, loadConfig, type RawEnv } from './conf
 import { projectRoot } from './config/project-root.js';
 import { runPendingMigrations } from './database/migrate.js';
 import { seedDevelopmentData } from './database/seed-development.js';
-import { connectSources, serveWebClient } from './web-client/web-client-page.js';
+import { cspDirectives, defaultConnectSources, serveWebClient } from './web-client/web-client-page.js';
 
 /** JSON request bodies above this are answered 413 (a pushed event is at most 128 KB anyway). */
 export const BODY_LIMIT = '256kb';
@@ -51,8 +51,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
     helmet({
       contentSecurityPolicy: {
         // REST to this origin, the WebSocket to the one URL the page is given (the gateway's port, or on AWS the
-        // stage) and nowhere else; the dev stack is plain http.
-        directives: { connectSrc: connectSources(config), upgradeInsecureRequests: null },
+        // stage) and nowhere else. The page's own policy names the derived origin (serveWebClient).
+        directives: cspDirectives(defaultConnectSources(config)),
       },
     }),
   );

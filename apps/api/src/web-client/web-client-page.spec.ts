@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { connectSources, hostnameOf, renderIndexHtml, webSocketOrigin, webSocketUrlFor } from './web-client-page.js';
+import { connectSources, defaultConnectSources, hostnameOf, renderIndexHtml, webSocketOrigin, webSocketUrlFor } from './web-client-page.js';
 
 const DERIVED = { publicWebSocketUrl: undefined, gatewayPort: 4001 };
 const AWS = { publicWebSocketUrl: 'wss://abc123.execute-api.eu-west-1.amazonaws.com/prod', gatewayPort: 3001 };
@@ -42,6 +42,11 @@ describe(connectSources.name, () => {
     expect(evaluate(connectSources(DERIVED), '127.0.0.1:3000')).toBe("'self' ws://127.0.0.1:4001");
     expect(evaluate(connectSources(DERIVED), 'localhost:3000')).toBe("'self' ws://localhost:4001");
     expect(evaluate(connectSources(DERIVED), 'x;script-src *')).toBe("'self'");
+  });
+
+  it("gives the API's other answers 'self' and the configured origin only: nothing derived from a Host", () => {
+    expect(defaultConnectSources(DERIVED)).toEqual(["'self'"]);
+    expect(defaultConnectSources(AWS)).toEqual(["'self'", 'wss://abc123.execute-api.eu-west-1.amazonaws.com']);
   });
 
   it('takes the origin of a stage URL', () => {

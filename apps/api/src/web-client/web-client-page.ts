@@ -9,6 +9,7 @@ import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import type { AppConfig } from '../config/env.js';
 
 /** `<meta name="gavel-websocket-url" content="…">`: the web client reads it before it connects. */
@@ -56,11 +57,26 @@ export function webSocketOrigin(url: string): string {
   return new URL(url).origin;
 }
 
+type ConnectSource = string | ((req: IncomingMessage, res: ServerResponse) => string);
+
+/** Helmet's CSP directives (its defaults, default-src 'self' …) with this connect-src; the dev stack is plain http. */
+export function cspDirectives(connectSrc: ConnectSource[]) {
+  return { connectSrc, upgradeInsecureRequests: null };
+}
+
 /**
- * The CSP connect-src: 'self' (REST) and the WebSocket origin the page is given. A fixed string when
+ * connect-src for every answer of the API: 'self' plus PUBLIC_WEBSOCKET_URL's origin when it is set — a fixed
+ * header, set at no cost per request. The page itself gets `connectSources` (the derived origin needs its Host).
+ */
+export function defaultConnectSources(config: WebSocketConfig): string[] {
+  return config.publicWebSocketUrl === undefined ? ["'self'"] : ["'self'", webSocketOrigin(config.publicWebSocketUrl)];
+}
+
+/**
+ * The page's CSP connect-src: 'self' (REST) and the WebSocket origin the page is given. A fixed string when
  * PUBLIC_WEBSOCKET_URL is set; otherwise worked out per request from the Host header, like the page.
  */
-export function connectSources(config: WebSocketConfig): Array<string | ((req: IncomingMessage, res: ServerResponse) => string)> {
+export function connectSources(config: WebSocketConfig): ConnectSource[] {
   if (config.publicWebSocketUrl !== undefined) return ["'self'", webSocketOrigin(config.publicWebSocketUrl)];
   return [
     "'self'",
@@ -88,12 +104,17 @@ export function renderIndexHtml(template: string, webSocketUrl: string): string 
 export function serveWebClient(app: NestExpressApplication, config: WebSocketConfig, webRoot: string): void {
   const template = readFileSync(join(webRoot, 'index.html'), 'utf8');
   if (!template.includes(PLACEHOLDER)) throw new Error(`${join(webRoot, 'index.html')} lacks ${PLACEHOLDER}`);
+  // Replaces the API-wide policy on the page only: the derived origin costs a Host parse per request.
+  const pagePolicy = helmet.contentSecurityPolicy({ directives: cspDirectives(connectSources(config)) });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || (req.path !== '/' && req.path !== '/index.html')) return next();
-    const url = webSocketUrlFor(config, pageRequest(req));
-    if (url === undefined) return void res.status(400).type('text/plain').send('Bad Host header');
-    // Depends on the Host header: revalidate rather than reuse a copy rendered for another name.
-    res.set('cache-control', 'no-cache').type('html').send(renderIndexHtml(template, url));
+    pagePolicy(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      const url = webSocketUrlFor(config, pageRequest(req));
+      if (url === undefined) return void res.status(400).type('text/plain').send('Bad Host header');
+      // Depends on the Host header: revalidate rather than reuse a copy rendered for another name.
+      res.set('cache-control', 'no-cache').type('html').send(renderIndexHtml(template, url));
+    });
   });
   app.useStaticAssets(webRoot, { index: false });
 }
