@@ -90,7 +90,7 @@ export class GavelStack extends Stack {
 
     const policy = new ManageConnectionsPolicy(this, 'ManageConnectionsPolicy', { api: webSocket.api, stage: webSocket.stage });
 
-    new CfnOutput(this, 'WebSocketUrl', { value: webSocket.stage.url, description: 'What clients connect to' });
+    new CfnOutput(this, 'WebSocketUrl', { value: webSocket.stage.url, description: "What clients connect to: set it as the API's PUBLIC_WEBSOCKET_URL so the web client it serves connects there" });
     new CfnOutput(this, 'ManagementEndpoint', {
       value: webSocket.stage.callbackUrl,
       description: "The API's APIGW_ENDPOINT (https://{api}.execute-api.{region}.amazonaws.com/{stage})",

@@ -25,7 +25,7 @@ describe.skipIf(!hasChromium)('sign-in page in chromium (skipped when /usr/bin/c
 
     it('offers the demo logins on a development page, refuses a wrong password inline, and signs in', async () => {
       const { page, context, errors } = await openPage(browser);
-      await page.goto(clientUrl(stack.apiUrl, { ws: stack.wsUrl }));
+      await page.goto(clientUrl(stack.apiUrl));
       for (const name of ['Alice', 'Bob', 'Admin']) await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).waitFor();
       await screenshot(page, `${kind}-sign-in`);
 
@@ -54,7 +54,7 @@ describe.skipIf(!hasChromium)('sign-in page in chromium (skipped when /usr/bin/c
 
     it('registers a new account, validating fields before sending and showing a taken email at its field', async () => {
       const { page, context, errors } = await openPage(browser);
-      await page.goto(`${clientUrl(stack.apiUrl, { ws: stack.wsUrl })}#/register`);
+      await page.goto(`${clientUrl(stack.apiUrl)}#/register`);
       await page.getByRole('heading', { name: 'Create your Gavel account' }).waitFor();
 
       await page.getByLabel('Display name').fill('Carol');

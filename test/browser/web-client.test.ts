@@ -1,14 +1,16 @@
 /**
  * The web client in a real browser (Debian chromium via playwright-core) against the whole stack:
- * API + local gateway as real processes on free ports, a fresh database of each kind.
+ * API + local gateway as real processes on free ports, a fresh database of each kind. The pages reach the
+ * gateway through a TCP gate the test controls: the API gives them its address as PUBLIC_WEBSOCKET_URL.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../support/databases.js';
+import { freePort } from '../support/ports.js';
 import { login, STACK_SECRETS, startStack, type Stack } from '../support/stack.js';
 import { BROWSER_TEST_TIMEOUT, hasChromium, launchChromium, openPage, screenshot } from './support/chromium.js';
 import { clientUrl, connectionStatus, dollars, openAuction, placeBid, priceShown, shownPriceCents, signInWithDemoButton } from './support/gavel-pages.js';
-import { startTcpGate } from './support/tcp-gate.js';
+import { startTcpGate, type TcpGate } from './support/tcp-gate.js';
 
 interface AuctionSummary {
   id: number | string;
@@ -33,11 +35,15 @@ async function json<T>(response: Response): Promise<T> {
 describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chromium is missing: apt-get install -y chromium)', () => {
   describe.each(databaseKinds())('on %s', (kind) => {
     let stack: Stack;
+    let gate: TcpGate;
     let browser: Browser;
     let auction: AuctionSummary;
 
     beforeAll(async () => {
-      [stack, browser] = await Promise.all([startStack({ database: kind }), launchChromium()]);
+      const gatewayPort = await freePort();
+      gate = await startTcpGate(gatewayPort);
+      const apiEnv = { PUBLIC_WEBSOCKET_URL: `ws://127.0.0.1:${gate.port}/dev` };
+      [stack, browser] = await Promise.all([startStack({ database: kind, gatewayPort, apiEnv }), launchChromium()]);
       const auctions = await json<AuctionSummary[] | { items: AuctionSummary[] }>(await fetch(`${stack.apiUrl}/auctions`));
       const list = Array.isArray(auctions) ? auctions : auctions.items;
       const open = list.find((a) => a.status === 'open' && Date.parse(a.endsAt) > Date.now() + 60_000);
@@ -48,10 +54,11 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
     afterAll(async () => {
       await browser?.close();
       await stack?.stop();
+      await gate?.close();
     });
 
     it('shows a bid on every page without reload, and tells the outbid bidder at once', async () => {
-      const url = clientUrl(stack.apiUrl, { ws: stack.wsUrl });
+      const url = clientUrl(stack.apiUrl);
       const alice = await openPage(browser);
       const bob = await openPage(browser);
       await Promise.all([signInWithDemoButton(alice.page, url, 'Alice'), signInWithDemoButton(bob.page, url, 'Bob')]);
@@ -94,15 +101,14 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
     }, BROWSER_TEST_TIMEOUT);
 
     it('reconnects after an admin closes the connection and shows the notification sent meanwhile', async () => {
-      // Alice reaches the gateway through a gate the test controls, so she is certainly away while the
-      // notification is sent, and comes back only when the test allows it.
-      const gateway = new URL(stack.wsUrl);
-      const gate = await startTcpGate(Number(gateway.port));
+      // The pages reach the gateway through the gate, so Alice is certainly away while the notification is
+      // sent, and comes back only when the test allows it. Closed to new connections only: the admin's page,
+      // connected before, keeps its socket.
       try {
         const alice = await openPage(browser);
         const admin = await openPage(browser);
-        await signInWithDemoButton(alice.page, clientUrl(stack.apiUrl, { ws: `ws://127.0.0.1:${gate.port}${gateway.pathname}`, retry: 200 }), 'Alice');
-        await signInWithDemoButton(admin.page, clientUrl(stack.apiUrl, { ws: stack.wsUrl, refresh: 500 }), 'Admin');
+        await signInWithDemoButton(alice.page, clientUrl(stack.apiUrl, { retry: 200 }), 'Alice');
+        await signInWithDemoButton(admin.page, clientUrl(stack.apiUrl, { refresh: 500 }), 'Admin');
         await openAuction(alice.page, auction.title);
         await admin.page.getByRole('link', { name: 'Admin' }).click();
         // Her live connection, as her page knows it (an older row of hers could still be listed).
@@ -182,13 +188,13 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
         expect(admin.errors).toEqual([]);
         await Promise.all([alice.context.close(), admin.context.close()]);
       } finally {
-        await gate.close();
+        gate.resume();
       }
     }, BROWSER_TEST_TIMEOUT);
 
     it('shows the winner and the won notification when the auction closes while the room is open', async () => {
       const alice = await openPage(browser);
-      await signInWithDemoButton(alice.page, clientUrl(stack.apiUrl, { ws: stack.wsUrl }), 'Alice');
+      await signInWithDemoButton(alice.page, clientUrl(stack.apiUrl), 'Alice');
       const adminToken = await login(stack, 'admin@gavel.test');
       const title = `Closing soon ${kind} ${Date.now()}`;
       // The API closes due auctions every second; a few seconds leave time to bid first.
@@ -219,7 +225,7 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
       const pong = new Promise<void>((resolve) =>
         bob.page.on('websocket', (socket) => socket.on('framereceived', (frame) => String(frame.payload).includes('"pong"') && resolve())),
       );
-      await signInWithDemoButton(bob.page, clientUrl(stack.apiUrl, { ws: stack.wsUrl, ping: 300 }), 'Bob');
+      await signInWithDemoButton(bob.page, clientUrl(stack.apiUrl, { ping: 300 }), 'Bob');
       await pong;
       await openAuction(bob.page, auction.title);
 

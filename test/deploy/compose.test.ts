@@ -19,8 +19,8 @@ const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
 const dockerignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim());
 const envExample = readFileSync(join(root, '.env.example'), 'utf8');
 
-/** The variables the API's configuration knows (contract §3), from its own defaults table. */
-const CONFIG_VARIABLES = new Set<string>(['NODE_ENV', ...Object.keys(DEV_DEFAULTS)]);
+/** The variables the API's configuration knows (contract §3), from its own defaults table (plus those whose default is derived). */
+const CONFIG_VARIABLES = new Set<string>(['NODE_ENV', 'PUBLIC_WEBSOCKET_URL', ...Object.keys(DEV_DEFAULTS)]);
 /** The local gateway's own variables (apps/gateway/src/config.ts) on top of the shared ones. */
 const GATEWAY_ONLY_VARIABLES = new Set(['GATEWAY_HOST', 'GATEWAY_STAGE', 'GATEWAY_LOG', ...Object.values(LIMIT_VARIABLES)]);
 const SECRET_VARIABLES = [...PRODUCTION_SECRETS, 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;

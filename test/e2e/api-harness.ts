@@ -49,7 +49,7 @@ function startManagementStub(pushes: RecordedPush[]): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-export async function startApi(kind: DatabaseKind, env: RawEnv = {}): Promise<ApiHarness> {
+export async function startApi(kind: DatabaseKind, env: RawEnv = {}, options: { webRoot?: string } = {}): Promise<ApiHarness> {
   const database = await freshDatabase(kind);
   const pushes: RecordedPush[] = [];
   const stub = await startManagementStub(pushes);
@@ -58,6 +58,7 @@ export async function startApi(kind: DatabaseKind, env: RawEnv = {}): Promise<Ap
   try {
     app = await createApp({
       env: { NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'error', APIGW_ENDPOINT: stubUrl, ...TEST_SECRETS, ...env },
+      webRoot: options.webRoot,
     });
     await app.listen(0, '127.0.0.1');
   } catch (error) {

@@ -24,6 +24,8 @@ export interface StackOptions {
   /** Extra environment for the gateway process (and so its Lambdas), e.g. a wrong GATEWAY_API_KEY. */
   gatewayEnv?: Record<string, string>;
   apiEnv?: Record<string, string>;
+  /** The gateway's port (default: a free one), for a test that puts something in front of it before it starts. */
+  gatewayPort?: number;
 }
 
 export interface Stack {
@@ -83,7 +85,7 @@ export function ensureBuilt(): Promise<void> {
 export async function startStack(options: StackOptions): Promise<Stack> {
   await ensureBuilt();
   const database = await freshDatabase(options.database);
-  const [apiPort, gatewayPort] = await Promise.all([freePort(), freePort()]);
+  const [apiPort, gatewayPort] = await Promise.all([freePort(), options.gatewayPort ?? freePort()]);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const managementUrl = `http://127.0.0.1:${gatewayPort}`;
   const log: string[] = [];

@@ -13,6 +13,7 @@ import { AppConfig, type LogLevelSetting, loadConfig, type RawEnv } from './conf
 import { projectRoot } from './config/project-root.js';
 import { runPendingMigrations } from './database/migrate.js';
 import { refusePublishedDemoLogins, seedDevelopmentData } from './database/seed-development.js';
+import { cspDirectives, defaultConnectSources, serveWebClient } from './web-client/web-client-page.js';
 
 /** JSON request bodies above this are answered 413 (a pushed event is at most 128 KB anyway). */
 export const BODY_LIMIT = '256kb';
@@ -29,6 +30,8 @@ export interface CreateAppOptions {
   env?: RawEnv;
   /** An already validated configuration (wins over `env`). */
   config?: AppConfig;
+  /** Where the built browser client is (default dist/web; tests give their own). */
+  webRoot?: string;
 }
 
 /**
@@ -48,8 +51,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   app.use(
     helmet({
       contentSecurityPolicy: {
-        // The web client opens its WebSocket to the gateway on another port (or on AWS); the dev stack is plain http.
-        directives: { connectSrc: ["'self'", 'ws:', 'wss:'], upgradeInsecureRequests: null },
+        // REST to this origin, the WebSocket to the one URL the page is given (the gateway's port, or on AWS the
+        // stage) and nowhere else. The page's own policy names the derived origin (serveWebClient).
+        directives: cspDirectives(defaultConnectSources(config)),
       },
     }),
   );
@@ -74,9 +78,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
     SwaggerModule.setup('docs', app, document);
   }
 
-  // The browser client, when built (esbuild → dist/web). Only existing files are served, so API routes keep priority.
-  const webRoot = join(projectRoot(), 'dist', 'web');
-  if (existsSync(webRoot)) app.useStaticAssets(webRoot, { index: 'index.html' });
+  // The browser client, when built (esbuild → dist/web), its index.html given the WebSocket URL. Only existing
+  // files are served, so API routes keep priority.
+  const webRoot = options.webRoot ?? join(projectRoot(), 'dist', 'web');
+  if (existsSync(join(webRoot, 'index.html'))) serveWebClient(app, config, webRoot);
 
   const applied = await runPendingMigrations(app.get(DataSource));
   if (applied.length > 0) new Logger('Database').log(`Applied migrations: ${applied.map((m) => m.name).join(', ')}`);

@@ -1,4 +1,4 @@
 import { startApp } from './app.js';
-import { readConfig } from './lib/config.js';
+import { readConfig, servedWebSocketUrl } from './lib/config.js';
 
-startApp(document.getElementById('app')!, readConfig(location));
+startApp(document.getElementById('app')!, readConfig(location, servedWebSocketUrl(document)));

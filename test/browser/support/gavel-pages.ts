@@ -1,9 +1,12 @@
 /** What a user does in the Gavel web client, as Playwright steps (the tests read like the scenario). */
 import type { Page } from 'playwright-core';
 
+/**
+ * The page's own tuning parameters. There is no WebSocket URL among them: the API names it
+ * (PUBLIC_WEBSOCKET_URL, or the gateway's port on the page's host), so a test that needs another one
+ * starts its stack with that variable.
+ */
 export interface ClientUrlOptions {
-  /** WebSocket URL (the gateway, or a gate in front of it). */
-  ws: string;
   /** Smallest reconnect delay, ms. */
   retry?: number;
   /** Admin console refresh period, ms. */
@@ -11,12 +14,13 @@ export interface ClientUrlOptions {
   ping?: number;
 }
 
-export function clientUrl(apiUrl: string, options: ClientUrlOptions): string {
-  const query = new URLSearchParams({ ws: options.ws });
+export function clientUrl(apiUrl: string, options: ClientUrlOptions = {}): string {
+  const query = new URLSearchParams();
   if (options.retry) query.set('retry', String(options.retry));
   if (options.refresh) query.set('refresh', String(options.refresh));
   if (options.ping) query.set('ping', String(options.ping));
-  return `${apiUrl.replace(/\/$/, '')}/?${query}`;
+  const search = String(query);
+  return `${apiUrl.replace(/\/$/, '')}/${search ? `?${search}` : ''}`;
 }
 
 /** Signs in with the one-click demo button and waits until the live connection is authenticated. */

@@ -106,6 +106,15 @@ describe(validateEnv.name, () => {
     expect(() => validateEnv({ PORT: 'x' })).toThrow(/PORT must be an integer/);
   });
 
+  it('takes PUBLIC_WEBSOCKET_URL as a ws(s) URL without credentials, query or fragment; unset, the page URL is derived', () => {
+    expect(validateEnv({}).publicWebSocketUrl).toBeUndefined();
+    expect(validateEnv({ PUBLIC_WEBSOCKET_URL: 'wss://abc123.execute-api.eu-west-1.amazonaws.com/prod/' }).publicWebSocketUrl).toBe('wss://abc123.execute-api.eu-west-1.amazonaws.com/prod');
+    expect(validateEnv({ PUBLIC_WEBSOCKET_URL: 'ws://127.0.0.1:4001' }).publicWebSocketUrl).toBe('ws://127.0.0.1:4001');
+    for (const bad of ['https://abc.example/prod', 'not a url', 'ws://user:pw@h', 'ws://h/?a=1', 'ws://h/#x']) {
+      expect(problemsOf({ PUBLIC_WEBSOCKET_URL: bad }), bad).toEqual([expect.stringMatching(/^PUBLIC_WEBSOCKET_URL must be a ws:\/\/ or wss:\/\/ URL/)]);
+    }
+  });
+
   it('requires a database name in a MySQL URL', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://root@localhost:3306' })).toEqual([expect.stringContaining('DATABASE_URL')]);
     expect(problemsOf({ DATABASE_URL: 'mariadb://root@localhost:3306/gavel' })).toEqual([]);

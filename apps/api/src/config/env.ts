@@ -25,6 +25,11 @@ export abstract class AppConfig {
   declare readonly serviceApiKey: string;
   declare readonly apigwEndpoint: string;
   declare readonly apiBaseUrl: string;
+  /**
+   * PUBLIC_WEBSOCKET_URL: the one WebSocket URL the served web client connects to. Undefined: the page is
+   * given `ws://<hostname of the request's Host>:<gatewayPort>` (see web-client/web-client-page.ts).
+   */
+  declare readonly publicWebSocketUrl: string | undefined;
   declare readonly awsRegion: string;
   /** Absent in production on AWS: the SDK then uses the IAM role. */
   declare readonly awsAccessKeyId: string | undefined;
@@ -114,6 +119,21 @@ export function validateEnv(raw: RawEnv): AppConfig {
     return v.replace(/\/+$/, '');
   };
 
+  // Handed to browsers and named in the CSP: a plain ws(s) URL, nothing that could smuggle credentials or markup.
+  const webSocketUrl = (name: string): string | undefined => {
+    const v = value(name);
+    if (v === undefined) return undefined;
+    try {
+      const url = new URL(v);
+      if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error('protocol');
+      if (url.username || url.password || url.search || url.hash) throw new Error('extras');
+      return url.href.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${name} must be a ws:// or wss:// URL without credentials, query or fragment (got "${v}")`);
+      return undefined;
+    }
+  };
+
   // A secret: dev default in development on loopback; in production, or on a non-loopback HOST, it must be
   // set and differ from the dev default.
   const secret = (name: (typeof PRODUCTION_SECRETS)[number], minLength: number): string => {
@@ -194,6 +214,7 @@ export function validateEnv(raw: RawEnv): AppConfig {
     serviceApiKey: secret('SERVICE_API_KEY', 16),
     apigwEndpoint: httpUrl('APIGW_ENDPOINT', DEV_DEFAULTS.APIGW_ENDPOINT),
     apiBaseUrl: httpUrl('API_BASE_URL', DEV_DEFAULTS.API_BASE_URL),
+    publicWebSocketUrl: webSocketUrl('PUBLIC_WEBSOCKET_URL'),
     awsRegion,
     awsAccessKeyId,
     awsSecretAccessKey,
