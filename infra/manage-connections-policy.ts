@@ -8,7 +8,7 @@ import type { IWebSocketApi, IWebSocketStage } from 'aws-cdk-lib/aws-apigatewayv
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
-/** The HTTP methods of the management API SocketService uses (post, get, delete). */
+/** The HTTP methods of the management API PushService uses (post, get, delete). */
 export const MANAGEMENT_METHODS = ['POST', 'GET', 'DELETE'] as const;
 
 export function connectionsResourceArns(scope: Construct, api: IWebSocketApi, stage: IWebSocketStage): string[] {

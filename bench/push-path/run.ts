@@ -1,5 +1,5 @@
 /**
- * `npm run bench:push`: the push path alone — the API's SocketService and ManagementApiClient (this
+ * `npm run bench:push`: the push path alone — the API's PushService and ManagementApiClient (this
  * process) broadcasting to N connections held by another process through the real local gateway
  * (a third process), with no API, Lambdas or database in between. Prints the time until the last
  * connection has each event and the CPU per push on each side: the loop for profiling the fan-out
@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { DEV_DEFAULTS } from '../../apps/api/src/config/dev-defaults.js';
 import { ManagementApiClient } from '../../apps/api/src/modules/push/management-api.client.js';
 import { PushStats } from '../../apps/api/src/modules/push/push-stats.js';
-import { DEFAULT_PUSH_TUNING, SocketService, type ConnectionDirectory } from '../../apps/api/src/modules/push/socket.service.js';
+import { DEFAULT_PUSH_TUNING, PushService, type ConnectionDirectory } from '../../apps/api/src/modules/push/push.service.js';
 import { epochNow, sleep } from '../clock.js';
 import { cpuTimeMs } from '../proc-stats.js';
 import { summarize } from '../stats.js';
@@ -75,7 +75,7 @@ try {
     connections: values.sockets ? Number(values.sockets) : concurrency,
     requestTimeoutMs: 10_000,
   });
-  const sockets = new SocketService(api, new InMemoryDirectory(ids), { ...DEFAULT_PUSH_TUNING, concurrency }, new PushStats());
+  const sockets = new PushService(api, new InMemoryDirectory(ids), { ...DEFAULT_PUSH_TUNING, concurrency }, new PushStats());
 
   // Warm-up: JIT, keep-alive sockets.
   for (let i = 0; i < 3; i++) await sockets.broadcast({ type: 'bid', id: `warm-${i}`, ts: new Date().toISOString(), data: {} });

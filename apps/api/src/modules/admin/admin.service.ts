@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SocketService } from '../push/socket.service.js';
+import { PushService } from '../push/push.service.js';
 import { toAdminConnectionResponse } from '../socket-connection/socket-connection.dto.js';
 import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
 import type { AdminConnectionDetailResponse, AdminStatsResponse } from './admin.dto.js';
@@ -10,10 +10,10 @@ import { ConnectionNotFoundError, ManagementApiUnavailableError } from './admin.
 export class AdminService {
   constructor(
     private readonly connections: SocketConnectionRepository,
-    private readonly sockets: SocketService,
+    private readonly sockets: PushService,
   ) {}
 
-  /** 404 without a row; `live: null` when the gateway no longer has it (SocketService then removed the row). */
+  /** 404 without a row; `live: null` when the gateway no longer has it (PushService then removed the row). */
   async inspect(connectionId: string): Promise<AdminConnectionDetailResponse> {
     const row = await this.connections.findWithUser(connectionId);
     if (!row) throw new ConnectionNotFoundError(connectionId);

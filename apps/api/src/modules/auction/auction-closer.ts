@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { NotificationService } from '../notification/notification.service.js';
-import { SocketService } from '../push/socket.service.js';
+import { PushService } from '../push/push.service.js';
 import { toAuctionClosedEvent, wonNotification } from './auction-events.js';
 import { AuctionLock } from './auction-lock.js';
 import { AuctionRepository } from './auction.repository.js';
@@ -21,7 +21,7 @@ export class AuctionCloser {
   constructor(
     private readonly auctions: AuctionRepository,
     private readonly lock: AuctionLock,
-    private readonly sockets: SocketService,
+    private readonly sockets: PushService,
     private readonly notifications: NotificationService,
   ) {}
 

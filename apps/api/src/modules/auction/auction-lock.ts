@@ -3,7 +3,7 @@ import { KeyedMutex } from '../../common/keyed-mutex.js';
 
 /**
  * One in-process lock per auction, held from a bid's acceptance (or the auction's close) until its
- * broadcast is queued. SocketService delivers broadcasts in call order, so every connection sees the
+ * broadcast is queued. PushService delivers broadcasts in call order, so every connection sees the
  * bids of an auction in acceptance order and `auction.closed` after the last bid.
  */
 @Injectable()

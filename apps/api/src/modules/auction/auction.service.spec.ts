@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuthUser } from '../../common/auth-user.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { NotificationInput, NotificationService } from '../notification/notification.service.js';
-import type { SocketService } from '../push/socket.service.js';
+import type { PushService } from '../push/push.service.js';
 import type { UserRepository } from '../user/user.repository.js';
 import { AuctionCloser } from './auction-closer.js';
 import { AuctionLock } from './auction-lock.js';
@@ -56,7 +56,7 @@ describe(AuctionService.name, () => {
     broadcasts = [];
     sent = [];
     const users = { findById: async (id: number) => ({ id, displayName: `User ${id}` }) } as unknown as UserRepository;
-    const sockets = { broadcast: async (event: { type: string; data: Record<string, unknown> }) => (broadcasts.push(event), { deliveredTo: 0, staleRemoved: 0, failed: 0 }) } as unknown as SocketService;
+    const sockets = { broadcast: async (event: { type: string; data: Record<string, unknown> }) => (broadcasts.push(event), { deliveredTo: 0, staleRemoved: 0, failed: 0 }) } as unknown as PushService;
     const notifications = { send: async (input: NotificationInput) => (sent.push(input), { notification: {}, delivery: Promise.resolve() }) } as unknown as NotificationService;
     const idempotency = { execute: (_call: unknown, work: () => Promise<unknown>) => work() } as unknown as IdempotencyService;
     const lock = new AuctionLock();

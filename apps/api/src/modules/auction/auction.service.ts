@@ -3,7 +3,7 @@ import type { AuthUser } from '../../common/auth-user.js';
 import { UnauthorizedError } from '../../common/errors.js';
 import { type Answer, IdempotencyService } from '../idempotency/idempotency.service.js';
 import { NotificationService } from '../notification/notification.service.js';
-import { SocketService } from '../push/socket.service.js';
+import { PushService } from '../push/push.service.js';
 import { UserRepository } from '../user/user.repository.js';
 import { outbidNotification, toBidEvent } from './auction-events.js';
 import { AuctionLock } from './auction-lock.js';
@@ -31,7 +31,7 @@ export class AuctionService {
     private readonly auctions: AuctionRepository,
     private readonly users: UserRepository,
     private readonly lock: AuctionLock,
-    private readonly sockets: SocketService,
+    private readonly sockets: PushService,
     private readonly notifications: NotificationService,
     private readonly idempotency: IdempotencyService,
   ) {}

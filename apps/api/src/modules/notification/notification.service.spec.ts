@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ManagementApiClient } from '../push/management-api.client.js';
 import { EventTooLargeError } from '../push/prepared-event.js';
 import { PushStats } from '../push/push-stats.js';
-import { type ConnectionDirectory, SocketService } from '../push/socket.service.js';
+import { type ConnectionDirectory, PushService } from '../push/push.service.js';
 import type { SocketConnection } from '../socket-connection/socket-connection.entity.js';
 import type { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
 import type { Notification } from './notification.entity.js';
@@ -30,7 +30,7 @@ class FakeNotifications {
   }
 }
 
-/** Connection rows: what NotificationService reads and what SocketService pages through. */
+/** Connection rows: what NotificationService reads and what PushService pages through. */
 class FakeConnections implements ConnectionDirectory {
   rows: Array<Pick<SocketConnection, 'id' | 'connectionId' | 'userId' | 'createdAt' | 'notificationsSentAfter'>> = [];
   add(userId: number, connectionId: string, createdAt: Date): void {
@@ -89,7 +89,7 @@ describe(NotificationService.name, () => {
     notifications = new FakeNotifications();
     connections = new FakeConnections();
     gateway = new FakeGateway();
-    const sockets = new SocketService(gateway as unknown as ManagementApiClient, connections, { concurrency: 4, pageSize: 10, maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, new PushStats());
+    const sockets = new PushService(gateway as unknown as ManagementApiClient, connections, { concurrency: 4, pageSize: 10, maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, new PushStats());
     service = new NotificationService(notifications as unknown as NotificationRepository, connections as unknown as SocketConnectionRepository, sockets);
   });
   afterEach(() => {

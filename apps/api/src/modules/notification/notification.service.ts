@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AuthOkEvent } from '../../../../../libs/contracts/src/index.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { KeyedMutex } from '../../common/keyed-mutex.js';
-import { type DeliveryReport, SocketService } from '../push/socket.service.js';
+import { type DeliveryReport, PushService } from '../push/push.service.js';
 import type { SocketConnection } from '../socket-connection/socket-connection.entity.js';
 import type { RegisteredConnection } from '../socket-connection/socket-connection.hook.js';
 import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
@@ -91,7 +91,7 @@ export class NotificationService {
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly connections: SocketConnectionRepository,
-    private readonly sockets: SocketService,
+    private readonly sockets: PushService,
   ) {}
 
   /**

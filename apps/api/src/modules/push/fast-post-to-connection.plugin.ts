@@ -31,7 +31,7 @@ const middlewareOptions: HandlerOptions & AbsoluteLocation & { step: 'initialize
  * Why: the generic per-command pipeline (schema serializer, endpoint rules, retry bookkeeping, user
  * agent, generic signer) costs about 100–160 µs of CPU per call, so a 5,000-way fan-out would spend
  * most of a second in the SDK. Callers still use `client.send(new PostToConnectionCommand(…))`; every
- * other command keeps the stock pipeline. Retries stay with the caller (SocketService), which needs to
+ * other command keeps the stock pipeline. Retries stay with the caller (PushService), which needs to
  * count them and to apply its own jittered backoff.
  */
 export function fastPostToConnection(options: FastPostToConnectionOptions): Pluggable<ServiceInputTypes, ServiceOutputTypes> {

@@ -4,7 +4,7 @@ import { SocketConnectionModule } from '../socket-connection/socket-connection.m
 import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
 import { ManagementApiClient } from './management-api.client.js';
 import { PushStats } from './push-stats.js';
-import { CONNECTION_DIRECTORY, DEFAULT_PUSH_TUNING, PUSH_TUNING, SocketService, type PushTuning } from './socket.service.js';
+import { CONNECTION_DIRECTORY, DEFAULT_PUSH_TUNING, PUSH_TUNING, PushService, type PushTuning } from './push.service.js';
 
 @Module({
   imports: [SocketConnectionModule],
@@ -27,8 +27,8 @@ import { CONNECTION_DIRECTORY, DEFAULT_PUSH_TUNING, PUSH_TUNING, SocketService, 
         }),
     },
     { provide: CONNECTION_DIRECTORY, useExisting: SocketConnectionRepository },
-    SocketService,
+    PushService,
   ],
-  exports: [SocketService, PushStats],
+  exports: [PushService, PushStats],
 })
 export class PushModule {}

@@ -8,11 +8,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ManagementApiClient } from './management-api.client.js';
 import { EventTooLargeError } from './prepared-event.js';
 import { PushStats } from './push-stats.js';
-import { SocketService, type ConnectionDirectory, type PushTuning } from './socket.service.js';
+import { PushService, type ConnectionDirectory, type PushTuning } from './push.service.js';
 
 const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode }, message: 'x' });
 
-/** The management API as SocketService sees it: records every post, fails the way each connection is told to. */
+/** The management API as PushService sees it: records every post, fails the way each connection is told to. */
 class FakeManagementApi {
   posts: Array<{ connectionId: string; payload: Uint8Array }> = [];
   failures = new Map<string, unknown[]>();
@@ -67,15 +67,15 @@ class FakeDirectory implements ConnectionDirectory {
 
 const tuning: PushTuning = { concurrency: 4, pageSize: 3, maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 };
 
-describe(SocketService.name, () => {
+describe(PushService.name, () => {
   let api: FakeManagementApi;
   let directory: FakeDirectory;
-  let service: SocketService;
+  let service: PushService;
 
   beforeEach(() => {
     api = new FakeManagementApi();
     directory = new FakeDirectory();
-    service = new SocketService(api as unknown as ManagementApiClient, directory, tuning, new PushStats());
+    service = new PushService(api as unknown as ManagementApiClient, directory, tuning, new PushStats());
   });
 
   it('sends one user every connection once, with one serialized payload shared by all', async () => {

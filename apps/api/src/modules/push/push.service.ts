@@ -6,7 +6,7 @@ import { classifyPushError } from './management-api.errors.js';
 import { PushStats } from './push-stats.js';
 import { PreparedEvent, prepareEvent } from './prepared-event.js';
 
-/** Where SocketService finds connection rows; the socket-connection repository implements it. */
+/** Where PushService finds connection rows; the socket-connection repository implements it. */
 export interface ConnectionDirectory {
   findConnectionIdsByUser(userId: number): Promise<string[]>;
   /** Rows with id > afterId, ordered by id, at most `limit`. */
@@ -62,8 +62,8 @@ const FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS = 3;
  *   throttling (429), 5xx and network errors are retried with jittered backoff, a bounded number of times.
  */
 @Injectable()
-export class SocketService implements OnModuleDestroy {
-  private readonly logger = new Logger(SocketService.name);
+export class PushService implements OnModuleDestroy {
+  private readonly logger = new Logger(PushService.name);
   private broadcastLane: Promise<unknown> = Promise.resolve();
   private readonly userLanes = new KeyedMutex<number>();
   private forbiddenStreak = 0;
