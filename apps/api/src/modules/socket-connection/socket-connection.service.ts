@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { AuthUser, TokenSubject } from '../../common/auth-user.js';
+import { AppConfig } from '../../config/env.js';
 import { decodeCursor, encodeCursor } from './connection-cursor.js';
 import {
   type AdminConnectionPage,
@@ -11,7 +12,7 @@ import {
   toOwnConnectionResponse,
   toRegisteredConnectionResponse,
 } from './socket-connection.dto.js';
-import { ConnectionHeldByAnotherUserError, TokenUserGoneError } from './socket-connection.errors.js';
+import { ConnectionHeldByAnotherUserError, TokenUserGoneError, TooManyConnectionsError } from './socket-connection.errors.js';
 import { CONNECTION_REGISTERED_HOOK, type ConnectionRegisteredHook, type RegisteredConnection } from './socket-connection.hook.js';
 import { SocketConnectionRepository } from './socket-connection.repository.js';
 
@@ -24,6 +25,7 @@ export class SocketConnectionService {
 
   constructor(
     private readonly connections: SocketConnectionRepository,
+    private readonly config: AppConfig,
     @Optional() @Inject(CONNECTION_REGISTERED_HOOK) private readonly hook?: ConnectionRegisteredHook,
   ) {}
 
@@ -50,9 +52,22 @@ export class SocketConnectionService {
       if (!(await this.connections.userExists(userId))) throw new TokenUserGoneError();
       throw new ConnectionHeldByAnotherUserError();
     }
-    if (!created) await this.connections.touch([row.connectionId]);
+    if (created) await this.enforceConnectionLimit(row.id, row.connectionId, userId);
+    else await this.connections.touch([row.connectionId]);
     this.notifyRegistered({ connectionId: row.connectionId, userId, since: dto.since === undefined ? undefined : String(dto.since), created });
     return { created, body: toRegisteredConnectionResponse(row) };
+  }
+
+  /**
+   * At most MAX_CONNECTIONS_PER_USER rows per user. Checked after the insert, against the rows registered
+   * before this one: of concurrent registrations past the limit the later ones lose, never all of them.
+   * A re-registration of a held id never gets here (it is not a new connection).
+   */
+  private async enforceConnectionLimit(id: number, connectionId: string, userId: number): Promise<void> {
+    const max = this.config.maxConnectionsPerUser;
+    if ((await this.connections.countOfUserBefore(userId, id)) < max) return;
+    await this.connections.deleteByConnectionId(connectionId);
+    throw new TooManyConnectionsError(max);
   }
 
   /** The `$disconnect` Lambda's call: removing an unknown id is fine (delivery is best effort). */
