@@ -24,7 +24,7 @@ describe.each(databaseKinds())('rate limits behind a proxy (%s)', (kind) => {
 
   beforeAll(async () => {
     [api, direct] = await Promise.all([
-      startApi(kind, { TRUST_PROXY: '1', LOGIN_RATE_LIMIT: '3', BID_RATE_LIMIT: '3/1m' }),
+      startApi(kind, { TRUST_PROXY: '1', LOGIN_RATE_LIMIT: '3', REGISTER_RATE_LIMIT: '20/1m', BID_RATE_LIMIT: '3/1m' }),
       startApi(kind, { LOGIN_RATE_LIMIT: '3' }),
     ]);
   });
@@ -50,7 +50,7 @@ describe.each(databaseKinds())('rate limits behind a proxy (%s)', (kind) => {
     expect((await login(direct, 'spoof@example.com')).status).toBe(429);
   });
 
-  it('registration is limited per client IP (20 a minute): the 21st gets 429 with Retry-After, another client does not', async () => {
+  it('registration is limited per client IP (20 a minute, the default): the 21st gets 429 with Retry-After, another client does not', async () => {
     const register = (i: number, ip: string) =>
       call(api.baseUrl, 'POST', '/auth/register', { body: { email: `reg${i}-${ip}@example.com`, password: 'password-123', displayName: 'R' }, headers: { 'x-forwarded-for': ip } });
     const statuses = await statusesOf(21, async () => register(Math.random(), '192.0.2.50'));
