@@ -33,6 +33,7 @@ function fakeRepository(existing: SocketConnection[] = [], users = new Set([1, 2
     touch: vi.fn(async () => undefined),
     countOfUserBefore: vi.fn(async (userId: number, id: number) => [...rows.values()].filter((r) => r.userId === userId && r.id < id).length),
     deleteByConnectionId: vi.fn(async (id: string) => rows.delete(id)),
+    findConnectionIdsByUser: vi.fn(async (userId: number) => [...rows.values()].filter((r) => r.userId === userId).map((r) => r.connectionId)),
   };
 }
 
@@ -142,5 +143,24 @@ describe(SocketConnectionService.name, () => {
     expect((await service.register({ id: 2, tokenOnly: true }, { connectionId: 'd=' })).created).toBe(true);
     await tick();
     expect(onRegistered.mock.calls.map(([c]) => c.connectionId)).toEqual(['a=', 'b=', 'b=', 'd=']);
+  });
+
+  it('at the limit, rows the gateway no longer has are removed and do not count', async () => {
+    const repository = fakeRepository();
+    const asked: string[][] = [];
+    const probe = {
+      removeGoneConnections: vi.fn(async (ids: string[]) => {
+        asked.push(ids);
+        return Number(repository.rows.delete('a='));
+      }),
+    };
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(2), undefined, probe);
+    await service.register(alice, { connectionId: 'a=' });
+    await service.register(alice, { connectionId: 'b=' });
+    expect((await service.register(alice, { connectionId: 'c=' })).created).toBe(true);
+    expect(asked).toEqual([['a=', 'b=']]);
+    expect([...repository.rows.keys()]).toEqual(['b=', 'c=']);
+    // Nothing gone: refused.
+    await expect(service.register(alice, { connectionId: 'd=' })).rejects.toBeInstanceOf(TooManyConnectionsError);
   });
 });

@@ -13,7 +13,13 @@ import {
   toRegisteredConnectionResponse,
 } from './socket-connection.dto.js';
 import { ConnectionHeldByAnotherUserError, TokenUserGoneError, TooManyConnectionsError } from './socket-connection.errors.js';
-import { CONNECTION_REGISTERED_HOOK, type ConnectionRegisteredHook, type RegisteredConnection } from './socket-connection.hook.js';
+import {
+  CONNECTION_REGISTERED_HOOK,
+  type ConnectionRegisteredHook,
+  type RegisteredConnection,
+  STALE_CONNECTION_PROBE,
+  type StaleConnectionProbe,
+} from './socket-connection.hook.js';
 import { SocketConnectionRepository } from './socket-connection.repository.js';
 
 const USER_AGENT_MAX = 512;
@@ -27,6 +33,7 @@ export class SocketConnectionService {
     private readonly connections: SocketConnectionRepository,
     private readonly config: AppConfig,
     @Optional() @Inject(CONNECTION_REGISTERED_HOOK) private readonly hook?: ConnectionRegisteredHook,
+    @Optional() @Inject(STALE_CONNECTION_PROBE) private readonly staleProbe?: StaleConnectionProbe,
   ) {}
 
   /**
@@ -61,11 +68,16 @@ export class SocketConnectionService {
   /**
    * At most MAX_CONNECTIONS_PER_USER rows per user. Checked after the insert, against the rows registered
    * before this one: of concurrent registrations past the limit the later ones lose, never all of them.
-   * A re-registration of a held id never gets here (it is not a new connection).
+   * A re-registration of a held id never gets here (it is not a new connection). At the limit, rows the
+   * gateway no longer knows (their `$disconnect` never came: a gateway crash) are removed and not counted.
    */
   private async enforceConnectionLimit(id: number, connectionId: string, userId: number): Promise<void> {
     const max = this.config.maxConnectionsPerUser;
     if ((await this.connections.countOfUserBefore(userId, id)) < max) return;
+    if (this.staleProbe) {
+      const others = (await this.connections.findConnectionIdsByUser(userId)).filter((other) => other !== connectionId);
+      if ((await this.staleProbe.removeGoneConnections(others)) > 0 && (await this.connections.countOfUserBefore(userId, id)) < max) return;
+    }
     await this.connections.deleteByConnectionId(connectionId);
     throw new TooManyConnectionsError(max);
   }
