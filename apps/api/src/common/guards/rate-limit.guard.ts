@@ -41,7 +41,7 @@ export class RateLimitGuard extends ThrottlerGuard {
       throttler,
       blockDuration: 0,
       getTracker: (req) => trackerOf(name, req),
-      generateKey: (ctx, tracker) => `${name}|${tracker}`,
+      generateKey: (_context, tracker) => `${name}|${tracker}`,
     });
   }
 
