@@ -57,8 +57,11 @@ export async function startStack(options: StackOptions): Promise<BenchStack> {
     const api = launch('api', join(distRoot, 'apps/api/src/main.js'), options, children, {
       ...shared,
       DATABASE_URL: options.databaseUrl,
-      // Every bench user logs in once, from one IP: the production limit would refuse most of them.
+      // Every bench user registers and logs in once, from one IP, and bench bidders bid faster than a
+      // person: the production limits would refuse most of them.
       LOGIN_RATE_LIMIT: '1000000',
+      REGISTER_RATE_LIMIT: '1000000',
+      BID_RATE_LIMIT: '1000000',
       LOG_LEVEL: 'warn',
     });
     const gateway = launch('gateway', join(distRoot, 'apps/gateway/src/main.js'), options, children, {

@@ -173,8 +173,8 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
     // A real management API (no routes needed), so the admin endpoints that call it answer as in production.
     const secrets = runSecrets();
     gateway = await startGateway({ routes: [], credentials: { accessKeyId: secrets.AWS_ACCESS_KEY_ID, secretAccessKey: secrets.AWS_SECRET_ACCESS_KEY }, region: 'us-east-1' });
-    // No login limit here: the fuzz of /auth/login must reach the handler, not the throttler.
-    ctx.api = await startInProcessApi(kind, { secrets, env: { LOGIN_RATE_LIMIT: '1000000', APIGW_ENDPOINT: gateway.managementUrl } });
+    // No login or register limit here: the fuzz of /auth/* must reach the handler, not the throttler.
+    ctx.api = await startInProcessApi(kind, { secrets, env: { LOGIN_RATE_LIMIT: '1000000', REGISTER_RATE_LIMIT: '1000000', BID_RATE_LIMIT: '1000000', APIGW_ENDPOINT: gateway.managementUrl } });
     ctx.userToken = await login(ctx.api.baseUrl, 'alice@gavel.test', 'gavel-demo');
     ctx.adminToken = await login(ctx.api.baseUrl, 'admin@gavel.test', 'gavel-demo');
     ctx.userId = (await http(ctx.api.baseUrl, '/auth/me', { token: ctx.userToken })).body.id;

@@ -98,6 +98,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     PORT: String(apiPort),
     DATABASE_URL: database.url,
     LOG_LEVEL: 'warn',
+    // Test files register their users and place their bids from one IP in a burst; the limits have their own tests.
+    REGISTER_RATE_LIMIT: '1000000',
+    BID_RATE_LIMIT: '1000000',
     ...options.apiEnv,
   }, log);
   const gateway = launch('gateway', join(repoRoot, 'dist/apps/gateway/src/main.js'), {

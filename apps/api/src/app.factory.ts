@@ -45,6 +45,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   const logger = new ConsoleLogger({ json: true, logLevels: levels });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false, abortOnError: false });
 
+  // Behind a load balancer the socket's address is the balancer's: take the client's from X-Forwarded-For,
+  // but only as many entries back as there are proxies we run (TRUST_PROXY), so a client cannot name its own.
+  if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   // Request lines are written at 'log': below that level the middleware is not installed at all, rather
   // than timing every request for a line that is then thrown away.
   if (levels.includes('log')) app.use(requestLogger);

@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ValidationPipe } from '@nestjs/common';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { ApiKeyGuard } from './common/guards/api-key.guard.js';
+import { rateLimitOptions } from './common/guards/rate-limit.guard.js';
 import { RolesGuard } from './common/guards/roles.guard.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import { AppConfig } from './config/env.js';
@@ -29,6 +31,8 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 3, retryDelay: 1000 }),
+        // Global: the routes that opt in with @RateLimit(...) share one in-memory store per API process.
+        ThrottlerModule.forRoot(rateLimitOptions(config)),
         ...FEATURE_MODULES,
       ],
       providers: [

@@ -41,7 +41,7 @@ export async function startInProcessStack(kind: DatabaseKind, limits: Partial<Ga
   });
   let api: InProcessApi;
   try {
-    api = await startInProcessApi(kind, { secrets, env: { APIGW_ENDPOINT: gateway.managementUrl, AWS_REGION: 'us-east-1', LOGIN_RATE_LIMIT: '1000000' } });
+    api = await startInProcessApi(kind, { secrets, env: { APIGW_ENDPOINT: gateway.managementUrl, AWS_REGION: 'us-east-1', LOGIN_RATE_LIMIT: '1000000', REGISTER_RATE_LIMIT: '1000000', BID_RATE_LIMIT: '1000000' } });
   } catch (error) {
     await gateway.close();
     throw error;

@@ -6,6 +6,8 @@ export abstract class DomainError extends Error {
   abstract readonly status: number;
   /** Extra fields for the error body, beside the contract's three (e.g. a 409's `currentPriceCents`). */
   readonly details?: Readonly<Record<string, unknown>>;
+  /** Sent as the `Retry-After` header (seconds), for 429 and 503 answers. */
+  readonly retryAfterSeconds?: number;
   /** Machine-readable code, e.g. `EMAIL_TAKEN`; also used in logs. */
   constructor(
     readonly code: string,
@@ -36,4 +38,11 @@ export class PayloadTooLargeError extends DomainError {
 }
 export class UnprocessableError extends DomainError {
   readonly status = 422;
+}
+export class TooManyRequestsError extends DomainError {
+  readonly status = 429;
+}
+/** Overloaded, not broken: answered with `Retry-After`, and logged as a warning rather than an error. */
+export class ServiceUnavailableError extends DomainError {
+  readonly status = 503;
 }

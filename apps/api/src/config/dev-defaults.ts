@@ -19,6 +19,9 @@ export const DEV_DEFAULTS = {
   AWS_SECRET_ACCESS_KEY: 'dev-only-local-secret-access-key',
   LOGIN_RATE_LIMIT: 10,
   LOGIN_RATE_WINDOW_MS: 60_000,
+  REGISTER_RATE_LIMIT: { limit: 20, windowMs: 60_000 },
+  BID_RATE_LIMIT: { limit: 10, windowMs: 1_000 },
+  MAX_CONNECTIONS_PER_USER: 20,
   LOG_LEVEL: 'log',
 } as const;
 

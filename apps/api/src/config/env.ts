@@ -34,8 +34,18 @@ export abstract class AppConfig {
   /** Absent in production on AWS: the SDK then uses the IAM role. */
   declare readonly awsAccessKeyId: string | undefined;
   declare readonly awsSecretAccessKey: string | undefined;
-  declare readonly loginRateLimit: number;
-  declare readonly loginRateWindowMs: number;
+  /** `POST /auth/login` per client IP + e-mail. */
+  declare readonly loginRateLimit: RateLimitSetting;
+  /** `POST /auth/register` per client IP. */
+  declare readonly registerRateLimit: RateLimitSetting;
+  /** `POST /auctions/:id/bids` per user. */
+  declare readonly bidRateLimit: RateLimitSetting;
+  /** Connections one user may hold; the next `auth` is refused with 429. */
+  declare readonly maxConnectionsPerUser: number;
+  /** Proxy hops whose `X-Forwarded-For` entries are trusted for the client IP (0: none, the socket's address). */
+  declare readonly trustProxyHops: number;
+  /** Password hashes (argon2) running at once: half of libuv's threadpool, so file and DNS work keep threads. */
+  declare readonly passwordHashConcurrency: number;
   declare readonly logLevel: LogLevelSetting;
   /** Serve the OpenAPI UI and document at /docs: always outside production, there only with API_DOCS=true. */
   declare readonly apiDocs: boolean;
@@ -44,6 +54,12 @@ export abstract class AppConfig {
 }
 
 export type RawEnv = Record<string, string | undefined>;
+
+/** At most `limit` requests per `windowMs` (sliding window). */
+export interface RateLimitSetting {
+  readonly limit: number;
+  readonly windowMs: number;
+}
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -65,6 +81,22 @@ export function loadConfig(overrides: RawEnv = {}): AppConfig {
 const DURATION = /^(\d+)\s*(ms|s|m|h|d)?$/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 const LOG_LEVELS: LogLevelSetting[] = ['verbose', 'debug', 'log', 'warn', 'error', 'silent'];
+
+const RATE_LIMIT = /^(\d+)(?:\s*\/\s*(\d+)?\s*(ms|s|m|h))?$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A `*_RATE_LIMIT` value: `10` (the variable's default window), or `10/1m`, `10/60s`, `10/s`, `20/500ms`
+ * (a unit without a number means one of it). Undefined when malformed or out of range.
+ */
+export function parseRateLimit(value: string, defaultWindowMs: number): RateLimitSetting | undefined {
+  const match = RATE_LIMIT.exec(value.trim());
+  if (!match) return undefined;
+  const limit = Number(match[1]);
+  const windowMs = match[3] === undefined ? defaultWindowMs : Number(match[2] ?? '1') * UNIT_MS[match[3]]!;
+  if (limit < 1 || limit > 1_000_000 || windowMs < 1 || windowMs > 86_400_000) return undefined;
+  return { limit, windowMs };
+}
 
 /** Seconds in a JWT duration such as `1h`, `15m`, `3600` (plain numbers are seconds, like jsonwebtoken). */
 export function parseDurationSeconds(value: string): number | undefined {
@@ -197,6 +229,28 @@ export function validateEnv(raw: RawEnv): AppConfig {
     awsSecretAccessKey = DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY;
   }
 
+  const rateLimit = (name: string, fallback: RateLimitSetting): RateLimitSetting => {
+    const v = value(name);
+    if (v === undefined) return fallback;
+    const parsed = parseRateLimit(v, fallback.windowMs);
+    if (!parsed) problems.push(`${name} must be a count (1 to 1000000) with an optional window up to 24h, such as 10, 10/1m or 10/s (got "${v}")`);
+    return parsed ?? fallback;
+  };
+  // LOGIN_RATE_WINDOW_MS predates the window in the value; it still sets the window of a plain count.
+  const loginWindowMs = integer('LOGIN_RATE_WINDOW_MS', DEV_DEFAULTS.LOGIN_RATE_WINDOW_MS, 1, 86_400_000);
+  if (value('LOGIN_RATE_WINDOW_MS') !== undefined && value('LOGIN_RATE_LIMIT')?.includes('/')) {
+    problems.push('LOGIN_RATE_WINDOW_MS cannot be combined with a window in LOGIN_RATE_LIMIT (such as 10/1m); set one of them');
+  }
+  const loginRateLimit = rateLimit('LOGIN_RATE_LIMIT', { limit: DEV_DEFAULTS.LOGIN_RATE_LIMIT, windowMs: loginWindowMs });
+
+  // Express's 'trust proxy' hop count. `true` (every hop) is refused: then any client could name its own IP.
+  const trustProxyRaw = value('TRUST_PROXY') ?? 'off';
+  let trustProxyHops = 0;
+  if (/^\d+$/.test(trustProxyRaw) && Number(trustProxyRaw) <= 10) trustProxyHops = Number(trustProxyRaw);
+  else if (!['off', 'false'].includes(trustProxyRaw.toLowerCase())) {
+    problems.push(`TRUST_PROXY must be off or the number of proxy hops in front of the API, 0 to 10 (behind an ALB: 1) (got "${trustProxyRaw}")`);
+  }
+
   const logLevel = (value('LOG_LEVEL') ?? DEV_DEFAULTS.LOG_LEVEL) as LogLevelSetting;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
@@ -218,8 +272,13 @@ export function validateEnv(raw: RawEnv): AppConfig {
     awsRegion,
     awsAccessKeyId,
     awsSecretAccessKey,
-    loginRateLimit: integer('LOGIN_RATE_LIMIT', DEV_DEFAULTS.LOGIN_RATE_LIMIT, 1, 1_000_000),
-    loginRateWindowMs: integer('LOGIN_RATE_WINDOW_MS', DEV_DEFAULTS.LOGIN_RATE_WINDOW_MS, 1, 86_400_000),
+    loginRateLimit,
+    registerRateLimit: rateLimit('REGISTER_RATE_LIMIT', DEV_DEFAULTS.REGISTER_RATE_LIMIT),
+    bidRateLimit: rateLimit('BID_RATE_LIMIT', DEV_DEFAULTS.BID_RATE_LIMIT),
+    maxConnectionsPerUser: integer('MAX_CONNECTIONS_PER_USER', DEV_DEFAULTS.MAX_CONNECTIONS_PER_USER, 1, 100_000),
+    trustProxyHops,
+    // libuv's own variable (default 4, at most 1024): argon2 runs on that pool, and so do fs and DNS.
+    passwordHashConcurrency: Math.max(1, Math.floor(integer('UV_THREADPOOL_SIZE', 4, 1, 1024) / 2)),
     logLevel,
     apiDocs: flag('API_DOCS', !production),
     seedDemoData: nodeEnv === 'development' && loopback,

@@ -15,6 +15,7 @@ import type { AuthUser } from '../../common/auth-user.js';
 import { CurrentUser } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { Roles } from '../../common/decorators/roles.decorator.js';
+import { RateLimit } from '../../common/guards/rate-limit.guard.js';
 import { AuctionDetailResponse, AuctionIdParam, AuctionResponse, BidResponse, CreateAuctionDto, PlaceBidDto } from './auction.dto.js';
 import { AuctionService } from './auction.service.js';
 
@@ -48,6 +49,7 @@ export class AuctionController {
   }
 
   @Post(':id/bids')
+  @RateLimit('bid')
   @ApiBearerAuth()
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first answer and places nothing' })
   @ApiCreatedResponse({ type: BidResponse })

@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../../config/env.js';
 import { UserModule } from '../user/user.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
-import { LoginThrottlerGuard } from './login-throttler.guard.js';
 
 @Module({
   imports: [
@@ -18,14 +16,9 @@ import { LoginThrottlerGuard } from './login-throttler.guard.js';
         signOptions: { algorithm: 'HS256', expiresIn: config.jwtExpiresInSeconds },
       }),
     }),
-    // Only the login route uses the throttler guard (LoginThrottlerGuard); limits come from config.
-    ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'login', ttl: config.loginRateWindowMs, limit: config.loginRateLimit }] }),
-    }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, AccessTokenVerifier, LoginThrottlerGuard],
+  providers: [AuthService, AccessTokenVerifier],
   exports: [JwtModule, AccessTokenVerifier],
 })
 export class AuthModule {}

@@ -20,13 +20,14 @@ export class AuthService {
     private readonly config: AppConfig,
   ) {}
 
-  async register(dto: RegisterDto): Promise<UserResponse> {
-    return toUserResponse(await this.userService.register(dto));
+  /** `client` (the caller's IP) keys the fair queue of password hashing. */
+  async register(dto: RegisterDto, client: string): Promise<UserResponse> {
+    return toUserResponse(await this.userService.register(dto, client));
   }
 
-  async login(dto: LoginDto): Promise<TokenResponse> {
+  async login(dto: LoginDto, client: string): Promise<TokenResponse> {
     const user = await this.users.findByEmail(dto.email);
-    const valid = user ? await this.hasher.verify(user.passwordHash, dto.password) : await this.hasher.verifyAgainstDummy(dto.password);
+    const valid = user ? await this.hasher.verify(user.passwordHash, dto.password, client) : await this.hasher.verifyAgainstDummy(dto.password, client);
     if (!user || !valid) throw new UnauthorizedError('INVALID_CREDENTIALS', 'Invalid email or password');
     const payload: JwtPayload = { sub: String(user.id), roles: [user.role], email: user.email };
     const accessToken = await this.jwt.signAsync(payload);

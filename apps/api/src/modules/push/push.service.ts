@@ -128,6 +128,21 @@ export class PushService implements OnModuleDestroy {
     }
   }
 
+  /** Asks the gateway about each id and removes the rows of those it no longer has (410); other errors keep the row. */
+  async removeGoneConnections(connectionIds: string[]): Promise<number> {
+    const gone: string[] = [];
+    await Promise.all(
+      connectionIds.map(async (connectionId) => {
+        try {
+          await this.api.getConnection(connectionId);
+        } catch (error) {
+          if (error instanceof GoneException) gone.push(connectionId);
+        }
+      }),
+    );
+    return this.removeStale(gone);
+  }
+
   /** Closes a connection on the gateway and removes its row; false when the gateway no longer had it. */
   async closeConnection(connectionId: string): Promise<boolean> {
     let wasLive = true;

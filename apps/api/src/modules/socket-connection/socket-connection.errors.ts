@@ -1,4 +1,4 @@
-import { BadRequestError, ConflictError, UnauthorizedError } from '../../common/errors.js';
+import { BadRequestError, ConflictError, TooManyRequestsError, UnauthorizedError } from '../../common/errors.js';
 
 export class ConnectionHeldByAnotherUserError extends ConflictError {
   constructor() {
@@ -16,5 +16,12 @@ export class InvalidCursorError extends BadRequestError {
 export class TokenUserGoneError extends UnauthorizedError {
   constructor() {
     super('TOKEN_USER_GONE', 'Invalid token');
+  }
+}
+
+/** MAX_CONNECTIONS_PER_USER reached: the `auth` Lambda turns this into `auth.error` 429. */
+export class TooManyConnectionsError extends TooManyRequestsError {
+  constructor(max: number) {
+    super('TOO_MANY_CONNECTIONS', `A user may hold at most ${max} connections at once; close one first`);
   }
 }

@@ -23,3 +23,15 @@ export interface ConnectionRegisteredHook {
   /** Called after the HTTP answer is decided; never awaited by the request. May return a promise. */
   onRegistered(connection: RegisteredConnection): void | Promise<void>;
 }
+
+/**
+ * Tells which connections the gateway no longer has and removes their rows (GetConnection → 410), so
+ * rows of connections whose `$disconnect` never came (best effort on AWS too) do not count against
+ * MAX_CONNECTIONS_PER_USER. Provided like the hook above: `{ provide: STALE_CONNECTION_PROBE, useExisting: … }`.
+ */
+export const STALE_CONNECTION_PROBE = Symbol('STALE_CONNECTION_PROBE');
+
+export interface StaleConnectionProbe {
+  /** Removes the rows of the ids the gateway answers 410 for; returns how many it removed. */
+  removeGoneConnections(connectionIds: string[]): Promise<number>;
+}

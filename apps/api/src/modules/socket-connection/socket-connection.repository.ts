@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, MoreThan, type Repository } from 'typeorm';
+import { In, IsNull, LessThan, MoreThan, type Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { WriteBatcher } from '../../common/write-batcher.js';
 import { isForeignKeyViolation } from '../../database/foreign-key-violation.js';
@@ -140,6 +140,11 @@ export class SocketConnectionRepository {
   /** Whether the user exists (for the rare answers the insert alone cannot decide). */
   userExists(userId: number): Promise<boolean> {
     return this.connections.manager.existsBy(User, { id: userId });
+  }
+
+  /** The user's connections registered before the row `id` (ids grow with registration order). */
+  countOfUserBefore(userId: number, id: number): Promise<number> {
+    return this.connections.countBy({ userId, id: LessThan(id) });
   }
 
   findByUser(userId: number): Promise<SocketConnection[]> {

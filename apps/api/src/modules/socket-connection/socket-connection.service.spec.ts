@@ -1,16 +1,19 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { TokenSubject } from '../../common/auth-user.js';
+import type { AppConfig } from '../../config/env.js';
 import type { SocketConnection } from './socket-connection.entity.js';
-import { ConnectionHeldByAnotherUserError, TokenUserGoneError } from './socket-connection.errors.js';
+import { ConnectionHeldByAnotherUserError, TokenUserGoneError, TooManyConnectionsError } from './socket-connection.errors.js';
 import type { ConnectionRegisteredHook, RegisteredConnection } from './socket-connection.hook.js';
 import type { SocketConnectionRepository } from './socket-connection.repository.js';
 import { SocketConnectionService } from './socket-connection.service.js';
 
 const alice: TokenSubject = { id: 1, tokenOnly: true };
 
+let nextId = 10;
+
 function row(connectionId: string, userId: number): SocketConnection {
   const at = new Date('2026-01-01T00:00:00Z');
-  return { id: 10, connectionId, userId, createdAt: at, lastSeenAt: at, sourceIp: null, userAgent: null, notificationsSentAfter: null };
+  return { id: nextId++, connectionId, userId, createdAt: at, lastSeenAt: at, sourceIp: null, userAgent: null, notificationsSentAfter: null };
 }
 
 /** An in-memory stand-in for the repository (the unit under test is the service's rules); users 1 and 2 exist. */
@@ -28,8 +31,14 @@ function fakeRepository(existing: SocketConnection[] = [], users = new Set([1, 2
       return r;
     }),
     touch: vi.fn(async () => undefined),
+    countOfUserBefore: vi.fn(async (userId: number, id: number) => [...rows.values()].filter((r) => r.userId === userId && r.id < id).length),
+    deleteByConnectionId: vi.fn(async (id: string) => rows.delete(id)),
+    findConnectionIdsByUser: vi.fn(async (userId: number) => [...rows.values()].filter((r) => r.userId === userId).map((r) => r.connectionId)),
   };
 }
+
+/** The configuration the service reads: MAX_CONNECTIONS_PER_USER. */
+const config = (maxConnectionsPerUser = 20) => ({ maxConnectionsPerUser }) as AppConfig;
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -44,7 +53,7 @@ describe(SocketConnectionService.name, () => {
       },
     };
     const repository = fakeRepository();
-    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, hook);
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(), hook);
     const answer = await service.register(alice, { connectionId: 'abc=', since: 41 });
     expect(answer.created).toBe(true);
     expect(calls).toEqual([]);
@@ -59,7 +68,7 @@ describe(SocketConnectionService.name, () => {
         throw new Error('gateway down');
       },
     };
-    const service = new SocketConnectionService(fakeRepository() as unknown as SocketConnectionRepository, hook);
+    const service = new SocketConnectionService(fakeRepository() as unknown as SocketConnectionRepository, config(), hook);
     const logged = vi.spyOn((service as unknown as { logger: { error: (m: string) => void } }).logger, 'error').mockImplementation(() => undefined);
     await expect(service.register(alice, { connectionId: 'abc=' })).resolves.toMatchObject({ created: true });
     await tick();
@@ -70,7 +79,7 @@ describe(SocketConnectionService.name, () => {
   it('re-registration by the same user refreshes last seen and reports created: false, with what the connection was sent', async () => {
     const repository = fakeRepository([{ ...row('abc=', 1), notificationsSentAfter: 7 }]);
     const onRegistered = vi.fn();
-    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, { onRegistered });
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(), { onRegistered });
     const answer = await service.register(alice, { connectionId: 'abc=' });
     expect(answer).toMatchObject({ created: false, body: { connectionId: 'abc=', userId: 1 } });
     expect(repository.rows.get('abc=')).toMatchObject({ userId: 1 });
@@ -81,7 +90,7 @@ describe(SocketConnectionService.name, () => {
 
   it('refuses an id held by another user, and tells no hook', async () => {
     const onRegistered = vi.fn();
-    const service = new SocketConnectionService(fakeRepository([row('abc=', 2)]) as unknown as SocketConnectionRepository, { onRegistered });
+    const service = new SocketConnectionService(fakeRepository([row('abc=', 2)]) as unknown as SocketConnectionRepository, config(), { onRegistered });
     await expect(service.register(alice, { connectionId: 'abc=' })).rejects.toBeInstanceOf(ConnectionHeldByAnotherUserError);
     await tick();
     expect(onRegistered).not.toHaveBeenCalled();
@@ -90,7 +99,7 @@ describe(SocketConnectionService.name, () => {
   it('answers 401 when the foreign key finds no such user (a deleted user\'s token), and tells no hook', async () => {
     const onRegistered = vi.fn();
     const repository = fakeRepository([], new Set([2]));
-    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, { onRegistered });
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(), { onRegistered });
     const error = await service.register(alice, { connectionId: 'abc=' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenUserGoneError);
     expect(error).toMatchObject({ status: 401, message: 'Invalid token' });
@@ -101,7 +110,7 @@ describe(SocketConnectionService.name, () => {
 
   it('a deleted user asking for an id held by another user gets 401, not 409', async () => {
     const repository = fakeRepository([row('abc=', 2)], new Set([2]));
-    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository);
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config());
     await expect(service.register(alice, { connectionId: 'abc=' })).rejects.toBeInstanceOf(TokenUserGoneError);
     // The common paths never ask: only this rare answer needs the extra query.
     expect(repository.userExists).toHaveBeenCalledTimes(1);
@@ -109,14 +118,49 @@ describe(SocketConnectionService.name, () => {
 
   it('checks no user on the common paths (the insert proves the user exists)', async () => {
     const repository = fakeRepository([row('old=', 1)]);
-    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository);
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config());
     await service.register(alice, { connectionId: 'new=' });
     await service.register(alice, { connectionId: 'old=' });
     expect(repository.userExists).not.toHaveBeenCalled();
   });
 
   it('works without a hook', async () => {
-    const service = new SocketConnectionService(fakeRepository() as unknown as SocketConnectionRepository);
+    const service = new SocketConnectionService(fakeRepository() as unknown as SocketConnectionRepository, config());
     await expect(service.register(alice, { connectionId: 'abc=' })).resolves.toMatchObject({ created: true });
+  });
+
+  it('refuses a connection past MAX_CONNECTIONS_PER_USER with 429 and keeps no row of it; a held id is not a new one', async () => {
+    const repository = fakeRepository();
+    const onRegistered = vi.fn(async (_connection: RegisteredConnection) => undefined);
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(2), { onRegistered });
+    await service.register(alice, { connectionId: 'a=' });
+    await service.register(alice, { connectionId: 'b=' });
+    await expect(service.register(alice, { connectionId: 'c=' })).rejects.toBeInstanceOf(TooManyConnectionsError);
+    await expect(service.register(alice, { connectionId: 'c=' })).rejects.toMatchObject({ status: 429 });
+    expect([...repository.rows.keys()]).toEqual(['a=', 'b=']);
+    // Re-registering one it holds (a fresh token on the same connection) is fine; another user is not affected.
+    expect((await service.register(alice, { connectionId: 'b=' })).created).toBe(false);
+    expect((await service.register({ id: 2, tokenOnly: true }, { connectionId: 'd=' })).created).toBe(true);
+    await tick();
+    expect(onRegistered.mock.calls.map(([c]) => c.connectionId)).toEqual(['a=', 'b=', 'b=', 'd=']);
+  });
+
+  it('at the limit, rows the gateway no longer has are removed and do not count', async () => {
+    const repository = fakeRepository();
+    const asked: string[][] = [];
+    const probe = {
+      removeGoneConnections: vi.fn(async (ids: string[]) => {
+        asked.push(ids);
+        return Number(repository.rows.delete('a='));
+      }),
+    };
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(2), undefined, probe);
+    await service.register(alice, { connectionId: 'a=' });
+    await service.register(alice, { connectionId: 'b=' });
+    expect((await service.register(alice, { connectionId: 'c=' })).created).toBe(true);
+    expect(asked).toEqual([['a=', 'b=']]);
+    expect([...repository.rows.keys()]).toEqual(['b=', 'c=']);
+    // Nothing gone: refused.
+    await expect(service.register(alice, { connectionId: 'd=' })).rejects.toBeInstanceOf(TooManyConnectionsError);
   });
 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { AuthUser, TokenSubject } from '../../common/auth-user.js';
+import { AppConfig } from '../../config/env.js';
 import { decodeCursor, encodeCursor } from './connection-cursor.js';
 import {
   type AdminConnectionPage,
@@ -11,8 +12,14 @@ import {
   toOwnConnectionResponse,
   toRegisteredConnectionResponse,
 } from './socket-connection.dto.js';
-import { ConnectionHeldByAnotherUserError, TokenUserGoneError } from './socket-connection.errors.js';
-import { CONNECTION_REGISTERED_HOOK, type ConnectionRegisteredHook, type RegisteredConnection } from './socket-connection.hook.js';
+import { ConnectionHeldByAnotherUserError, TokenUserGoneError, TooManyConnectionsError } from './socket-connection.errors.js';
+import {
+  CONNECTION_REGISTERED_HOOK,
+  type ConnectionRegisteredHook,
+  type RegisteredConnection,
+  STALE_CONNECTION_PROBE,
+  type StaleConnectionProbe,
+} from './socket-connection.hook.js';
 import { SocketConnectionRepository } from './socket-connection.repository.js';
 
 const USER_AGENT_MAX = 512;
@@ -24,7 +31,9 @@ export class SocketConnectionService {
 
   constructor(
     private readonly connections: SocketConnectionRepository,
+    private readonly config: AppConfig,
     @Optional() @Inject(CONNECTION_REGISTERED_HOOK) private readonly hook?: ConnectionRegisteredHook,
+    @Optional() @Inject(STALE_CONNECTION_PROBE) private readonly staleProbe?: StaleConnectionProbe,
   ) {}
 
   /**
@@ -50,7 +59,8 @@ export class SocketConnectionService {
       if (!(await this.connections.userExists(userId))) throw new TokenUserGoneError();
       throw new ConnectionHeldByAnotherUserError();
     }
-    if (!created) await this.connections.touch([row.connectionId]);
+    if (created) await this.enforceConnectionLimit(row.id, row.connectionId, userId);
+    else await this.connections.touch([row.connectionId]);
     this.notifyRegistered({
       connectionId: row.connectionId,
       userId,
@@ -59,6 +69,23 @@ export class SocketConnectionService {
       notificationsSentAfter: created ? null : row.notificationsSentAfter,
     });
     return { created, body: toRegisteredConnectionResponse(row) };
+  }
+
+  /**
+   * At most MAX_CONNECTIONS_PER_USER rows per user. Checked after the insert, against the rows registered
+   * before this one: of concurrent registrations past the limit the later ones lose, never all of them.
+   * A re-registration of a held id never gets here (it is not a new connection). At the limit, rows the
+   * gateway no longer knows (their `$disconnect` never came: a gateway crash) are removed and not counted.
+   */
+  private async enforceConnectionLimit(id: number, connectionId: string, userId: number): Promise<void> {
+    const max = this.config.maxConnectionsPerUser;
+    if ((await this.connections.countOfUserBefore(userId, id)) < max) return;
+    if (this.staleProbe) {
+      const others = (await this.connections.findConnectionIdsByUser(userId)).filter((other) => other !== connectionId);
+      if ((await this.staleProbe.removeGoneConnections(others)) > 0 && (await this.connections.countOfUserBefore(userId, id)) < max) return;
+    }
+    await this.connections.deleteByConnectionId(connectionId);
+    throw new TooManyConnectionsError(max);
   }
 
   /** The `$disconnect` Lambda's call: removing an unknown id is fine (delivery is best effort). */

@@ -11,8 +11,9 @@ export class UserService {
     private readonly hasher: PasswordHasher,
   ) {}
 
-  async register(input: { email: string; password: string; displayName: string; role?: Role }): Promise<User> {
-    const passwordHash = await this.hasher.hash(input.password);
+  /** `client` keys the password-hashing queue (the caller's IP; start-up and CLI work have their own key). */
+  async register(input: { email: string; password: string; displayName: string; role?: Role }, client?: string): Promise<User> {
+    const passwordHash = await this.hasher.hash(input.password, client);
     return this.users.create({ email: input.email, displayName: input.displayName, passwordHash, role: input.role ?? 'user' });
   }
 
