@@ -5,7 +5,7 @@ import { AppConfig } from '../../config/env.js';
 import { UserModule } from '../user/user.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
-import { AccessTokenVerifier } from './access-token.verifier.js';
+import { JwtStrategy } from './jwt.strategy.js';
 import { LoginThrottlerGuard } from './login-throttler.guard.js';
 
 @Module({
@@ -25,7 +25,8 @@ import { LoginThrottlerGuard } from './login-throttler.guard.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, AccessTokenVerifier, LoginThrottlerGuard],
-  exports: [JwtModule, AccessTokenVerifier],
+  // JwtStrategy registers itself with passport as 'jwt' for the global JwtAuthGuard.
+  providers: [AuthService, JwtStrategy, LoginThrottlerGuard],
+  exports: [JwtModule],
 })
 export class AuthModule {}
