@@ -4,7 +4,7 @@ import { AppConfig } from '../../config/env.js';
 import { UserModule } from '../user/user.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
-import { AccessTokenVerifier } from './access-token.verifier.js';
+import { JwtStrategy } from './jwt.strategy.js';
 
 @Module({
   imports: [
@@ -18,7 +18,8 @@ import { AccessTokenVerifier } from './access-token.verifier.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, AccessTokenVerifier],
-  exports: [JwtModule, AccessTokenVerifier],
+  // JwtStrategy registers itself with passport as 'jwt' for the global JwtAuthGuard.
+  providers: [AuthService, JwtStrategy],
+  exports: [JwtModule],
 })
 export class AuthModule {}
