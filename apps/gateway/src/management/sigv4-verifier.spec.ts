@@ -3,7 +3,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import { NodeSha256 } from './node-sha256.js';
-import { ExecuteApiSigner, hashPayload } from '../../../api/src/modules/push/execute-api-signer.js';
+import { ExecuteApiSigner, hashPayload } from '../../../api/src/modules/push/management-api/execute-api-signer.js';
 import { canonicalPath, SigV4Verifier, type SignedRequest } from './sigv4-verifier.js';
 
 const credentials = { accessKeyId: 'AKIDVERIFIERTEST', secretAccessKey: 'verifier-secret' };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ManagementApiClient } from '../push/management-api.client.js';
+import type { ManagementApiClient, PostOutcome } from '../push/management-api/index.js';
 import { EventTooLargeError } from '../push/prepared-event.js';
 import { PushStats } from '../push/push-stats.js';
 import { type ConnectionDirectory, PushService } from '../push/push.service.js';
@@ -64,11 +64,12 @@ class FakeConnections implements ConnectionDirectory {
 /** Records the frames each connection received, in order. */
 class FakeGateway {
   frames = new Map<string, Array<Record<string, any>>>();
-  async postToConnection(connectionId: string, payload: Uint8Array): Promise<void> {
+  async postToConnection(connectionId: string, payload: Uint8Array): Promise<PostOutcome> {
     await new Promise((resolve) => setImmediate(resolve));
     const list = this.frames.get(connectionId) ?? [];
     list.push(JSON.parse(Buffer.from(payload).toString('utf8')) as Record<string, any>);
     this.frames.set(connectionId, list);
+    return { kind: 'delivered' };
   }
   of(connectionId: string) {
     return this.frames.get(connectionId) ?? [];

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../../config/env.js';
 import { SocketConnectionModule } from '../socket-connection/socket-connection.module.js';
 import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
-import { ManagementApiClient } from './management-api.client.js';
+import { ManagementApiClient } from './management-api/index.js';
 import { PushStats } from './push-stats.js';
 import { CONNECTION_DIRECTORY, DEFAULT_PUSH_TUNING, PUSH_TUNING, PushService, type PushTuning } from './push.service.js';
 

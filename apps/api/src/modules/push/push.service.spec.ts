@@ -1,40 +1,39 @@
-import {
-  ApiGatewayManagementApiServiceException,
-  ForbiddenException,
-  GoneException,
-  LimitExceededException,
-} from '@aws-sdk/client-apigatewaymanagementapi';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ManagementApiClient } from './management-api.client.js';
+import type { ManagementApiClient, PostOutcome } from './management-api/index.js';
 import { EventTooLargeError } from './prepared-event.js';
 import { PushStats } from './push-stats.js';
 import { PushService, type ConnectionDirectory, type PushTuning } from './push.service.js';
 
-const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode }, message: 'x' });
+const gone: PostOutcome = { kind: 'gone', detail: 'GoneException: x' };
+const forbidden: PostOutcome = { kind: 'forbidden', named: true, detail: 'ForbiddenException: x' };
+const throttled: PostOutcome = { kind: 'throttled', detail: 'LimitExceededException: x' };
+const unavailable: PostOutcome = { kind: 'failed', retryable: true, detail: 'InternalServerError: x' };
+const refused: PostOutcome = { kind: 'failed', retryable: true, detail: 'Error: ECONNREFUSED' };
 
-/** The management API as PushService sees it: records every post, fails the way each connection is told to. */
+/** The management API as PushService sees it: records every post, answers each connection as it is told to. */
 class FakeManagementApi {
   posts: Array<{ connectionId: string; payload: Uint8Array }> = [];
-  failures = new Map<string, unknown[]>();
+  failures = new Map<string, PostOutcome[]>();
   inFlight = 0;
   maxInFlight = 0;
 
-  async postToConnection(connectionId: string, payload: Uint8Array): Promise<void> {
+  async postToConnection(connectionId: string, payload: Uint8Array): Promise<PostOutcome> {
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     await new Promise((resolve) => setImmediate(resolve));
     this.inFlight--;
     const queue = this.failures.get(connectionId);
     const failure = queue?.shift();
-    if (failure) throw failure;
+    if (failure) return failure;
     this.posts.push({ connectionId, payload });
+    return { kind: 'delivered' };
   }
   async getConnection(connectionId: string) {
-    if (connectionId === 'gone') throw new GoneException(meta(410));
+    if (connectionId === 'gone') return null;
     return { connectedAt: new Date(1), lastActiveAt: new Date(2), sourceIp: '127.0.0.1', userAgent: 'test' };
   }
-  async deleteConnection(connectionId: string): Promise<void> {
-    if (connectionId === 'gone') throw new GoneException(meta(410));
+  async deleteConnection(connectionId: string): Promise<'deleted' | 'gone'> {
+    return connectionId === 'gone' ? 'gone' : 'deleted';
   }
   closedAfterPosts = -1;
   async close(): Promise<void> {
@@ -99,7 +98,7 @@ describe(PushService.name, () => {
 
   it('deletes the gone connection, not the others', async () => {
     directory.add(1, 'live', 'gone');
-    api.failures.set('gone', [new GoneException(meta(410))]);
+    api.failures.set('gone', [gone]);
     const report = await service.sendToUser(1, { type: 'x' });
     expect(report).toEqual({ deliveredTo: 1, staleRemoved: 1, failed: 0 });
     expect(directory.rows.map((row) => row.connectionId)).toEqual(['live']);
@@ -108,7 +107,7 @@ describe(PushService.name, () => {
 
   it('retries throttling and 5xx with backoff, then delivers', async () => {
     directory.add(1, 'slow');
-    api.failures.set('slow', [new LimitExceededException(meta(429)), new ApiGatewayManagementApiServiceException({ name: 'InternalServerError', $fault: 'server', ...meta(503) })]);
+    api.failures.set('slow', [throttled, unavailable]);
     const report = await service.sendToUser(1, { type: 'x' });
     expect(report.deliveredTo).toBe(1);
     expect(service.stats.snapshot()).toMatchObject({ sent: 1, retries: 2, failed: 0 });
@@ -116,7 +115,7 @@ describe(PushService.name, () => {
 
   it('gives up after the bounded attempts and keeps the row', async () => {
     directory.add(1, 'down');
-    api.failures.set('down', [new Error('ECONNREFUSED'), new Error('ECONNREFUSED'), new Error('ECONNREFUSED')]);
+    api.failures.set('down', [refused, refused, refused]);
     const report = await service.sendToUser(1, { type: 'x' });
     expect(report).toEqual({ deliveredTo: 0, staleRemoved: 0, failed: 1 });
     expect(directory.rows).toHaveLength(1);
@@ -125,11 +124,28 @@ describe(PushService.name, () => {
 
   it('stops deleting on 403 once every push is refused (bad credentials, not stale connections)', async () => {
     for (let i = 0; i < 6; i++) directory.add(1, `f${i}`);
-    for (let i = 0; i < 6; i++) api.failures.set(`f${i}`, [new ForbiddenException(meta(403))]);
+    for (let i = 0; i < 6; i++) api.failures.set(`f${i}`, [forbidden]);
     const report = await service.sendToUser(1, { type: 'x' });
     expect(report.staleRemoved).toBe(2);
     expect(report.failed).toBe(4);
     expect(directory.rows).toHaveLength(4);
+  });
+
+  it('deletes on a bare 403 without counting it towards the bad-credentials alarm', async () => {
+    for (let i = 0; i < 6; i++) directory.add(1, `f${i}`);
+    for (let i = 0; i < 6; i++) api.failures.set(`f${i}`, [{ kind: 'forbidden', named: false, detail: 'Unknown: Forbidden' }]);
+    const report = await service.sendToUser(1, { type: 'x' });
+    expect(report).toEqual({ deliveredTo: 0, staleRemoved: 6, failed: 0 });
+  });
+
+  it('neither retries nor deletes a payload refused as too large or another 4xx', async () => {
+    directory.add(1, 'big', 'odd');
+    api.failures.set('big', [{ kind: 'too-large', detail: 'PayloadTooLargeException: x' }]);
+    api.failures.set('odd', [{ kind: 'failed', retryable: false, detail: 'BadRequestException: x' }]);
+    const report = await service.sendToUser(1, { type: 'x' });
+    expect(report).toEqual({ deliveredTo: 0, staleRemoved: 0, failed: 2 });
+    expect(service.stats.snapshot()).toMatchObject({ retries: 0, failed: 2 });
+    expect(directory.rows).toHaveLength(2);
   });
 
   it('refuses an event over 128 KB before sending anything', async () => {

@@ -1,8 +1,6 @@
-import { ForbiddenException, GoneException } from '@aws-sdk/client-apigatewaymanagementapi';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { KeyedMutex } from '../../common/keyed-mutex.js';
-import { ManagementApiClient, type LiveConnection } from './management-api.client.js';
-import { classifyPushError } from './management-api.errors.js';
+import { ManagementApiClient, type LiveConnection } from './management-api/index.js';
 import { PushStats } from './push-stats.js';
 import { PreparedEvent, prepareEvent } from './prepared-event.js';
 
@@ -48,7 +46,7 @@ const ROW_READ_PATIENCE_MS = 30_000;
 /** How long shutdown waits for pushes in flight before it closes the HTTP pool anyway. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
-/** After this many ForbiddenExceptions in a row with no success, a 403 means our credentials are wrong, not that a connection is stale. */
+/** After this many ForbiddenExceptions (named 403s) in a row with no success, a 403 means our credentials are wrong, not that a connection is stale. */
 const FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS = 3;
 
 /**
@@ -117,15 +115,9 @@ export class PushService implements OnModuleDestroy {
 
   /** The gateway's view of a connection, or null when it is gone (its row is then removed). */
   async getLiveConnection(connectionId: string): Promise<LiveConnection | null> {
-    try {
-      return await this.api.getConnection(connectionId);
-    } catch (error) {
-      if (error instanceof GoneException) {
-        await this.removeStale([connectionId]);
-        return null;
-      }
-      throw error;
-    }
+    const live = await this.api.getConnection(connectionId);
+    if (live === null) await this.removeStale([connectionId]);
+    return live;
   }
 
   /** Asks the gateway about each id and removes the rows of those it no longer has (410); other errors keep the row. */
@@ -145,15 +137,9 @@ export class PushService implements OnModuleDestroy {
 
   /** Closes a connection on the gateway and removes its row; false when the gateway no longer had it. */
   async closeConnection(connectionId: string): Promise<boolean> {
-    let wasLive = true;
-    try {
-      await this.api.deleteConnection(connectionId);
-    } catch (error) {
-      if (!(error instanceof GoneException)) throw error;
-      wasLive = false;
-    }
+    const answer = await this.api.deleteConnection(connectionId);
     await this.connections.deleteByConnectionIds([connectionId]);
-    return wasLive;
+    return answer === 'deleted';
   }
 
   /**
@@ -220,27 +206,34 @@ export class PushService implements OnModuleDestroy {
 
   private async deliver(connectionId: string, prepared: PreparedEvent): Promise<Outcome> {
     for (let attempt = 1; ; attempt++) {
-      try {
-        await this.api.postToConnection(connectionId, prepared.payload);
-        this.stats.sent++;
-        this.forbiddenStreak = 0;
-        return 'delivered';
-      } catch (error) {
-        const failure = classifyPushError(error);
-        if (failure === 'stale') {
-          if (!(error instanceof ForbiddenException) || ++this.forbiddenStreak < FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS) return 'stale';
+      const outcome = await this.api.postToConnection(connectionId, prepared.payload);
+      switch (outcome.kind) {
+        case 'delivered':
+          this.stats.sent++;
+          this.forbiddenStreak = 0;
+          return 'delivered';
+        case 'gone':
+          return 'stale';
+        case 'forbidden':
+          if (!outcome.named || ++this.forbiddenStreak < FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS) return 'stale';
           if (this.forbiddenStreak === FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS) {
             this.logger.error('The management API refuses every push (403): check AWS_REGION and the credentials or IAM role the API signs with');
           }
-        } else if (failure === 'retryable' && attempt < this.tuning.maxAttempts) {
-          this.stats.retries++;
-          await sleep(Math.random() * Math.min(this.tuning.maxDelayMs, this.tuning.baseDelayMs * 2 ** (attempt - 1)));
-          continue;
-        }
-        this.stats.failed++;
-        this.logger.warn(`Push to ${connectionId} failed: ${describe(error)}`);
-        return 'failed';
+          break;
+        case 'throttled':
+        case 'failed':
+          if ((outcome.kind === 'throttled' || outcome.retryable) && attempt < this.tuning.maxAttempts) {
+            this.stats.retries++;
+            await sleep(Math.random() * Math.min(this.tuning.maxDelayMs, this.tuning.baseDelayMs * 2 ** (attempt - 1)));
+            continue;
+          }
+          break;
+        case 'too-large':
+          break;
       }
+      this.stats.failed++;
+      this.logger.warn(`Push to ${connectionId} failed: ${outcome.detail}`);
+      return 'failed';
     }
   }
 

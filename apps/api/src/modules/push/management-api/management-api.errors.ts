@@ -7,31 +7,59 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { ResponseMetadata } from '@smithy/types';
 
-/** What a failed management call means for the connection row and for the caller. */
-export type PushFailure =
-  /** The connection is gone (410) or refused for good (403): delete that row. */
-  | 'stale'
-  /** Throttled (429), a 5xx or a network error: try again with backoff. */
-  | 'retryable'
-  /** Anything else (413 and other 4xx): count it, keep the row, do not retry. */
-  | 'failed';
+/**
+ * What one PostToConnection did, in Gavel's terms; no SDK type leaves this folder. `detail` is the
+ * error's "name: message", for logs.
+ */
+export type PostOutcome =
+  | { readonly kind: 'delivered' }
+  /** 410: the connection is closed or never existed. */
+  | { readonly kind: 'gone'; readonly detail: string }
+  /**
+   * 403: this connection refused (e.g. not this API's), or our credentials are wrong. `named` says the
+   * answer carried the ForbiddenException code; only those count towards PushService's bad-credentials
+   * alarm, a bare 403 status does not.
+   */
+  | { readonly kind: 'forbidden'; readonly named: boolean; readonly detail: string }
+  /** 429: throttled, or the client's buffer is full. */
+  | { readonly kind: 'throttled'; readonly detail: string }
+  /** 413: the data is over 128 KB. */
+  | { readonly kind: 'too-large'; readonly detail: string }
+  /** A 5xx or no answer at all (refused, reset, timed out): `retryable`. Any other 4xx: not. */
+  | { readonly kind: 'failed'; readonly retryable: boolean; readonly detail: string };
+
+export const DELIVERED: PostOutcome = Object.freeze({ kind: 'delivered' });
 
 /**
  * Classifies by the SDK v3 exception classes and `$metadata.httpStatusCode` (SDK v3 errors have no
  * `statusCode`, which is what AWS's own chat sample checks, always in vain).
  */
-export function classifyPushError(error: unknown): PushFailure {
-  if (error instanceof GoneException || error instanceof ForbiddenException) return 'stale';
-  if (error instanceof LimitExceededException) return 'retryable';
-  if (error instanceof PayloadTooLargeException) return 'failed';
+export function postOutcomeOf(error: unknown): PostOutcome {
+  const detail = describe(error);
+  if (error instanceof GoneException) return { kind: 'gone', detail };
+  if (error instanceof ForbiddenException) return { kind: 'forbidden', named: true, detail };
+  if (error instanceof LimitExceededException) return { kind: 'throttled', detail };
+  if (error instanceof PayloadTooLargeException) return { kind: 'too-large', detail };
   if (error instanceof ApiGatewayManagementApiServiceException) {
     const status = error.$metadata?.httpStatusCode ?? 0;
-    if (status === 410 || status === 403) return 'stale';
-    if (status === 429 || status >= 500) return 'retryable';
-    return 'failed';
+    if (status === 410) return { kind: 'gone', detail };
+    if (status === 403) return { kind: 'forbidden', named: false, detail };
+    if (status === 429) return { kind: 'throttled', detail };
+    if (status === 413) return { kind: 'too-large', detail };
+    return { kind: 'failed', retryable: status >= 500, detail };
   }
   // Not a service answer at all: connection refused or reset, a timeout. The gateway may be restarting.
-  return 'retryable';
+  return { kind: 'failed', retryable: true, detail };
+}
+
+/** GetConnection / DeleteConnection: only the SDK's GoneException means "no such connection". */
+export function isGone(error: unknown): boolean {
+  return error instanceof GoneException;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
 }
 
 const exceptionsByName = {

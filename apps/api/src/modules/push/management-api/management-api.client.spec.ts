@@ -1,15 +1,21 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  ApiGatewayManagementApiClient,
   ApiGatewayManagementApiServiceException,
   ForbiddenException,
   GoneException,
   LimitExceededException,
   PayloadTooLargeException,
+  PostToConnectionCommand,
+  DeleteConnectionCommand,
+  GetConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fastPostToConnection } from './fast-post-to-connection.plugin.js';
 import { ManagementApiClient } from './management-api.client.js';
-import { classifyPushError } from './management-api.errors.js';
+import { postOutcomeOf } from './management-api.errors.js';
+import { UndiciRequestHandler } from './undici-request-handler.js';
 
 interface Received {
   method: string;
@@ -35,7 +41,9 @@ function startFakeGateway(received: Received[]): Promise<Server> {
       if (id === 'forbidden=') return answer(403, 'ForbiddenException', '{"message":"Forbidden"}');
       if (id === 'throttled=') return answer(429, 'LimitExceededException:http://internal', '{"message":"Rate exceeded"}');
       if (id === 'too-large=') return answer(413, 'PayloadTooLargeException', '{"message":"Message too long"}');
+      if (id === 'forbidden-without-header=') return answer(403, undefined, '{"message":"Forbidden"}');
       if (id === 'broken=') return answer(502, undefined, '{"message":"Bad gateway"}');
+      if (id === 'bad-request=') return answer(400, 'BadRequestException', '{"message":"Invalid connectionId"}');
       if (req.method === 'GET') return answer(200, undefined, JSON.stringify({ connectedAt: '2026-11-24T05:00:00.000Z', lastActiveAt: '2026-11-24T05:01:00.000Z', identity: { sourceIp: '10.0.0.1', userAgent: 'wscat' } }));
       if (req.method === 'DELETE') return answer(204);
       return answer(200);
@@ -68,7 +76,7 @@ describe(ManagementApiClient.name, () => {
 
   it('posts exactly the bytes, signed, to the stage path with the id encoded', async () => {
     const data = Buffer.from('{"type":"pong"}');
-    await client.postToConnection('R1kmxc2VNjMCFIA=', data);
+    expect(await client.postToConnection('R1kmxc2VNjMCFIA=', data)).toEqual({ kind: 'delivered' });
     const request = received.at(-1)!;
     expect(request.method).toBe('POST');
     expect(request.url).toBe('/dev/@connections/R1kmxc2VNjMCFIA%3D');
@@ -79,34 +87,71 @@ describe(ManagementApiClient.name, () => {
 
   it('reads GetConnection through the stock SDK pipeline', async () => {
     const live = await client.getConnection('abc=');
-    expect(live.connectedAt).toEqual(new Date('2026-11-24T05:00:00.000Z'));
-    expect(live.sourceIp).toBe('10.0.0.1');
+    expect(live?.connectedAt).toEqual(new Date('2026-11-24T05:00:00.000Z'));
+    expect(live?.sourceIp).toBe('10.0.0.1');
     expect(received.at(-1)!.headers.authorization).toContain('AWS4-HMAC-SHA256');
   });
 
+  it('answers every post with an outcome, never a rejection', async () => {
+    const outcome = (id: string) => client.postToConnection(id, Buffer.from('x'));
+    expect(await outcome('abc=')).toEqual({ kind: 'delivered' });
+    expect(await outcome('gone=')).toMatchObject({ kind: 'gone' });
+    expect(await outcome('gone-without-header=')).toMatchObject({ kind: 'gone' });
+    expect(await outcome('forbidden=')).toEqual({ kind: 'forbidden', named: true, detail: 'ForbiddenException: Forbidden' });
+    expect(await outcome('forbidden-without-header=')).toMatchObject({ kind: 'forbidden', named: false });
+    expect(await outcome('throttled=')).toEqual({ kind: 'throttled', detail: 'LimitExceededException: Rate exceeded' });
+    expect(await outcome('too-large=')).toMatchObject({ kind: 'too-large' });
+    expect(await outcome('broken=')).toMatchObject({ kind: 'failed', retryable: true });
+    expect(await outcome('bad-request=')).toMatchObject({ kind: 'failed', retryable: false });
+    expect(postOutcomeOf(new TypeError('fetch failed'))).toEqual({ kind: 'failed', retryable: true, detail: 'TypeError: fetch failed' });
+  });
+
+  it('reads a gone connection as null and deletes it as gone', async () => {
+    expect(await client.getConnection('gone=')).toBeNull();
+    expect(await client.deleteConnection('gone=')).toBe('gone');
+    expect(await client.deleteConnection('abc=')).toBe('deleted');
+    await expect(client.getConnection('broken=')).rejects.toBeInstanceOf(Error);
+  });
+});
+
+/** The plugin alone, on the stock SDK client: what the client above classifies. */
+describe(fastPostToConnection.name, () => {
+  const received: Received[] = [];
+  let server: Server;
+  let handler: UndiciRequestHandler;
+  let sdk: ApiGatewayManagementApiClient;
+
+  beforeAll(async () => {
+    server = await startFakeGateway(received);
+    const { port } = server.address() as AddressInfo;
+    const endpoint = `http://127.0.0.1:${port}/dev`;
+    const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' };
+    handler = new UndiciRequestHandler({ connections: 2, requestTimeoutMs: 2000 });
+    sdk = new ApiGatewayManagementApiClient({ endpoint, region: 'us-east-1', credentials, requestHandler: handler, maxAttempts: 1 });
+    sdk.middlewareStack.use(fastPostToConnection({ endpoint, region: 'us-east-1', credentials: async () => credentials, handler }));
+  });
+
+  afterAll(async () => {
+    await handler.close();
+    sdk.destroy();
+    server.close();
+  });
+
+  const post = (id: string) => sdk.send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from('x') }));
+
   it('raises the SDK exception classes the way the SDK would', async () => {
-    await expect(client.postToConnection('gone=', Buffer.from('x'))).rejects.toBeInstanceOf(GoneException);
-    await expect(client.postToConnection('forbidden=', Buffer.from('x'))).rejects.toBeInstanceOf(ForbiddenException);
-    await expect(client.postToConnection('throttled=', Buffer.from('x'))).rejects.toBeInstanceOf(LimitExceededException);
-    await expect(client.postToConnection('too-large=', Buffer.from('x'))).rejects.toBeInstanceOf(PayloadTooLargeException);
-    await expect(client.getConnection('gone=')).rejects.toBeInstanceOf(GoneException);
-    await expect(client.deleteConnection('gone=')).rejects.toBeInstanceOf(GoneException);
+    await expect(post('gone=')).rejects.toBeInstanceOf(GoneException);
+    await expect(post('forbidden=')).rejects.toBeInstanceOf(ForbiddenException);
+    await expect(post('throttled=')).rejects.toBeInstanceOf(LimitExceededException);
+    await expect(post('too-large=')).rejects.toBeInstanceOf(PayloadTooLargeException);
+    await expect(sdk.send(new GetConnectionCommand({ ConnectionId: 'gone=' }))).rejects.toBeInstanceOf(GoneException);
+    await expect(sdk.send(new DeleteConnectionCommand({ ConnectionId: 'gone=' }))).rejects.toBeInstanceOf(GoneException);
   });
 
   it('cannot tell a 410 without x-amzn-ErrorType is gone, exactly like the SDK', async () => {
-    const error = await client.postToConnection('gone-without-header=', Buffer.from('x')).catch((e: unknown) => e);
+    const error = await post('gone-without-header=').catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(GoneException);
     expect(error).toBeInstanceOf(ApiGatewayManagementApiServiceException);
     expect((error as ApiGatewayManagementApiServiceException).$metadata.httpStatusCode).toBe(410);
-  });
-
-  it('classifies by class and status', async () => {
-    const outcome = async (id: string) => classifyPushError(await client.postToConnection(id, Buffer.from('x')).catch((e: unknown) => e));
-    expect(await outcome('gone=')).toBe('stale');
-    expect(await outcome('forbidden=')).toBe('stale');
-    expect(await outcome('throttled=')).toBe('retryable');
-    expect(await outcome('broken=')).toBe('retryable');
-    expect(await outcome('too-large=')).toBe('failed');
-    expect(classifyPushError(new TypeError('fetch failed'))).toBe('retryable');
   });
 });

@@ -4,8 +4,9 @@ import {
   GetConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { SigningCredentials } from './execute-api-signer.js';
 import { fastPostToConnection } from './fast-post-to-connection.plugin.js';
+import { DELIVERED, isGone, postOutcomeOf, type PostOutcome } from './management-api.errors.js';
 import { UndiciRequestHandler } from './undici-request-handler.js';
 
 export interface ManagementApiOptions {
@@ -13,7 +14,7 @@ export interface ManagementApiOptions {
   endpoint: string;
   region: string;
   /** Static credentials (local gateway); omit on AWS to use the SDK's default chain (the task's IAM role). */
-  credentials?: AwsCredentialIdentity;
+  credentials?: SigningCredentials;
   /** Keep-alive sockets: at least the push concurrency. */
   connections: number;
   requestTimeoutMs: number;
@@ -28,7 +29,12 @@ export interface LiveConnection {
 
 /**
  * The one adapter around the AWS SDK's `ApiGatewayManagementApiClient`: nothing else in the API
- * imports the SDK client. Errors are the SDK's own exception classes (see management-api.errors.ts).
+ * imports the SDK. It answers in Gavel's terms (PostOutcome, LiveConnection | null, 'deleted' | 'gone');
+ * the SDK's exception classes are classified here, in management-api.errors.ts.
+ *
+ * Retries: PostToConnection makes one attempt (the fast path skips the SDK's retry step) and the
+ * caller retries `throttled` / retryable `failed` with its own jittered backoff and counting.
+ * GetConnection and DeleteConnection keep the SDK's standard retry (3 attempts).
  */
 export class ManagementApiClient {
   private readonly handler: UndiciRequestHandler;
@@ -55,14 +61,28 @@ export class ManagementApiClient {
     );
   }
 
-  /** Sends `data` as one frame. Pass the same buffer for every recipient of an event: its hash is computed once. */
-  async postToConnection(connectionId: string, data: Uint8Array): Promise<void> {
-    await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
+  /**
+   * Sends `data` as one frame, once; never rejects. Pass the same buffer for every recipient of an
+   * event: its hash is computed once.
+   */
+  async postToConnection(connectionId: string, data: Uint8Array): Promise<PostOutcome> {
+    try {
+      await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
+      return DELIVERED;
+    } catch (error) {
+      return postOutcomeOf(error);
+    }
   }
 
-  /** Throws the SDK's `GoneException` when the connection no longer exists. */
-  async getConnection(connectionId: string): Promise<LiveConnection> {
-    const answer = await this.client.send(new GetConnectionCommand({ ConnectionId: connectionId }));
+  /** The gateway's view of a connection; null when it no longer exists. Other failures reject. */
+  async getConnection(connectionId: string): Promise<LiveConnection | null> {
+    let answer;
+    try {
+      answer = await this.client.send(new GetConnectionCommand({ ConnectionId: connectionId }));
+    } catch (error) {
+      if (isGone(error)) return null;
+      throw error;
+    }
     return {
       connectedAt: answer.ConnectedAt ?? new Date(0),
       lastActiveAt: answer.LastActiveAt ?? answer.ConnectedAt ?? new Date(0),
@@ -71,9 +91,15 @@ export class ManagementApiClient {
     };
   }
 
-  /** Closes the connection on the gateway (which then fires `$disconnect`). Throws `GoneException` when unknown. */
-  async deleteConnection(connectionId: string): Promise<void> {
-    await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+  /** Closes the connection on the gateway (which then fires `$disconnect`); 'gone' when it no longer existed. Other failures reject. */
+  async deleteConnection(connectionId: string): Promise<'deleted' | 'gone'> {
+    try {
+      await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+      return 'deleted';
+    } catch (error) {
+      if (isGone(error)) return 'gone';
+      throw error;
+    }
   }
 
   /** Waits for requests in flight (a graceful close of the keep-alive pools), then releases the client. */
