@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { createApp } from '../../apps/api/src/app.factory.js';
 import { DEV_DEFAULTS } from '../../apps/api/src/config/dev-defaults.js';
 import { ConfigValidationError } from '../../apps/api/src/config/env.js';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { DEV_DEFAULTS } from '../../api/src/config/dev-defaults.js';
 import { loadGatewayConfig } from './config.js';
 

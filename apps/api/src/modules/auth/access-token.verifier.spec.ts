@@ -1,6 +1,7 @@
 import { UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from '@jest/globals';
+import { expect } from '../../../../../test/support/expect.js';
 import type { AppConfig } from '../../config/env.js';
 import type { UserRepository } from '../user/user.repository.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';

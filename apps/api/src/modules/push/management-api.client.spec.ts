@@ -7,7 +7,7 @@ import {
   LimitExceededException,
   PayloadTooLargeException,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManagementApiClient } from './management-api.client.js';
 import { classifyPushError } from './management-api.errors.js';
 
@@ -59,12 +59,12 @@ describe(ManagementApiClient.name, () => {
       connections: 4,
       requestTimeoutMs: 2000,
     });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await client.close();
     server.close();
-  });
+  }, 120_000);
 
   it('posts exactly the bytes, signed, to the stage path with the id encoded', async () => {
     const data = Buffer.from('{"type":"pong"}');

@@ -4,7 +4,7 @@ import {
   GoneException,
   LimitExceededException,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { ManagementApiClient } from './management-api.client.js';
 import { EventTooLargeError } from './prepared-event.js';
 import { PushStats } from './push-stats.js';

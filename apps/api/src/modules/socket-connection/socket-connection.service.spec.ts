@@ -1,4 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, it, jest } from '@jest/globals';
+import { expect } from '../../../../../test/support/expect.js';
 import type { TokenSubject } from '../../common/auth-user.js';
 import type { SocketConnection } from './socket-connection.entity.js';
 import { ConnectionHeldByAnotherUserError, TokenUserGoneError } from './socket-connection.errors.js';
@@ -18,16 +19,16 @@ function fakeRepository(existing: SocketConnection[] = [], users = new Set([1, 2
   const rows = new Map(existing.map((r) => [r.connectionId, r]));
   return {
     rows,
-    findByConnectionId: vi.fn(async (id: string) => rows.get(id) ?? null),
-    userExists: vi.fn(async (id: number) => users.has(id)),
-    insert: vi.fn(async (c: { connectionId: string; userId: number }) => {
+    findByConnectionId: jest.fn(async (id: string) => rows.get(id) ?? null),
+    userExists: jest.fn(async (id: number) => users.has(id)),
+    insert: jest.fn(async (c: { connectionId: string; userId: number }) => {
       if (rows.has(c.connectionId)) return 'taken' as const;
       if (!users.has(c.userId)) return 'unknown-user' as const;
       const r = row(c.connectionId, c.userId);
       rows.set(c.connectionId, r);
       return r;
     }),
-    touch: vi.fn(async () => undefined),
+    touch: jest.fn(async (_connectionIds: string[]) => undefined),
   };
 }
 
@@ -60,7 +61,7 @@ describe(SocketConnectionService.name, () => {
       },
     };
     const service = new SocketConnectionService(fakeRepository() as unknown as SocketConnectionRepository, hook);
-    const logged = vi.spyOn((service as unknown as { logger: { error: (m: string) => void } }).logger, 'error').mockImplementation(() => undefined);
+    const logged = jest.spyOn((service as unknown as { logger: { error: (m: string) => void } }).logger, 'error').mockImplementation(() => undefined);
     await expect(service.register(alice, { connectionId: 'abc=' })).resolves.toMatchObject({ created: true });
     await tick();
     await tick();
@@ -69,7 +70,7 @@ describe(SocketConnectionService.name, () => {
 
   it('re-registration by the same user refreshes last seen and reports created: false', async () => {
     const repository = fakeRepository([row('abc=', 1)]);
-    const onRegistered = vi.fn();
+    const onRegistered = jest.fn<ConnectionRegisteredHook['onRegistered']>();
     const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, { onRegistered });
     const answer = await service.register(alice, { connectionId: 'abc=' });
     expect(answer).toMatchObject({ created: false, body: { connectionId: 'abc=', userId: 1 } });
@@ -80,7 +81,7 @@ describe(SocketConnectionService.name, () => {
   });
 
   it('refuses an id held by another user, and tells no hook', async () => {
-    const onRegistered = vi.fn();
+    const onRegistered = jest.fn<ConnectionRegisteredHook['onRegistered']>();
     const service = new SocketConnectionService(fakeRepository([row('abc=', 2)]) as unknown as SocketConnectionRepository, { onRegistered });
     await expect(service.register(alice, { connectionId: 'abc=' })).rejects.toBeInstanceOf(ConnectionHeldByAnotherUserError);
     await tick();
@@ -88,7 +89,7 @@ describe(SocketConnectionService.name, () => {
   });
 
   it('answers 401 when the foreign key finds no such user (a deleted user\'s token), and tells no hook', async () => {
-    const onRegistered = vi.fn();
+    const onRegistered = jest.fn<ConnectionRegisteredHook['onRegistered']>();
     const repository = fakeRepository([], new Set([2]));
     const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, { onRegistered });
     const error = await service.register(alice, { connectionId: 'abc=' }).catch((e: unknown) => e);
