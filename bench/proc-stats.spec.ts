@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { cpuTimeMs, waitUntilQuiet } from './proc-stats.js';
 
 describe('waitUntilQuiet', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { niceCeiling, renderChart } from './chart.js';
 import { parseBenchOptions, UsageError } from './cli-options.js';
 import type { BenchResults, RunFigures } from './results-schema.js';

@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../test/support/expect.js';
 import { DEV_DEFAULTS, PRODUCTION_SECRETS } from '../apps/api/src/config/dev-defaults.js';
 import { routeSelectionExpression, routes } from '../lambdas/routes.js';
 import { GavelStack, type GavelStackProps } from './gavel-stack.js';
@@ -82,7 +83,7 @@ beforeAll(async () => {
   bundleRoot = await bundleHandlers();
   template = synth();
   json = template.toJSON() as TemplateJson;
-});
+}, 120_000);
 
 describe(GavelStack.name, () => {
   it('builds the WebSocket API from the route table: one route per entry, selected by $request.body.action', () => {
@@ -284,11 +285,11 @@ describe('the synthesized Lambda configuration', () => {
       const SecretString = JSON.stringify({ apiBaseUrl: `http://127.0.0.1:${apiPort}`, gatewayApiKey: KEY });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ARN: SECRET_ARN, SecretString }));
     });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  });
+  }, 120_000);
 
   /** Runs `handler(event)` of a route's bundle the way Lambda would, in a fresh process (a cold start). */
   async function invoke(routeKey: string, event: object): Promise<unknown> {

@@ -1,16 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import * as httpTransport from '../shared/http-transport.js';
 import { type HttpAnswer, type HttpTransport, HttpTransportError } from '../shared/http-transport.js';
 import { messageEvent } from '../shared/test-events.js';
 
-// The handler reads its environment at cold start (module scope), so it must be set before the import.
-vi.hoisted(() => {
-  process.env.API_BASE_URL = 'http://api.test:3000/';
-  process.env.GATEWAY_API_KEY = 'gateway-key';
-});
+// The handler reads its environment at cold start (module scope), so it must be set before it is imported.
+process.env.API_BASE_URL = 'http://api.test:3000/';
+process.env.GATEWAY_API_KEY = 'gateway-key';
 // The handler's HTTP goes through the transport; the specs stand in for it (the transport has its own spec).
-const { transportMock, transportBaseUrls } = vi.hoisted(() => ({ transportMock: vi.fn<HttpTransport>(), transportBaseUrls: [] as string[] }));
-vi.mock('../shared/http-transport.js', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../shared/http-transport.js')>()),
+const transportMock = jest.fn<HttpTransport>();
+const transportBaseUrls: string[] = [];
+jest.unstable_mockModule('../shared/http-transport.js', () => ({
+  ...httpTransport,
   createHttpTransport: (baseUrl: string) => {
     transportBaseUrls.push(baseUrl);
     return transportMock;
@@ -22,9 +22,11 @@ const json = (status: number, body: unknown): HttpAnswer => ({ status, text: JSO
 
 beforeEach(() => {
   transportMock.mockReset();
-  vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+});
 
 describe('auth handler', () => {
   it('registers the connection with the JWT and sends no frame itself (the API pushes auth.ok)', async () => {

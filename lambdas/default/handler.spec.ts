@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { messageEvent } from '../shared/test-events.js';
 import { handler } from './handler.js';
 

@@ -1,23 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import * as httpTransport from '../shared/http-transport.js';
 import { type HttpTransport, HttpTransportError } from '../shared/http-transport.js';
 import { disconnectEvent } from '../shared/test-events.js';
 
-vi.hoisted(() => {
-  process.env.API_BASE_URL = 'http://api.test:3000';
-  process.env.GATEWAY_API_KEY = 'gateway-key';
-});
-const { transportMock } = vi.hoisted(() => ({ transportMock: vi.fn<HttpTransport>() }));
-vi.mock('../shared/http-transport.js', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../shared/http-transport.js')>()),
+// The handler reads its environment at cold start (module scope), so it must be set before it is imported.
+process.env.API_BASE_URL = 'http://api.test:3000';
+process.env.GATEWAY_API_KEY = 'gateway-key';
+const transportMock = jest.fn<HttpTransport>();
+jest.unstable_mockModule('../shared/http-transport.js', () => ({
+  ...httpTransport,
   createHttpTransport: () => transportMock,
 }));
 const { handler } = await import('./handler.js');
 
 beforeEach(() => {
   transportMock.mockReset();
-  vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+});
 
 describe('disconnect handler', () => {
   it('deletes the connection with its id URL-encoded and the API key', async () => {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ApiSettingsError, clearApiSettingsCache, loadApiSettings } from './api-settings.js';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:gavel/prod/lambda-AbCdEf';
@@ -30,11 +30,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
-});
+}, 120_000);
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
-});
+}, 120_000);
 
 beforeEach(() => {
   clearApiSettingsCache();

@@ -3,25 +3,25 @@
  * refusals shown where they belong, and a live connection once signed in.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { databaseKinds } from '../support/databases.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { BROWSER_TEST_TIMEOUT, hasChromium, launchChromium, openPage, screenshot } from './support/chromium.js';
 import { clientUrl, connectionStatus } from './support/gavel-pages.js';
 
-describe.skipIf(!hasChromium)('sign-in page in chromium (skipped when /usr/bin/chromium is missing: apt-get install -y chromium)', () => {
+(!hasChromium ? describe.skip : describe)('sign-in page in chromium (skipped when /usr/bin/chromium is missing: apt-get install -y chromium)', () => {
   describe.each(databaseKinds())('on %s', (kind) => {
     let stack: Stack;
     let browser: Browser;
 
     beforeAll(async () => {
       [stack, browser] = await Promise.all([startStack({ database: kind }), launchChromium()]);
-    });
+    }, 120_000);
 
     afterAll(async () => {
       await browser?.close();
       await stack?.stop();
-    });
+    }, 120_000);
 
     it('offers the demo logins on a development page, refuses a wrong password inline, and signs in', async () => {
       const { page, context, errors } = await openPage(browser);

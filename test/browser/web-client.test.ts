@@ -4,7 +4,7 @@
  * gateway through a TCP gate the test controls: the API gives them its address as PUBLIC_WEBSOCKET_URL.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { databaseKinds } from '../support/databases.js';
 import { freePort } from '../support/ports.js';
 import { login, STACK_SECRETS, startStack, type Stack } from '../support/stack.js';
@@ -32,7 +32,7 @@ async function json<T>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
 
-describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chromium is missing: apt-get install -y chromium)', () => {
+(!hasChromium ? describe.skip : describe)('web client in chromium (skipped when /usr/bin/chromium is missing: apt-get install -y chromium)', () => {
   describe.each(databaseKinds())('on %s', (kind) => {
     let stack: Stack;
     let gate: TcpGate;
@@ -49,13 +49,13 @@ describe.skipIf(!hasChromium)('web client in chromium (skipped when /usr/bin/chr
       const open = list.find((a) => a.status === 'open' && Date.parse(a.endsAt) > Date.now() + 60_000);
       if (!open) throw new Error('the development seed should provide one open auction');
       auction = open;
-    });
+    }, 120_000);
 
     afterAll(async () => {
       await browser?.close();
       await stack?.stop();
       await gate?.close();
-    });
+    }, 120_000);
 
     it('shows a bid on every page without reload, and tells the outbid bidder at once', async () => {
       const url = clientUrl(stack.apiUrl);

@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { WebSocketServer } from 'ws';
 import { startStack, type Stack } from '../support/stack.js';
 import { BROWSER_TEST_TIMEOUT, hasChromium, launchChromium, openPage } from './support/chromium.js';
@@ -56,7 +56,7 @@ async function startListener(): Promise<Listener> {
   };
 }
 
-describe.skipIf(!hasChromium)('the WebSocket URL the page uses, in chromium (skipped when /usr/bin/chromium is missing)', () => {
+(!hasChromium ? describe.skip : describe)('the WebSocket URL the page uses, in chromium (skipped when /usr/bin/chromium is missing)', () => {
   // Where the page connects does not depend on the database: SQLite only.
   let stack: Stack;
   let browser: Browser;
@@ -69,13 +69,13 @@ describe.skipIf(!hasChromium)('the WebSocket URL the page uses, in chromium (ski
       launchChromium([`--host-resolver-rules=MAP ${FOREIGN_HOST} 127.0.0.1`]),
       startListener(),
     ]);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
     await stack?.stop();
     await listener?.close();
-  });
+  }, 120_000);
 
   it('goes Live against a gateway on a non-default port without any URL parameter', async () => {
     const gateway = new URL(stack.wsUrl);

@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
 import { parse } from 'yaml';
 import { DEV_DEFAULTS, PRODUCTION_SECRETS } from '../../apps/api/src/config/dev-defaults.js';
 import { validateEnv } from '../../apps/api/src/config/env.js';

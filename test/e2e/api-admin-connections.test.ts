@@ -1,5 +1,6 @@
 /** GET /admin/connections: admin only, cursor pages that cover every row once, userId filter, total. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
 import { databaseKinds } from '../support/databases.js';
 import { type ApiHarness, call, newAdmin, newUser, startApi, TEST_SECRETS } from './api-harness.js';
 
@@ -23,10 +24,10 @@ describe.each(databaseKinds())('admin connections API (%s)', (kind) => {
       expect(answer.status).toBe(201);
       ids.push(id);
     }
-  });
+  }, 120_000);
   afterAll(async () => {
     await api?.close();
-  });
+  }, 120_000);
 
   const list = (query: string, token = admin.token) => call(api.baseUrl, 'GET', `/admin/connections${query}`, { token });
 

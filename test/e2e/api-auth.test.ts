@@ -1,5 +1,5 @@
 /** Users over HTTP against the real app and database: register, login, me, validation, rate limit, errors. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { databaseKinds } from '../support/databases.js';
 import { type ApiHarness, call, startApi } from './api-harness.js';
 
@@ -8,10 +8,10 @@ describe.each(databaseKinds())('auth API (%s)', (kind) => {
 
   beforeAll(async () => {
     api = await startApi(kind, { LOGIN_RATE_LIMIT: '4', LOGIN_RATE_WINDOW_MS: '60000' });
-  });
+  }, 120_000);
   afterAll(async () => {
     await api?.close();
-  });
+  }, 120_000);
 
   it('registers, logs in and answers /auth/me', async () => {
     const registered = await call(api.baseUrl, 'POST', '/auth/register', { body: { email: 'Carol@Example.com', password: 'correct horse', displayName: 'Carol' } });

@@ -7,7 +7,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
 import { createApp } from '../../apps/api/src/app.factory.js';
 import { DEV_DEFAULTS } from '../../apps/api/src/config/dev-defaults.js';
 import { ConfigValidationError } from '../../apps/api/src/config/env.js';

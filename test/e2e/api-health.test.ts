@@ -1,5 +1,5 @@
 /** GET /health follows the database: 200 while it answers, 503 once it does not. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { databaseKinds } from '../support/databases.js';
 import { type ApiHarness, call, newUser, startApi } from './api-harness.js';
@@ -9,10 +9,10 @@ describe.each(databaseKinds())('health (%s)', (kind) => {
 
   beforeAll(async () => {
     api = await startApi(kind);
-  });
+  }, 120_000);
   afterAll(async () => {
     await api?.close().catch(() => undefined);
-  });
+  }, 120_000);
 
   it('answers 200, then 503 when the database connection is gone', async () => {
     expect((await call(api.baseUrl, 'GET', '/health')).status).toBe(200);

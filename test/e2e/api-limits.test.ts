@@ -3,7 +3,7 @@
  * client behind TRUST_PROXY hops (and not on a spoofed X-Forwarded-For without it), register and bid
  * limits with Retry-After, and start-up refusing a bad value of each variable.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createApp } from '../../apps/api/src/app.factory.js';
 import { ConfigValidationError } from '../../apps/api/src/config/env.js';
 import { databaseKinds } from '../support/databases.js';
@@ -27,10 +27,10 @@ describe.each(databaseKinds())('rate limits behind a proxy (%s)', (kind) => {
       startApi(kind, { TRUST_PROXY: '1', LOGIN_RATE_LIMIT: '3', REGISTER_RATE_LIMIT: '20/1m', BID_RATE_LIMIT: '3/1m' }),
       startApi(kind, { LOGIN_RATE_LIMIT: '3' }),
     ]);
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all([api?.close(), direct?.close()]);
-  });
+  }, 120_000);
 
   it('TRUST_PROXY=1: two clients behind one balancer have their own login buckets', async () => {
     // Both arrive from 127.0.0.1 (the "balancer"); only X-Forwarded-For tells them apart.

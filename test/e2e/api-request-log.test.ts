@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { waitFor } from '../support/wait-for.js';
 import { databaseKinds } from '../support/databases.js';
 import { call, startApi, type ApiHarness } from './api-harness.js';
 
@@ -14,21 +15,21 @@ describe.each(databaseKinds())('request log (%s)', (kind) => {
   afterEach(async () => {
     await api?.close();
     api = undefined;
-    vi.restoreAllMocks();
-  });
+    jest.restoreAllMocks();
+  }, 120_000);
 
   it('writes one line per request at LOG_LEVEL=log: method, path without query, status, duration — no headers', async () => {
-    const spy = vi.spyOn(Logger.prototype, 'log');
+    const spy = jest.spyOn(Logger.prototype, 'log');
     api = await startApi(kind, { LOG_LEVEL: 'log' });
     await call(api.baseUrl, 'GET', '/health?probe=1', { headers: { authorization: 'Bearer secret-token' } });
-    await vi.waitFor(() => expect(requestLines(spy)).toHaveLength(1));
+    await waitFor(() => expect(requestLines(spy)).toHaveLength(1));
     const lines = requestLines(spy);
     expect(lines[0]).toMatchObject({ method: 'GET', path: '/health', status: 200 });
     expect(JSON.stringify(lines[0])).not.toContain('secret-token');
   });
 
   it('writes none, and times none, below LOG_LEVEL=log', async () => {
-    const spy = vi.spyOn(Logger.prototype, 'log');
+    const spy = jest.spyOn(Logger.prototype, 'log');
     api = await startApi(kind, { LOG_LEVEL: 'warn' });
     await call(api.baseUrl, 'GET', '/health');
     expect(requestLines(spy)).toEqual([]);

@@ -1,6 +1,8 @@
 /** The Lambdas' endpoints over HTTP: key and JWT checks, idempotent registration, conflicts, deletion, cascade. */
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
+import { waitFor } from '../support/wait-for.js';
 import { UserRepository } from '../../apps/api/src/modules/user/user.repository.js';
 import { databaseKinds } from '../support/databases.js';
 import { type ApiHarness, call, newUser, startApi, TEST_SECRETS } from './api-harness.js';
@@ -27,10 +29,10 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
 
   beforeAll(async () => {
     api = await startApi(kind);
-  });
+  }, 120_000);
   afterAll(async () => {
     await api?.close();
-  });
+  }, 120_000);
 
   it('answers 403 for a missing or forged key, checked before the JWT', async () => {
     const user = await newUser(api.baseUrl);
@@ -96,7 +98,7 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
     const user = await newUser(api.baseUrl);
     const id = connectionId();
     expect((await register(user.token, { connectionId: id })).status).toBe(201);
-    await expect.poll(() => api.pushes.filter((p) => p.connectionId === id && p.method === 'POST').length, { timeout: 5000 }).toBeGreaterThan(0);
+    await waitFor(() => expect(api.pushes.filter((p) => p.connectionId === id && p.method === 'POST').length).toBeGreaterThan(0), { timeout: 5000 });
     const frame = JSON.parse(api.pushes.find((p) => p.connectionId === id)!.body);
     expect(frame).toMatchObject({ type: 'auth.ok', data: { userId: user.id, connectionId: id } });
   });
@@ -177,7 +179,7 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
     const repository = api.app.get(SocketConnectionRepository);
     const id = connectionId();
     const inserted = await repository.insert({ connectionId: id, userId: user.id, sourceIp: '198.51.100.9', userAgent: null });
-    expect(inserted).not.toBeTypeOf('string');
+    expect(typeof inserted).not.toBe('string');
     const stored = await repository.findByConnectionId(id);
     expect(stored).toEqual(inserted);
     expect(Number.isSafeInteger(stored!.id) && stored!.id > 0).toBe(true);

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
 import { type ApiHarness, startApi } from './api-harness.js';
 
 const TEMPLATE = '<!doctype html><html><head><meta name="gavel-websocket-url" content="" /><script type="module" src="app.js"></script></head><body></body></html>';
@@ -46,11 +47,11 @@ describe('the web client page served by the API', () => {
     writeFileSync(join(webRoot, 'app.js'), 'export {};\n');
     derived = await startApi('sqlite', { GATEWAY_PORT: '4001' }, { webRoot });
     configured = await startApi('sqlite', { GATEWAY_PORT: '4001', PUBLIC_WEBSOCKET_URL: 'wss://abc123.execute-api.eu-west-1.amazonaws.com/prod' }, { webRoot });
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all([derived?.close(), configured?.close()]);
     rmSync(webRoot, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it('gives the page the gateway port on the host it was loaded from, whatever ?ws= says', async () => {
     for (const path of ['/', '/index.html', '/?ws=ws%3A%2F%2Fattacker.example%3A9999', '/index.html?ws=wss://attacker.example']) {

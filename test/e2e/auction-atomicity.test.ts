@@ -3,7 +3,7 @@
  * API processes would run it: concurrent bids still give strictly increasing accepted amounts, a price
  * equal to the highest accepted bid, and a bid count equal to the accepted bids.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { Auction } from '../../apps/api/src/modules/auction/auction.entity.js';
 import { AuctionRepository } from '../../apps/api/src/modules/auction/auction.repository.js';
@@ -21,10 +21,10 @@ describe.each(databaseKinds())('bid acceptance without the in-process lock (%s)'
     store = await migratedStore(kind, { count: 10, emailPrefix: 'atomic' });
     ({ dataSource, userIds } = store);
     repository = new AuctionRepository(dataSource, dataSource.getRepository(Auction), dataSource.getRepository(Bid));
-  });
+  }, 120_000);
   afterAll(async () => {
     await store?.close();
-  });
+  }, 120_000);
 
   it('150 concurrent acceptances: strictly increasing, price = highest accepted, bidCount = accepted', async () => {
     const auction = await repository.create({ title: 'Atomic', startingPriceCents: 100, endsAt: new Date(Date.now() + 3_600_000) });

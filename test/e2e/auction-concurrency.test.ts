@@ -3,7 +3,8 @@
  * acceptance is atomic (strictly increasing, price = highest accepted, everything else 409, no 5xx)
  * and every connection receives every accepted bid exactly once, in acceptance order.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, startStack, type Stack } from '../support/stack.js';
 import type { TestSocket } from '../support/ws-client.js';
@@ -33,11 +34,11 @@ describe.each(databaseKinds())('concurrent bids on one auction (%s)', (kind) => 
     stack = await startStack({ database: kind });
     users = [];
     for (let i = 0; i < USERS; i++) users.push(await createUser(stack, `Bidder ${i + 1}`));
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
     await stack?.stop();
-  });
+  }, 120_000);
 
   it(`${BIDS} bids from ${USERS} users: strictly increasing, price = highest, the rest 409, no 5xx, every connection sees every accepted bid once in order`, async () => {
     const adminToken = await login(stack, 'admin@gavel.test');

@@ -2,7 +2,7 @@
  * Auctions through the whole stack: the REST contract (who may create, validation, 404/400/409/422),
  * the seeded demo auction, and closing on schedule with `auction.closed` to all and `won` to the winner.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, startStack, type Stack } from '../support/stack.js';
 import type { TestSocket } from '../support/ws-client.js';
@@ -19,11 +19,11 @@ describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
     stack = await startStack({ database: kind });
     adminToken = await login(stack, 'admin@gavel.test');
     [ivy, jon] = await Promise.all([createUser(stack, 'Ivy'), createUser(stack, 'Jon')]);
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
     await stack?.stop();
-  });
+  }, 120_000);
 
   it('development start-up seeds an open demo auction; anyone may list and read auctions', async () => {
     const list = await apiJson<Array<Record<string, unknown>>>(stack, '/auctions');

@@ -3,7 +3,8 @@
  * and never duplicates them, and an auction that ended while the API was down is closed right after
  * start-up — the closer polls the database, so nothing has to be rescheduled.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { waitFor } from '../support/wait-for.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from '../../apps/api/src/app.factory.js';
 import { DEMO_AUCTIONS } from '../../apps/api/src/modules/auction/auction.seeder.js';
@@ -22,11 +23,11 @@ describe.each(databaseKinds())('auctions across API restarts (%s)', (kind) => {
 
   beforeAll(async () => {
     database = await freshDatabase(kind);
-  });
+  }, 120_000);
   afterAll(async () => {
     await app?.close();
     await database?.drop();
-  });
+  }, 120_000);
 
   it('seeds the demo auctions once, and closes an auction that ended while the API was down', async () => {
     app = await start();
@@ -42,6 +43,6 @@ describe.each(databaseKinds())('auctions across API restarts (%s)', (kind) => {
     expect((await auctions.findById(due.id))?.status).toBe('open');
     const titles = (await auctions.list(100)).map((a) => a.title);
     for (const demo of DEMO_AUCTIONS) expect(titles.filter((t) => t === demo.title)).toHaveLength(1);
-    await expect.poll(async () => (await auctions.findById(due.id))?.status, { timeout: 5_000 }).toBe('closed');
+    await waitFor(async () => expect((await auctions.findById(due.id))?.status).toBe('closed'), { timeout: 5_000 });
   });
 });

@@ -5,7 +5,7 @@
  * the assertions are on what the client and the SDK observe (answers, their order, the close), not on time.
  */
 import { ApiGatewayManagementApiClient, GoneException, LimitExceededException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
 import type { GatewayLimits } from '../../apps/gateway/src/limits.js';
 import type { GatewayRoute } from '../../apps/gateway/src/route-selector.js';
@@ -50,7 +50,7 @@ afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.ws.terminate();
   await gateway?.close();
   gateway = undefined;
-});
+}, 120_000);
 
 describe('gateway: a client that sends faster than its routes run', () => {
   /** A `$default` route that records each message's `n` and then waits until `release()`. */

@@ -1,5 +1,6 @@
 /** API Gateway's quotas, each set low so the test can reach it: frame/message size, idle, lifetime, integration timeout, connection rate. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { waitFor } from '../support/wait-for.js';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
 import type { GatewayLimits } from '../../apps/gateway/src/limits.js';
 import type { GatewayRoute } from '../../apps/gateway/src/route-selector.js';
@@ -29,7 +30,7 @@ afterEach(async () => {
   await gateway?.close();
   gateway = undefined;
   disconnects.length = 0;
-});
+}, 120_000);
 
 describe('gateway limits', () => {
   it('closes with 1009 on a frame over the frame limit, without routing it', async () => {
@@ -40,7 +41,7 @@ describe('gateway limits', () => {
     socket.send('a'.repeat(1025));
     expect((await socket.closed).code).toBe(1009);
     expect(await socket.silentFor(50)).toBe(true);
-    await expect.poll(() => disconnects[0]?.requestContext.disconnectStatusCode).toBe(1009);
+    await waitFor(() => expect(disconnects[0]?.requestContext.disconnectStatusCode).toBe(1009));
   });
 
   it('closes with 1009 on a message over the message limit even when each frame is small', async () => {
@@ -58,7 +59,7 @@ describe('gateway limits', () => {
     const socket = await open(url);
     socket.send(Buffer.from([1, 2, 3]));
     expect((await socket.closed).code).toBe(1003);
-    await expect.poll(() => disconnects[0]?.requestContext.disconnectStatusCode).toBe(1003);
+    await waitFor(() => expect(disconnects[0]?.requestContext.disconnectStatusCode).toBe(1003));
   });
 
   it('closes an idle connection with 1001 "Going away", and activity keeps it open', async () => {
@@ -72,7 +73,7 @@ describe('gateway limits', () => {
     }
     expect(await idle.closed).toEqual({ code: 1001, reason: 'Going away' });
     expect(busy.ws.readyState).toBe(busy.ws.OPEN);
-    await expect.poll(() => disconnects.map((e) => e.requestContext.disconnectStatusCode)).toEqual([1001]);
+    await waitFor(() => expect(disconnects.map((e) => e.requestContext.disconnectStatusCode)).toEqual([1001]));
     expect(disconnects[0]!.requestContext.disconnectReason).toBe('Going away');
   });
 

@@ -11,7 +11,8 @@ import {
   PayloadTooLargeException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { waitFor } from '../support/wait-for.js';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
 import type { WebSocketEvent } from '../../lambdas/shared/websocket-event.js';
 import { TestSocket } from '../support/ws-client.js';
@@ -47,8 +48,8 @@ beforeAll(async () => {
       { routeKey: '$disconnect', twoWay: false, handler: async (event) => void disconnects.push(event) },
     ],
   });
-});
-afterAll(() => gateway.close());
+}, 120_000);
+afterAll(() => gateway.close(), 120_000);
 
 const clientFor = (endpoint: string, overrides: Partial<typeof credentials> = {}, extra = {}) =>
   new ApiGatewayManagementApiClient({ endpoint, region, credentials: { ...credentials, ...overrides }, maxAttempts: 1, ...extra });
@@ -118,7 +119,7 @@ describe('gateway management API (@connections) with the real SDK', () => {
     const { socket, connectionId } = await connect();
     await client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
     expect((await socket.closed).code).toBe(1000);
-    await expect.poll(() => disconnects.some((e) => e.requestContext.connectionId === connectionId)).toBe(true);
+    await waitFor(() => expect(disconnects.some((e) => e.requestContext.connectionId === connectionId)).toBe(true));
     // Gone for good afterwards.
     await expect(client.send(new GetConnectionCommand({ ConnectionId: connectionId }))).rejects.toBeInstanceOf(GoneException);
   });

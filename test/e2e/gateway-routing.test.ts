@@ -2,7 +2,8 @@
  * The local gateway alone, in-process, with a test route table: route selection, two-way answers,
  * AWS's own error frames, event shapes, ordering, and the handshake.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { waitFor } from '../support/wait-for.js';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
 import type { GatewayRoute } from '../../apps/gateway/src/route-selector.js';
 import { handler as defaultHandler } from '../../lambdas/default/handler.js';
@@ -30,7 +31,7 @@ afterEach(async () => {
   await Promise.all(sockets.splice(0).map((s) => s.close().catch(() => undefined)));
   await gateway?.close();
   gateway = undefined;
-});
+}, 120_000);
 
 const defaultRoute: GatewayRoute = { routeKey: '$default', twoWay: true, handler: defaultHandler };
 
@@ -84,7 +85,7 @@ describe('gateway routing', () => {
     const { url, port } = await start([{ routeKey: '$default', twoWay: false, handler: async (event) => void (seen = event) }]);
     const socket = await open(url);
     socket.send('hello');
-    await expect.poll(() => seen).toBeDefined();
+    await waitFor(() => expect(seen).toBeDefined());
     const context = seen!.requestContext;
     expect(seen!.body).toBe('hello');
     expect(seen!.isBase64Encoded).toBe(false);
@@ -138,7 +139,7 @@ describe('gateway routing', () => {
     const { url } = await start([defaultRoute, { routeKey: '$disconnect', twoWay: false, handler: async (e) => void disconnects.push(e) }]);
     const socket = await open(url);
     socket.ws.close(4000, 'bye');
-    await expect.poll(() => disconnects.length).toBe(1);
+    await waitFor(() => expect(disconnects.length).toBe(1));
     expect(disconnects[0]!.requestContext).toMatchObject({ eventType: 'DISCONNECT', routeKey: '$disconnect', disconnectStatusCode: 4000, disconnectReason: 'bye' });
     expect(gateway!.connectionCount()).toBe(0);
   });

@@ -3,7 +3,8 @@
  * `auth.ok` and replays nothing that connection has already been sent — neither what an earlier `auth`
  * replayed nor what was pushed live since — while a new connection of the same user still gets the replay.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
 import { databaseKinds } from '../support/databases.js';
 import { startStack, type Stack } from '../support/stack.js';
 import type { TestSocket } from '../support/ws-client.js';
@@ -31,11 +32,11 @@ describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) =>
 
   beforeAll(async () => {
     stack = await startStack({ database: kind });
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
     await stack?.stop();
-  });
+  }, 120_000);
 
   it(`${REPEATS} more auth frames with since "0" each answer auth.ok with replayed 0; the socket gets each notification once`, async () => {
     const ada = await createUser(stack, 'Ada');

@@ -3,7 +3,9 @@
  * 413), GET /me/notifications paging, and the replay on `auth` with `since` — in order, each once,
  * then live ones; `recovered: false` when more than 100 were missed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
+import { waitFor } from '../support/wait-for.js';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, startStack, type Stack } from '../support/stack.js';
 import type { TestSocket } from '../support/ws-client.js';
@@ -28,11 +30,11 @@ describe.each(databaseKinds())('notifications and replay (%s)', (kind) => {
   beforeAll(async () => {
     stack = await startStack({ database: kind });
     adminToken = await login(stack, 'admin@gavel.test');
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
     await stack?.stop();
-  });
+  }, 120_000);
 
   it('a user offline while 3 notifications are sent gets all 3 on auth with since, in order, then live ones', async () => {
     const lea = await createUser(stack, 'Lea');
@@ -41,7 +43,7 @@ describe.each(databaseKinds())('notifications and replay (%s)', (kind) => {
     const seen = await notify(lea, 'seen');
     expect((await first.socket.nextJson()).id).toBe(seen);
     await first.socket.close();
-    await expect.poll(async () => (await apiJson<unknown[]>(stack, '/me/connections', { token: lea.token })).body.length, { timeout: 10_000 }).toBe(0);
+    await waitFor(async () => expect((await apiJson<unknown[]>(stack, '/me/connections', { token: lea.token })).body.length).toBe(0), { timeout: 10_000 });
 
     const missed = [await notify(lea, 'one'), await notify(lea, 'two'), await notify(lea, 'three')];
     // `since` as the client got it (a number here; a numeric string works the same).

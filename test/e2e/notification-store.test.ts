@@ -3,7 +3,7 @@
  * caller gets are the ids of its own rows; an unknown user is refused by the foreign key (also inside a
  * batch, without failing the others) and answered with 404 over HTTP.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { DataSource, Repository } from 'typeorm';
 import { Notification } from '../../apps/api/src/modules/notification/notification.entity.js';
 import { NotificationRecipientNotFoundError } from '../../apps/api/src/modules/notification/notification.errors.js';
@@ -27,10 +27,10 @@ describe.each(databaseKinds())('notification store (%s)', (kind) => {
     ({ dataSource, userIds } = store);
     table = dataSource.getRepository(Notification);
     repository = new NotificationRepository(table);
-  });
+  }, 120_000);
   afterAll(async () => {
     await store?.close();
-  });
+  }, 120_000);
 
   const note = (userId: number, title: string): NewNotification => ({ userId, kind: 'test', title, body: null, data: JSON.stringify({ title }) });
 
@@ -40,7 +40,7 @@ describe.each(databaseKinds())('notification store (%s)', (kind) => {
   }
 
   it('concurrent inserts share INSERT statements; ids are distinct, increase in call order and are the rows they name', async () => {
-    const statements = vi.spyOn(table, 'insert');
+    const statements = jest.spyOn(table, 'insert');
     try {
       const inputs = Array.from({ length: 60 }, (_, i) => note(userIds[i % userIds.length]!, `concurrent ${i}`));
       const stored = await Promise.all(inputs.map((input) => repository.insert(input)));
@@ -97,10 +97,10 @@ describe.each(databaseKinds())('POST /notifications under concurrency (%s)', (ki
 
   beforeAll(async () => {
     api = await startApi(kind);
-  });
+  }, 120_000);
   afterAll(async () => {
     await api?.close();
-  });
+  }, 120_000);
 
   const send = (userId: number, title: string) =>
     call(api.baseUrl, 'POST', '/notifications', { headers: { 'x-api-key': TEST_SECRETS.SERVICE_API_KEY }, body: { userId, kind: 'test', title } });

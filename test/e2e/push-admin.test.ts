@@ -3,7 +3,8 @@
  * (GetConnection), a kick (DeleteConnection: the client's socket closes, the row goes), the stats,
  * and 403 for everyone else.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
 import type { DataSource } from 'typeorm';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, startStack, type Stack } from '../support/stack.js';
@@ -22,12 +23,12 @@ describe.each(databaseKinds())('admin live inspection (%s)', (kind) => {
     db = await openDatabase(stack);
     adminToken = await login(stack, 'admin@gavel.test');
     pam = await createUser(stack, 'Pam');
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
     await db?.destroy();
     await stack?.stop();
-  });
+  }, 120_000);
 
   it('GET /admin/connections/:id: the row plus the gateway\'s live view; live: null (and the row removed) when the gateway lost it', async () => {
     const { socket, authOk } = await connect(stack, pam);

@@ -3,7 +3,9 @@
  * ws clients): bid fan-out and outbid notifications, stale rows removed by the 410 path, and
  * Idempotency-Key on bids and notifications.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
+import { waitFor } from '../support/wait-for.js';
 import type { DataSource } from 'typeorm';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, startStack, type Stack } from '../support/stack.js';
@@ -38,12 +40,12 @@ describe.each(databaseKinds())('push delivery (%s)', (kind) => {
     stack = await startStack({ database: kind });
     db = await openDatabase(stack);
     adminToken = await login(stack, 'admin@gavel.test');
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
     await db?.destroy();
     await stack?.stop();
-  });
+  }, 120_000);
 
   it('three users, five connections: a bid reaches all five exactly once; outbid reaches exactly the previous leader', async () => {
     const [ann, ben, cat] = await Promise.all([createUser(stack, 'Ann'), createUser(stack, 'Ben'), createUser(stack, 'Cat')]);
@@ -117,7 +119,7 @@ describe.each(databaseKinds())('push delivery (%s)', (kind) => {
 
     expect((await placeBid(stack, fay, auction.id, 5000)).status).toBe(201);
     expect(await live.socket.nextJson<Frame>()).toMatchObject({ type: 'bid', data: { amountCents: 5000 } });
-    await expect.poll(async () => (await Promise.all(phantoms.map((id) => connectionRowExists(db, id)))).filter(Boolean).length, { timeout: 10_000 }).toBe(0);
+    await waitFor(async () => expect((await Promise.all(phantoms.map((id) => connectionRowExists(db, id)))).filter(Boolean).length).toBe(0), { timeout: 10_000 });
     expect(await connectionRowExists(db, live.authOk.data.connectionId)).toBe(true);
   });
 

@@ -3,7 +3,7 @@
  * (at most 64 rows each), and the id each caller gets is the id of its own row; a duplicate connection
  * id or an unknown user inside a batch is answered as such without failing the others.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DataSource, type Repository } from 'typeorm';
 import { dataSourceOptions } from '../../apps/api/src/database/data-source.js';
 import { SocketConnection } from '../../apps/api/src/modules/socket-connection/socket-connection.entity.js';
@@ -34,16 +34,16 @@ describe.each(databaseKinds())('socket connection store (%s)', (kind) => {
     ({ dataSource, userIds } = store);
     table = dataSource.getRepository(SocketConnection);
     repository = new SocketConnectionRepository(table);
-  });
+  }, 120_000);
   afterAll(async () => {
     await store?.close();
-  });
+  }, 120_000);
 
   const registration = (userId: number, id = connectionId()): NewSocketConnection => ({ connectionId: id, userId, sourceIp: '203.0.113.7', userAgent: `agent ${id}` });
 
   /** The INSERTs the repository sends while `run` runs, each as its number of rows. */
   async function insertStatements<T>(run: () => Promise<T>): Promise<{ result: T; rowsPerInsert: number[] }> {
-    const query = vi.spyOn(table, 'query');
+    const query = jest.spyOn(table, 'query');
     try {
       const result = await run();
       const rowsPerInsert = query.mock.calls.filter(([sql]) => /^INSERT/i.test(sql)).map(([, parameters]) => (parameters?.length ?? 0) / COLUMNS_PER_ROW);
@@ -163,9 +163,9 @@ describe.each(databaseKinds())('socket connection store (%s)', (kind) => {
     await stepping.initialize();
     try {
       const query = stepping.query.bind(stepping);
-      const ask = vi.spyOn(stepping, 'query').mockImplementation((sql, parameters) => (/auto_increment_increment/.test(sql) ? Promise.resolve([{ step: 2 }]) : query(sql, parameters)));
+      const ask = jest.spyOn(stepping, 'query').mockImplementation((sql, parameters) => (/auto_increment_increment/.test(sql) ? Promise.resolve([{ step: 2 }]) : query(sql, parameters)));
       const steppingTable = stepping.getRepository(SocketConnection);
-      const statements = vi.spyOn(steppingTable, 'query');
+      const statements = jest.spyOn(steppingTable, 'query');
       const steppingRepository = new SocketConnectionRepository(steppingTable);
       const inputs = Array.from({ length: 4 }, (_, i) => registration(userIds[i]!));
       const outcomes = await Promise.all(inputs.map((input) => steppingRepository.insert(input)));

@@ -3,7 +3,8 @@
  * `auth.error` 429 and no row, the 20 keep receiving pushes, re-auth on a held connection is not a new one,
  * and a freed place can be taken.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
 import type { AuthErrorEvent, AuthOkEvent } from '../../libs/contracts/src/index.js';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, STACK_SECRETS, startStack, type Stack } from '../support/stack.js';
@@ -27,11 +28,11 @@ describe.each(databaseKinds())('whole stack: at most 20 connections per user (%s
 
   beforeAll(async () => {
     stack = await startStack({ database: kind });
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
     await stack?.stop();
-  });
+  }, 120_000);
 
   it('the 21st auth gets auth.error 429 while the first 20 still receive pushes', async () => {
     const email = `many-tabs-${kind}@example.com`;

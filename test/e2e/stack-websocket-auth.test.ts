@@ -5,7 +5,9 @@
  */
 import { createHmac } from 'node:crypto';
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GetConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
+import { waitFor } from '../support/wait-for.js';
 import type { AuthErrorEvent, AuthOkEvent } from '../../libs/contracts/src/index.js';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, STACK_SECRETS, startStack, type Stack } from '../support/stack.js';
@@ -45,11 +47,11 @@ describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows 
   beforeAll(async () => {
     stack = await startStack({ database: kind });
     [aliceToken, adminToken] = await Promise.all([login(stack, 'alice@gavel.test'), login(stack, 'admin@gavel.test')]);
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
     await stack?.stop();
-  });
+  }, 120_000);
 
   it('auth with a valid JWT gets auth.ok from the API; the row has sourceIp and userAgent; close removes it', async () => {
     const socket = await open();
@@ -66,7 +68,7 @@ describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows 
     expect(rows).toEqual([expect.objectContaining({ connectionId: data.connectionId, sourceIp: '127.0.0.1', userAgent: 'gavel-stack-test/1.0' })]);
 
     await socket.close();
-    await expect.poll(() => ownConnections(aliceToken), { timeout: 10_000 }).toEqual([]);
+    await waitFor(async () => expect(await ownConnections(aliceToken)).toEqual([]), { timeout: 10_000 });
   });
 
   it('two connections of one user are two rows', async () => {
@@ -81,7 +83,7 @@ describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows 
     expect(rows.map((r) => r.connectionId).sort()).toEqual([...ids].sort());
     expect(rows.map((r) => r.userAgent).sort()).toEqual(['phone', 'tab-one']);
     await Promise.all([first!.close(), second!.close()]);
-    await expect.poll(() => ownConnections(aliceToken), { timeout: 10_000 }).toEqual([]);
+    await waitFor(async () => expect(await ownConnections(aliceToken)).toEqual([]), { timeout: 10_000 });
   });
 
   it.each([
@@ -119,7 +121,7 @@ describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows 
     expect(live.Identity).toEqual({ SourceIp: '127.0.0.1', UserAgent: 'sdk-check' });
     await client.send(new DeleteConnectionCommand({ ConnectionId: answer.data.connectionId }));
     expect((await socket.closed).code).toBe(1000);
-    await expect.poll(() => ownConnections(aliceToken), { timeout: 10_000 }).toEqual([]);
+    await waitFor(async () => expect(await ownConnections(aliceToken)).toEqual([]), { timeout: 10_000 });
   });
 
   // Last: it stops the API.
@@ -143,8 +145,8 @@ describe.each(databaseKinds())('whole stack: a Lambda configured with the wrong 
   beforeAll(async () => {
     stack = await startStack({ database: kind, gatewayEnv: { GATEWAY_API_KEY: 'not-the-gateway-key' } });
     adminToken = await login(stack, 'admin@gavel.test');
-  });
-  afterAll(() => stack?.stop());
+  }, 120_000);
+  afterAll(() => stack?.stop(), 120_000);
 
   it('gets auth.error 403 and no row', async () => {
     const token = await login(stack, 'bob@gavel.test');

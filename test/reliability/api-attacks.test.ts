@@ -3,7 +3,8 @@
  * the gateway-only routes without the key or with someone else's token, users reaching for other
  * users' connections, login brute force — and afterwards no secret in the log or in any answer.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
 import { databaseKinds } from '../support/databases.js';
 import { type InProcessApi, startInProcessApi } from './support/in-process-api.js';
 import { forgeJwt, http, type HttpAnswer, jwtPayload, login, tamperJwt } from './support/http.js';
@@ -36,11 +37,11 @@ describe.each(databaseKinds())('attacks on the API (%s)', (kind) => {
     adminToken = await login(api.baseUrl, 'admin@gavel.test', PASSWORD);
     const victim = await http(api.baseUrl, '/auth/register', { body: { email: 'victim@gavel.test', password: VICTIM_PASSWORD, displayName: 'Victim' } });
     expect(victim.status).toBe(201);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await api?.close();
-  });
+  }, 120_000);
 
   describe('JWT', () => {
     const now = () => Math.floor(Date.now() / 1000);
@@ -139,7 +140,7 @@ describe.each(databaseKinds())('attacks on the API (%s)', (kind) => {
     beforeAll(async () => {
       const answer = await http(api.baseUrl, '/socket-connections', { body: { connectionId: 'AliceSecretAAA1=' }, headers: gatewayKey(), token: aliceToken });
       expect(answer.status).toBe(201);
-    });
+    }, 120_000);
 
     it('a user sees only their own connections on /me/connections', async () => {
       const bob = await call('/me/connections', { token: bobToken });

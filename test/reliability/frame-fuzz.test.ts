@@ -6,7 +6,8 @@
  * "Internal server error" — and the connection stays usable (a real auth and a ping afterwards);
  * frames AWS closes the connection for (1007 invalid UTF-8, 1009 too big) close it with that code.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
 import { AWS_LIMITS } from '../../libs/contracts/src/index.js';
 import { databaseKinds } from '../support/databases.js';
 import { type FuzzFrame, hostileFrame, Rng, runSeed, scaled } from '../support/fuzz.js';
@@ -70,12 +71,12 @@ describe.each(databaseKinds())('WebSocket frame fuzz (%s)', (kind) => {
   beforeAll(async () => {
     stack = await startInProcessStack(kind);
     token = await login(stack.api.baseUrl, 'alice@gavel.test', 'gavel-demo');
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await stack?.close();
     console.info(`[frame-fuzz ${kind}] seed ${SEED}: ${JSON.stringify({ ...tally, violations: violations.length })}`);
-  });
+  }, 120_000);
 
   /** Proves a connection still works: a real auth (auth.ok pushed back through the management API), then a ping. */
   async function expectUsable(socket: TestSocket, where: string): Promise<void> {
@@ -114,7 +115,7 @@ describe.each(databaseKinds())('WebSocket frame fuzz (%s)', (kind) => {
     await socket.close();
   }
 
-  it(`answers ${FRAMES} hostile frames without a crash or an internal error, and every connection stays usable`, { timeout: 240_000 }, async () => {
+  it(`answers ${FRAMES} hostile frames without a crash or an internal error, and every connection stays usable`, async () => {
     const share = Math.ceil(FRAMES / WORKERS);
     await Promise.all(Array.from({ length: WORKERS }, (_, i) => worker(i, Math.min(share, FRAMES - i * share))));
     expect(violations.slice(0, 10), `${violations.length} of ${FRAMES} frames got a wrong answer`).toEqual([]);
@@ -122,9 +123,9 @@ describe.each(databaseKinds())('WebSocket frame fuzz (%s)', (kind) => {
     expect(tally.answered + tally.closedAsExpected).toBe(FRAMES);
     // The generator covered every category.
     expect(Object.keys(tally.byCategory).length).toBeGreaterThanOrEqual(14);
-  });
+  }, 240_000);
 
-  it('answers a VALID token with hostile `since` values and extra keys by auth.ok or auth.error 400, never an internal error', { timeout: 120_000 }, async () => {
+  it('answers a VALID token with hostile `since` values and extra keys by auth.ok or auth.error 400, never an internal error', async () => {
     const sinceValues = ['1e308', '-1', '-0', '1.5', '9007199254740993', '123456789012345678901234567890', '"99999999999999999999"', '"abc"', '""', 'null', 'true', '[]', '{}', '"0"', '0', '"18446744073709551615"', '{"__proto__":{"polluted":1}}'];
     const outcomes: Record<string, number> = {};
     for (const since of sinceValues) {
@@ -149,7 +150,7 @@ describe.each(databaseKinds())('WebSocket frame fuzz (%s)', (kind) => {
     }
     expect(outcomes['auth.ok'] ?? 0).toBeGreaterThan(0);
     expect(outcomes['auth.error 400'] ?? 0).toBeGreaterThan(0);
-  });
+  }, 120_000);
 
   it('left no prototype polluted in the gateway, the Lambdas or the API (same process)', () => {
     const probe = {} as Record<string, unknown>;

@@ -12,7 +12,8 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { ApiGatewayManagementApiClient, ForbiddenException, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
 import { handler as defaultHandler } from '../../lambdas/default/handler.js';
 import { isWellFormedUnicode, NASTY_STRINGS, Rng, runSeed, scaled } from '../support/fuzz.js';
@@ -43,13 +44,13 @@ describe('gateway under hostile HTTP', () => {
     live.send({ action: 'whoami' });
     liveId = (await live.nextFrame()).text;
     sdk = new ApiGatewayManagementApiClient({ endpoint: gateway.managementUrl, region, credentials, maxAttempts: 1 });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     sdk?.destroy();
     await live?.close();
     await gateway?.close();
-  });
+  }, 120_000);
 
   async function expectLiveConnectionWorks(): Promise<void> {
     live.send({ action: 'ping' });
@@ -58,7 +59,7 @@ describe('gateway under hostile HTTP', () => {
     expect(await live.nextJson()).toEqual({ type: 'probe' });
   }
 
-  it(`refuses ${REQUESTS} generated unsigned or badly signed management requests with 4xx, never 5xx`, { timeout: 120_000 }, async () => {
+  it(`refuses ${REQUESTS} generated unsigned or badly signed management requests with 4xx, never 5xx`, async () => {
     const rng = new Rng(SEED);
     const statuses: Record<number, number> = {};
     for (let n = 0; n < REQUESTS; n++) {
@@ -94,7 +95,7 @@ describe('gateway under hostile HTTP', () => {
     expect(await live.silentFor(200)).toBe(true);
     await expectLiveConnectionWorks();
     console.info(`[gateway-hostile] seed ${SEED}: ${REQUESTS} requests, statuses ${JSON.stringify(statuses)}`);
-  });
+  }, 120_000);
 
   it('refuses a correctly signed push whose body was tampered with after signing (403), and a wrong secret (ForbiddenException)', async () => {
     const signer = new SignatureV4({ credentials, region, service: 'execute-api', sha256: Sha256 });
@@ -225,7 +226,7 @@ describe('gateway under hostile HTTP', () => {
     await expectLiveConnectionWorks();
   });
 
-  it('survives raw TCP garbage and malformed WebSocket handshakes', { timeout: 60_000 }, async () => {
+  it('survives raw TCP garbage and malformed WebSocket handshakes', async () => {
     const rng = new Rng(SEED ^ 0xbad);
     const { port } = gateway;
     const payloads: Buffer[] = [
@@ -254,5 +255,5 @@ describe('gateway under hostile HTTP', () => {
     expect(await fresh.nextJson()).toEqual({ type: 'pong' });
     await fresh.close();
     expect(gateway.connectionCount()).toBe(1);
-  });
+  }, 60_000);
 });

@@ -7,7 +7,8 @@
  *   ci    — (default) 400 connections of 40 users, 20 bidders for 10 s, so `npm test` stays bounded.
  * RELIABILITY_SCALE multiplies connections, users and bidders of the chosen profile.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.js';
 import { reliabilityScale } from '../support/fuzz.js';
 import { checkNothingLost, readBidsFromDatabase, runBidders } from './support/bidding.js';
@@ -73,9 +74,9 @@ describe.each(databaseKinds())(`load: ${CONNECTIONS} connections of ${PROFILE.us
     for (const client of clients ?? []) client.close();
     await stack?.stop();
     await database?.drop();
-  });
+  }, 120_000);
 
-  it('stores every accepted bid and delivers it exactly once to every connection, with no 5xx', { timeout: 300_000 }, async () => {
+  it('stores every accepted bid and delivers it exactly once to every connection, with no 5xx', async () => {
     expect(clients.every((client) => client.isOpen)).toBe(true);
     const bidStarted = Date.now();
     const log = await runBidders({ apiUrl: stack.apiUrl, bidders: users.slice(0, PROFILE.bidders), auctionIds: [auctionId], durationMs: PROFILE.durationMs, pauseMs: PROFILE.bidPauseMs });
@@ -107,7 +108,7 @@ describe.each(databaseKinds())(`load: ${CONNECTIONS} connections of ${PROFILE.us
     );
     expect(delivered).toBe(accepted.size * CONNECTIONS);
     expect([...stack.api.unexpectedExits, ...stack.gateway.unexpectedExits]).toEqual([]);
-  });
+  }, 300_000);
 
   it("leaks no secret into the processes' output", () => {
     const secrets: Record<string, string> = { ...stack.secrets, password: 'reliability-pass-1' };

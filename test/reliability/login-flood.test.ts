@@ -5,7 +5,7 @@
  * both answer while most of the flood is still waiting. Order is asserted, times are only recorded.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { databaseKinds } from '../support/databases.js';
 import { ensureBuilt } from '../support/stack.js';
 import { type InProcessApi, startInProcessApi } from './support/in-process-api.js';
@@ -27,12 +27,12 @@ describe.each(databaseKinds())('login flood (%s)', (kind) => {
   beforeAll(async () => {
     await ensureBuilt(); // GET / serves dist/web/index.html
     api = await startInProcessApi(kind, { env: { TRUST_PROXY: '1' } });
-  });
+  }, 120_000);
   afterAll(async () => {
     await api?.close();
     // The measured figures (docs/reliability.md quotes them), printed once the log capture has stopped.
     if (figures.length > 0) process.stdout.write(`${figures.splice(0).join('\n')}\n`);
-  });
+  }, 120_000);
 
   it('leaves a real login and GET / answering ahead of most of 300 concurrent logins for random e-mails', async () => {
     const done: Done[] = [];

@@ -3,7 +3,8 @@
  * deliver any frame twice. Deterministic companion of the "API restarted" fault test, which sees the
  * same duplicate only when SIGTERM happens to land during a push.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
 import { databaseKinds } from '../support/databases.js';
 import { sleep } from './support/child-stack.js';
 import { http, login } from './support/http.js';
@@ -22,14 +23,14 @@ describe.each(databaseKinds())('API shutdown during pushes (%s)', (kind) => {
     const token = await login(stack.api.baseUrl, 'alice@gavel.test', 'gavel-demo');
     clients = Array.from({ length: CONNECTIONS }, () => new LiveClient(stack.gateway.url, token));
     await Promise.all(clients.map((client) => client.connect()));
-  });
+  }, 120_000);
 
   afterAll(async () => {
     for (const client of clients ?? []) client.close();
     await stack?.close();
-  });
+  }, 120_000);
 
-  it('delivers no notification twice when the API closes with pushes in flight', { timeout: 60_000 }, async () => {
+  it('delivers no notification twice when the API closes with pushes in flight', async () => {
     const token = await login(stack.api.baseUrl, 'alice@gavel.test', 'gavel-demo');
     const alice = (await http(stack.api.baseUrl, '/auth/me', { token })).body;
     const accepted: string[] = [];
@@ -50,5 +51,5 @@ describe.each(databaseKinds())('API shutdown during pushes (%s)', (kind) => {
     expect(duplicates.slice(0, 10), `${duplicates.length} duplicate deliveries`).toEqual([]);
     // What was accepted before the shutdown still reached every connection.
     for (const client of clients) for (const id of accepted) expect(client.notifications.get(id), `notification ${id}`).toBe(1);
-  });
+  }, 60_000);
 });

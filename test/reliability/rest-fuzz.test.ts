@@ -4,7 +4,8 @@
  * SQL-injection strings are stored and returned verbatim; oversized bodies are 413.
  * Seeded: a failure prints the seed; RELIABILITY_SEED=<seed> replays it. RELIABILITY_SCALE scales the counts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
 import { databaseKinds } from '../support/databases.js';
 import { MALFORMED_JSON_BODIES, mutateBody, NASTY_STRINGS, Rng, runSeed, scaled, SQL_INJECTION_STRINGS } from '../support/fuzz.js';
@@ -183,13 +184,13 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
       body: { title: 'Fuzz target', startingPriceCents: 100, endsAt: new Date(Date.now() + 3_600_000).toISOString() },
     });
     ctx.auctionId = auction.status === 201 ? auction.body.id : undefined;
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await ctx.api?.close();
     await gateway?.close();
     console.info(`[rest-fuzz ${kind}] seed ${SEED}: ${tally.requests} requests, statuses ${JSON.stringify(Object.fromEntries(tally.byStatus))}`);
-  });
+  }, 120_000);
 
   describe.each(BODY_ENDPOINTS)('$name', (endpoint) => {
     it('exists and accepts a valid body (control)', async () => {
@@ -198,7 +199,7 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
       expect(answer.status, `${endpoint.name} refused a valid body: ${answer.text.slice(0, 300)}`).toBeLessThan(300);
     });
 
-    it(`answers ${BODIES_PER_ENDPOINT} generated bodies with an allowed 2xx/4xx, never 5xx`, { timeout: 180_000 }, async () => {
+    it(`answers ${BODIES_PER_ENDPOINT} generated bodies with an allowed 2xx/4xx, never 5xx`, async () => {
       const rng = new Rng(SEED ^ endpoint.name.length);
       for (let n = 1; n <= BODIES_PER_ENDPOINT; n++) {
         const body = mutateBody(endpoint.valid(ctx, n), rng);
@@ -207,7 +208,7 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
         expect(endpoint.allowed, `${where} → ${answer.status} ${answer.text.slice(0, 300)}`).toContain(answer.status);
         if (answer.status >= 400) expectErrorShape(answer, where);
       }
-    });
+    }, 180_000);
 
     it('answers malformed JSON with 400 and non-JSON content types with 400/415', async () => {
       for (const raw of MALFORMED_JSON_BODIES) {
@@ -268,7 +269,7 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
   });
 
   describe.each(PARAM_ENDPOINTS)('$name', (endpoint) => {
-    it('answers hostile path and query values with an allowed status, never 5xx', { timeout: 120_000 }, async () => {
+    it('answers hostile path and query values with an allowed status, never 5xx', async () => {
       const rng = new Rng(SEED ^ 0x5eed);
       for (const value of hostileParamValues(rng)) {
         const answer = await send(endpoint.path(value), { method: endpoint.method, ...headersFor(ctx, endpoint.caller) });
@@ -277,11 +278,11 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
         expect(endpoint.allowed, `${where} → ${answer.status} ${answer.text.slice(0, 300)}`).toContain(answer.status);
         if (answer.status >= 400) expectErrorShape(answer, where);
       }
-    });
+    }, 120_000);
   });
 
   describe('SQL injection', () => {
-    it('stores display names verbatim and returns them unchanged; the strings never act as SQL', { timeout: 120_000 }, async () => {
+    it('stores display names verbatim and returns them unchanged; the strings never act as SQL', async () => {
       for (const [i, displayName] of SQL_INJECTION_STRINGS.entries()) {
         const email = `sqli${i}@gavel.test`;
         const registered = await send('/auth/register', { body: { email, password: 'correct horse battery', displayName } });
@@ -296,9 +297,9 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
         expect((await send('/auth/login', { body: { email, password: "' OR '1'='1" } })).status).toBe(401);
       }
       expect((await send('/auth/login', { body: { email: 'alice@gavel.test', password: 'gavel-demo' } })).status).toBe(200);
-    });
+    }, 120_000);
 
-    it('stores auction titles and notification texts verbatim', { timeout: 120_000 }, async () => {
+    it('stores auction titles and notification texts verbatim', async () => {
       if (ctx.auctionId === undefined) throw new Error('POST /auctions is not available: cannot check auction titles');
       for (const title of SQL_INJECTION_STRINGS) {
         const created = await send('/auctions', { token: ctx.adminToken, body: { title, startingPriceCents: 100, endsAt: new Date(Date.now() + 3_600_000).toISOString() } });
@@ -313,7 +314,7 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
       const page = await send('/me/notifications?limit=100', { token: ctx.userToken });
       const titles = (page.body.items as Array<{ title?: string; data?: { title?: string } }>).map((n) => n.title ?? n.data?.title);
       for (const text of SQL_INJECTION_STRINGS) expect(titles).toContain(text);
-    });
+    }, 120_000);
   });
 
   it('leaks no secret in any answer or in the log, and left the prototype of Object clean', () => {
@@ -326,7 +327,7 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
 });
 
 describe.each(databaseKinds())('SQL injection in connection rows (%s)', (kind) => {
-  it('stores connection ids and user agents made of SQL verbatim, and deletes exactly that row', { timeout: 60_000 }, async () => {
+  it('stores connection ids and user agents made of SQL verbatim, and deletes exactly that row', async () => {
     // An API without a gateway: the rows must outlive the welcome push (a live gateway would answer 410
     // for these made-up ids and the API would rightly delete them).
     const api = await startInProcessApi(kind);
@@ -350,5 +351,5 @@ describe.each(databaseKinds())('SQL injection in connection rows (%s)', (kind) =
     } finally {
       await api.close();
     }
-  });
+  }, 60_000);
 });

@@ -4,7 +4,8 @@
  * gateway crashing under connected clients. Sockets, notifications and connection rows are counted
  * before and after: nothing accepted may be lost, and no secret may reach the processes' output.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect.js';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.js';
 import { TestSocket } from '../support/ws-client.js';
 import { type ChildStack, sleep, startChildStack } from './support/child-stack.js';
@@ -36,15 +37,15 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
     probe = created[USERS]!;
     clients = users.map((user) => Array.from({ length: CONNECTIONS_PER_USER }, () => new LiveClient(stack.wsUrl, user.token, { reconnect: true, minDelayMs: 100, maxDelayMs: 1_000 })));
     await Promise.all(clients.flat().map((client) => client.connect()));
-  });
+  }, 120_000);
 
   afterAll(async () => {
     for (const client of clients?.flat() ?? []) client.close();
     await stack?.stop();
     await database?.drop();
-  });
+  }, 120_000);
 
-  it('API restarted under live traffic: sockets stay up, pushes resume, every accepted notification is delivered and stored', { timeout: 120_000 }, async () => {
+  it('API restarted under live traffic: sockets stay up, pushes resume, every accepted notification is delivered and stored', async () => {
     const accepted: Array<{ userIndex: number; id: string }> = [];
     const statuses: Record<string, number> = {};
     let running = true;
@@ -96,9 +97,9 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
       for (const { id } of accepted.filter((a) => a.userIndex === userIndex)) expect(storedIds.has(id)).toBe(true);
     }
     expect(stack.api.unexpectedExits).toEqual([]);
-  });
+  }, 120_000);
 
-  it('a Lambda calling a hung API (SIGSTOP) answers a clear auth.error 503 instead of hanging; the socket stays usable', { timeout: 60_000 }, async () => {
+  it('a Lambda calling a hung API (SIGSTOP) answers a clear auth.error 503 instead of hanging; the socket stays usable', async () => {
     const socket = await TestSocket.open(stack.wsUrl);
     try {
       stack.api.freeze();
@@ -114,9 +115,9 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
     socket.send({ action: 'auth', token: probe.token });
     expect((await socket.nextJson<{ type: string }>(20_000)).type).toBe('auth.ok');
     await socket.close();
-  });
+  }, 60_000);
 
-  it('a Lambda calling a stopped API answers auth.error 503 at once; after the API is back, auth works', { timeout: 90_000 }, async () => {
+  it('a Lambda calling a stopped API answers auth.error 503 at once; after the API is back, auth works', async () => {
     const socket = await TestSocket.open(stack.wsUrl);
     await stack.api.stop('SIGKILL');
     try {
@@ -130,12 +131,12 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
     await socket.close();
     // The long-lived clients never noticed.
     for (const client of clients.flat()) expect(client.isOpen).toBe(true);
-  });
+  }, 90_000);
 
   it.each([
     ['SIGKILL', 'crash: no $disconnect ever runs, the rows go stale', 1006],
     ['SIGTERM', 'graceful stop: connections closed with 1001 "Going away"', 1001],
-  ] as const)('gateway %s (%s): clients reconnect with backoff, missed notifications are replayed, no stale row survives', { timeout: 120_000 }, async (signal, _what, closeCode) => {
+  ] as const)('gateway %s (%s): clients reconnect with backoff, missed notifications are replayed, no stale row survives', async (signal, _what, closeCode) => {
     // Every client has seen a notification, so it resumes from a cursor.
     const warmUp = await Promise.all(users.map((user) => notify(user, 'before the crash')));
     for (const [u, answer] of warmUp.entries()) {
@@ -183,7 +184,7 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
       for (const client of clients[u]!) await client.until(() => client.notifications.has(String(answer.body.id)), 20_000, 'post-crash notification');
     }
     expect(stack.api.unexpectedExits).toEqual([]);
-  });
+  }, 120_000);
 
   it("leaks no secret into the processes' output", () => {
     const output = stack.output();

@@ -68,7 +68,7 @@ export function ensureBuilt(): Promise<void> {
       }
     }
     try {
-      // Test files of one vitest run are forks of the same parent: the first one builds, the others reuse
+      // Test files of one Jest run are workers (child processes) of the same parent: the first one builds, the others reuse
       // it (rebuilding would rewrite dist/ under the processes other files have already started).
       const runId = String(process.ppid);
       if (readStamp(stamp) === runId) return;

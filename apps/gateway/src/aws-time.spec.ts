@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { formatRequestTime } from './aws-time.js';
 import { newAwsId } from './ids.js';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { ConnectionRateLimiter } from './connection-rate-limiter.js';
 
 describe(ConnectionRateLimiter.name, () => {

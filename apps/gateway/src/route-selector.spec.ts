@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { RouteSelector, type GatewayRoute } from './route-selector.js';
 
 const route = (routeKey: string): GatewayRoute => ({ routeKey, twoWay: true, handler: async () => undefined });

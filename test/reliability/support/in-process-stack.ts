@@ -17,15 +17,17 @@ export interface InProcessStack {
   close(): Promise<void>;
 }
 
-/** The route table with each handler imported, as the gateway process loads it. */
+/**
+ * The route table with each handler imported, as the gateway process loads it. One import at a time:
+ * Jest's ES module loader fails on concurrent import()s that share a dependency ("… is not in cache").
+ */
 async function loadRoutes(): Promise<GatewayRoute[]> {
-  return Promise.all(
-    routes.map(async (route) => {
-      const url = new URL(`../../../lambdas/${route.handler}/handler.js`, import.meta.url).href;
-      const module = (await import(/* @vite-ignore */ url)) as { handler: WebSocketHandler };
-      return { routeKey: route.routeKey, twoWay: route.twoWay, handler: module.handler, functionName: `gavel-${route.handler}` };
-    }),
-  );
+  const loaded: GatewayRoute[] = [];
+  for (const route of routes) {
+    const module = (await import(`../../../lambdas/${route.handler}/handler.js`)) as { handler: WebSocketHandler };
+    loaded.push({ routeKey: route.routeKey, twoWay: route.twoWay, handler: module.handler, functionName: `gavel-${route.handler}` });
+  }
+  return loaded;
 }
 
 export async function startInProcessStack(kind: DatabaseKind, limits: Partial<GatewayLimits> = {}): Promise<InProcessStack> {

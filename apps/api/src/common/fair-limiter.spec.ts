@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { FairLimiter, LimiterFullError } from './fair-limiter.js';
 
 /** A task the test finishes by hand; `order` records when each one started. */

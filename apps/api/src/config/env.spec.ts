@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from '@jest/globals';
+import { expect } from '../../../../test/support/expect.js';
 import { DEV_DEFAULTS, isLoopbackHost } from './dev-defaults.js';
 import { ConfigValidationError, parseDurationSeconds, parseRateLimit, validateEnv } from './env.js';
 

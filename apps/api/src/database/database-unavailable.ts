@@ -28,7 +28,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const candidate = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
   const code = (candidate as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-  // A closed pool (mysql2 / TypeORM) or a closed handle (better-sqlite3).
-  const message = candidate instanceof Error ? candidate.message : '';
+  // A closed pool (mysql2 / TypeORM) or a closed handle (better-sqlite3). Read the message without
+  // `instanceof Error`: errors made by native code belong to another realm when Jest runs the app in its sandbox.
+  const message = (candidate as { message?: unknown } | null)?.message;
+  if (typeof message !== 'string') return false;
   return /Pool is closed|Connection is not established|database connection is not open|Can't add new command when connection is in closed state/i.test(message);
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { connectSources, defaultConnectSources, hostnameOf, renderIndexHtml, webSocketOrigin, webSocketUrlFor } from './web-client-page.js';
 
 const DERIVED = { publicWebSocketUrl: undefined, gatewayPort: 4001 };

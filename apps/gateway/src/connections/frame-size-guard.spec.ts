@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { FrameSizeGuard } from './frame-size-guard.js';
 
 /** A masked client frame as a browser sends it. */

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, jest } from '@jest/globals';
 import { WebSocket } from 'ws';
 import { DEFAULT_LIMITS, type GatewayLimits } from '../limits.js';
 import { GatewayConnection } from './gateway-connection.js';
@@ -63,38 +63,38 @@ describe(GatewayConnection.name, () => {
   });
 
   it('refuses a push that would pass maxBufferedBytes, and cuts a reader still over half of it slowReaderTimeoutMs later', () => {
-    vi.useFakeTimers();
+    jest.useFakeTimers();
     try {
       const { socket, calls } = fakeSocket();
       const connection = connectionWith(socket, { maxBufferedBytes: 1000, slowReaderTimeoutMs: 100 });
       socket.bufferedAmount = 900;
       expect(connection.admit(100)).toBe(true);
       expect(connection.admit(101)).toBe(false);
-      vi.advanceTimersByTime(99);
+      jest.advanceTimersByTime(99);
       expect(calls).toEqual([]);
-      vi.advanceTimersByTime(1);
+      jest.advanceTimersByTime(1);
       expect(calls).toEqual(['terminate']);
       expect(connection.closedByGateway).toEqual({ code: 1008, reason: 'Policy Violation' });
       expect(connection.isOpen).toBe(false);
     } finally {
-      vi.useRealTimers();
+      jest.useRealTimers();
     }
   });
 
   it('keeps a reader that has caught up by then', () => {
-    vi.useFakeTimers();
+    jest.useFakeTimers();
     try {
       const { socket, calls } = fakeSocket();
       const connection = connectionWith(socket, { maxBufferedBytes: 1000, slowReaderTimeoutMs: 100 });
       socket.bufferedAmount = 950;
       expect(connection.admit(100)).toBe(false);
       socket.bufferedAmount = 400;
-      vi.advanceTimersByTime(1000);
+      jest.advanceTimersByTime(1000);
       expect(calls).toEqual([]);
       expect(connection.admit(100)).toBe(true);
       connection.stopTimers();
     } finally {
-      vi.useRealTimers();
+      jest.useRealTimers();
     }
   });
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from '@jest/globals';
+import { expect } from '../../../../test/support/expect.js';
 import { NodeSha256 } from './node-sha256.js';
 import { ExecuteApiSigner, hashPayload } from '../../../api/src/modules/push/management-api/execute-api-signer.js';
 import { canonicalPath, SigV4Verifier, type SignedRequest } from './sigv4-verifier.js';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { Auction } from './api-types.js';
 import { AuctionState, bidFromEvent } from './auction-state.js';
 

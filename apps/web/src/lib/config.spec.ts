@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, jest } from '@jest/globals';
 import { readConfig, servedWebSocketUrl } from './config.js';
 
 const at = (href: string) => {
@@ -17,7 +17,7 @@ describe('readConfig', () => {
   });
 
   it('ignores ?ws=: no link can send the token to another host', () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
       const served = readConfig(at('http://127.0.0.1:3000/?ws=ws%3A%2F%2Fattacker.example%3A9999'), 'ws://127.0.0.1:4001');
       expect(served.wsUrl).toBe('ws://127.0.0.1:4001');
@@ -38,7 +38,7 @@ describe('readConfig', () => {
 
   it('upgrades a served ws:// URL on an https page and ignores a served URL that is not ws(s)', () => {
     expect(readConfig(at('https://gavel.example.com/'), 'ws://gavel.example.com:3001').wsUrl).toBe('wss://gavel.example.com:3001');
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
       expect(readConfig(at('http://localhost:3000/'), 'http://evil').wsUrl).toBe('ws://localhost:3001');
     } finally {

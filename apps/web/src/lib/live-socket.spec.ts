@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ConnectionStatus } from './live-socket.js';
 import { LiveSocket } from './live-socket.js';
@@ -74,12 +74,12 @@ describe(LiveSocket.name, () => {
     await once(gateway.server, 'listening');
     since = null;
     statuses = [];
-  });
+  }, 120_000);
 
   afterEach(async () => {
     socket?.stop();
     await gateway.close();
-  });
+  }, 120_000);
 
   it('authenticates on open, then re-authenticates with the latest since after the gateway drops it', async () => {
     gateway.answer = (m, s, c) => m.action === 'auth' && authOk(s, c);

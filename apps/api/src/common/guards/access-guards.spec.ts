@@ -1,6 +1,7 @@
 import { ForbiddenException, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from '@jest/globals';
+import { expect } from '../../../../../test/support/expect.js';
 import type { AppConfig } from '../../config/env.js';
 import type { AuthUser } from '../auth-user.js';
 import { API_KEY_KEY, type ApiKeyRequirement } from '../decorators/api-key.decorator.js';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { AWS_LIMITS } from '../../../../../libs/contracts/src/index.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { ExpiredConnectionRepository } from './expired-connection.repository.js';

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { AuthUser } from '../../common/auth-user.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { NotificationInput, NotificationService } from '../notification/notification.service.js';

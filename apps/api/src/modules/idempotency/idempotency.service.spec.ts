@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ConflictError, DomainError } from '../../common/errors.js';
 import type { IdempotencyKey } from './idempotency-key.entity.js';
 import { IdempotencyKeyReusedError, InvalidIdempotencyKeyError } from './idempotency.errors.js';

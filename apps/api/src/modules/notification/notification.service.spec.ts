@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { ManagementApiClient, PostOutcome } from '../push/management-api/index.js';
 import { EventTooLargeError } from '../push/prepared-event.js';
 import { PushStats } from '../push/push-stats.js';
@@ -94,7 +94,7 @@ describe(NotificationService.name, () => {
     service = new NotificationService(notifications as unknown as NotificationRepository, connections as unknown as SocketConnectionRepository, sockets);
   });
   afterEach(() => {
-    vi.useRealTimers();
+    jest.useRealTimers();
   });
 
   const send = (title: string) => service.sendAndReport({ userId: USER, kind: 'test', title });
@@ -148,12 +148,12 @@ describe(NotificationService.name, () => {
   });
 
   it('held-back notifications are pushed in order when no welcome comes within the grace period (registered elsewhere)', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    jest.useFakeTimers({ doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'Temporal'] });
     connections.add(USER, 'elsewhere', new Date());
     await send('one');
     await send('two');
     expect(gateway.of('elsewhere')).toEqual([]);
-    vi.advanceTimersByTime(WELCOME_GRACE_MS);
+    jest.advanceTimersByTime(WELCOME_GRACE_MS);
     // setImmediate is not faked: let the release and its pushes run.
     for (let i = 0; i < 50 && gateway.of('elsewhere').length < 2; i++) await new Promise((resolve) => setImmediate(resolve));
     expect(gateway.of('elsewhere').map((f) => f.id)).toEqual([1, 2]);

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { ManagementApiClient, PostOutcome } from './management-api/index.js';
 import { EventTooLargeError } from './prepared-event.js';
 import { PushStats } from './push-stats.js';

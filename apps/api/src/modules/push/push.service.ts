@@ -126,9 +126,9 @@ export class PushService implements OnModuleDestroy {
     await Promise.all(
       connectionIds.map(async (connectionId) => {
         try {
-          await this.api.getConnection(connectionId);
-        } catch (error) {
-          if (error instanceof GoneException) gone.push(connectionId);
+          if ((await this.api.getConnection(connectionId)) === null) gone.push(connectionId);
+        } catch {
+          // Throttled, 5xx or no answer: keep the row; only a 410 proves the connection gone.
         }
       }),
     );

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, jest } from '@jest/globals';
 import type { TokenSubject } from '../../common/auth-user.js';
 import type { AppConfig } from '../../config/env.js';
 import type { SocketConnection } from './socket-connection.entity.js';
@@ -21,19 +21,19 @@ function fakeRepository(existing: SocketConnection[] = [], users = new Set([1, 2
   const rows = new Map(existing.map((r) => [r.connectionId, r]));
   return {
     rows,
-    findByConnectionId: vi.fn(async (id: string) => rows.get(id) ?? null),
-    userExists: vi.fn(async (id: number) => users.has(id)),
-    insert: vi.fn(async (c: { connectionId: string; userId: number }) => {
+    findByConnectionId: jest.fn(async (id: string) => rows.get(id) ?? null),
+    userExists: jest.fn(async (id: number) => users.has(id)),
+    insert: jest.fn(async (c: { connectionId: string; userId: number }) => {
       if (rows.has(c.connectionId)) return 'taken' as const;
       if (!users.has(c.userId)) return 'unknown-user' as const;
       const r = row(c.connectionId, c.userId);
       rows.set(c.connectionId, r);
       return r;
     }),
-    touch: vi.fn(async () => undefined),
-    countOfUserBefore: vi.fn(async (userId: number, id: number) => [...rows.values()].filter((r) => r.userId === userId && r.id < id).length),
-    deleteByConnectionId: vi.fn(async (id: string) => rows.delete(id)),
-    findConnectionIdsByUser: vi.fn(async (userId: number) => [...rows.values()].filter((r) => r.userId === userId).map((r) => r.connectionId)),
+    touch: jest.fn(async (_connectionIds: string[]) => undefined),
+    countOfUserBefore: jest.fn(async (userId: number, id: number) => [...rows.values()].filter((r) => r.userId === userId && r.id < id).length),
+    deleteByConnectionId: jest.fn(async (id: string) => rows.delete(id)),
+    findConnectionIdsByUser: jest.fn(async (userId: number) => [...rows.values()].filter((r) => r.userId === userId).map((r) => r.connectionId)),
   };
 }
 
@@ -69,7 +69,7 @@ describe(SocketConnectionService.name, () => {
       },
     };
     const service = new SocketConnectionService(fakeRepository() as unknown as SocketConnectionRepository, config(), hook);
-    const logged = vi.spyOn((service as unknown as { logger: { error: (m: string) => void } }).logger, 'error').mockImplementation(() => undefined);
+    const logged = jest.spyOn((service as unknown as { logger: { error: (m: string) => void } }).logger, 'error').mockImplementation(() => undefined);
     await expect(service.register(alice, { connectionId: 'abc=' })).resolves.toMatchObject({ created: true });
     await tick();
     await tick();
@@ -78,7 +78,7 @@ describe(SocketConnectionService.name, () => {
 
   it('re-registration by the same user refreshes last seen and reports created: false, with what the connection was sent', async () => {
     const repository = fakeRepository([{ ...row('abc=', 1), notificationsSentAfter: 7 }]);
-    const onRegistered = vi.fn();
+    const onRegistered = jest.fn<ConnectionRegisteredHook['onRegistered']>();
     const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(), { onRegistered });
     const answer = await service.register(alice, { connectionId: 'abc=' });
     expect(answer).toMatchObject({ created: false, body: { connectionId: 'abc=', userId: 1 } });
@@ -89,7 +89,7 @@ describe(SocketConnectionService.name, () => {
   });
 
   it('refuses an id held by another user, and tells no hook', async () => {
-    const onRegistered = vi.fn();
+    const onRegistered = jest.fn<ConnectionRegisteredHook['onRegistered']>();
     const service = new SocketConnectionService(fakeRepository([row('abc=', 2)]) as unknown as SocketConnectionRepository, config(), { onRegistered });
     await expect(service.register(alice, { connectionId: 'abc=' })).rejects.toBeInstanceOf(ConnectionHeldByAnotherUserError);
     await tick();
@@ -97,7 +97,7 @@ describe(SocketConnectionService.name, () => {
   });
 
   it('answers 401 when the foreign key finds no such user (a deleted user\'s token), and tells no hook', async () => {
-    const onRegistered = vi.fn();
+    const onRegistered = jest.fn<ConnectionRegisteredHook['onRegistered']>();
     const repository = fakeRepository([], new Set([2]));
     const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(), { onRegistered });
     const error = await service.register(alice, { connectionId: 'abc=' }).catch((e: unknown) => e);
@@ -131,7 +131,7 @@ describe(SocketConnectionService.name, () => {
 
   it('refuses a connection past MAX_CONNECTIONS_PER_USER with 429 and keeps no row of it; a held id is not a new one', async () => {
     const repository = fakeRepository();
-    const onRegistered = vi.fn(async (_connection: RegisteredConnection) => undefined);
+    const onRegistered = jest.fn(async (_connection: RegisteredConnection) => undefined);
     const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(2), { onRegistered });
     await service.register(alice, { connectionId: 'a=' });
     await service.register(alice, { connectionId: 'b=' });
@@ -149,7 +149,7 @@ describe(SocketConnectionService.name, () => {
     const repository = fakeRepository();
     const asked: string[][] = [];
     const probe = {
-      removeGoneConnections: vi.fn(async (ids: string[]) => {
+      removeGoneConnections: jest.fn(async (ids: string[]) => {
         asked.push(ids);
         return Number(repository.rows.delete('a='));
       }),

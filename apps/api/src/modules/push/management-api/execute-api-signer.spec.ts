@@ -1,7 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from '@jest/globals';
+import { expect } from '../../../../../../test/support/expect.js';
 import { ExecuteApiSigner, canonicalPath, encodeRfc3986, hashPayload } from './execute-api-signer.js';
 
 class NodeSha256 {

@@ -11,7 +11,7 @@ import {
   DeleteConnectionCommand,
   GetConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { fastPostToConnection } from './fast-post-to-connection.plugin.js';
 import { ManagementApiClient } from './management-api.client.js';
 import { postOutcomeOf } from './management-api.errors.js';
@@ -67,12 +67,12 @@ describe(ManagementApiClient.name, () => {
       connections: 4,
       requestTimeoutMs: 2000,
     });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await client.close();
     server.close();
-  });
+  }, 120_000);
 
   it('posts exactly the bytes, signed, to the stage path with the id encoded', async () => {
     const data = Buffer.from('{"type":"pong"}');
@@ -129,13 +129,13 @@ describe(fastPostToConnection.name, () => {
     handler = new UndiciRequestHandler({ connections: 2, requestTimeoutMs: 2000 });
     sdk = new ApiGatewayManagementApiClient({ endpoint, region: 'us-east-1', credentials, requestHandler: handler, maxAttempts: 1 });
     sdk.middlewareStack.use(fastPostToConnection({ endpoint, region: 'us-east-1', credentials: async () => credentials, handler }));
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await handler.close();
     sdk.destroy();
     server.close();
-  });
+  }, 120_000);
 
   const post = (id: string) => sdk.send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from('x') }));
 

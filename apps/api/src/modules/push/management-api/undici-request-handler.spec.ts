@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpRequest } from '@smithy/protocol-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UndiciRequestHandler } from './undici-request-handler.js';
 
 describe(UndiciRequestHandler.name, () => {
@@ -29,12 +29,12 @@ describe(UndiciRequestHandler.name, () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await handler.close();
     server.close();
-  });
+  }, 120_000);
 
   const request = (path: string, body?: Uint8Array) =>
     new HttpRequest({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port, path, headers: { host: `127.0.0.1:${port}` }, body });
