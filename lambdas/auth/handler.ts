@@ -4,7 +4,7 @@
  * notifications, in order) through the management API right after answering, so a frame sent
  * from here would be a second, out-of-order auth.ok.
  */
-import { parseJsonObject, validateAuthMessage, type AuthErrorEvent, type AuthMessage } from '../../libs/contracts/src/index.js';
+import { parseJsonObject, validateAuthMessage, type AuthErrorEvent, type AuthMessage } from '@gavel/contracts';
 import { apiErrorMessage, ApiUnavailableError, lambdaApiClient, type ApiResponse } from '../shared/api-client.js';
 import { ApiSettingsError } from '../shared/api-settings.js';
 import type { WebSocketEvent, WebSocketResult } from '../shared/websocket-event.js';

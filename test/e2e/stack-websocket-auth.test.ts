@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GetConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthErrorEvent, AuthOkEvent } from '../../libs/contracts/src/index.js';
+import type { AuthErrorEvent, AuthOkEvent } from '@gavel/contracts';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, STACK_SECRETS, startStack, type Stack } from '../support/stack.js';
 import { TestSocket } from '../support/ws-client.js';

@@ -7,7 +7,7 @@
  * frames AWS closes the connection for (1007 invalid UTF-8, 1009 too big) close it with that code.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AWS_LIMITS } from '../../libs/contracts/src/index.js';
+import { AWS_LIMITS } from '@gavel/contracts';
 import { databaseKinds } from '../support/databases.js';
 import { type FuzzFrame, hostileFrame, Rng, runSeed, scaled } from '../support/fuzz.js';
 import { TestSocket } from '../support/ws-client.js';

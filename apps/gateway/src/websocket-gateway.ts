@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { GatewayErrorFrame } from '../../../libs/contracts/src/index.js';
+import type { GatewayErrorFrame } from '@gavel/contracts';
 import type { WebSocketIdentity } from '../../../lambdas/shared/websocket-event.js';
 import type { ConnectionRegistry } from './connections/connection-registry.js';
 import { FrameSizeGuard } from './connections/frame-size-guard.js';
