@@ -10,7 +10,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_DEFAULTS, PRODUCTION_SECRETS } from '../apps/api/src/config/dev-defaults.js';
+import { DEV_DEFAULTS, PRODUCTION_SECRETS } from '@gavel/config';
 import { routeSelectionExpression, routes } from '../lambdas/routes.js';
 import { GavelStack, type GavelStackProps } from './gavel-stack.js';
 import { MissingLambdaBundleError } from './lambda-bundles.js';

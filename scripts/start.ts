@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO_PASSWORD, DEMO_USERS, DEV_DEFAULTS } from '../apps/api/src/config/dev-defaults.js';
+import { DEMO_PASSWORD, DEMO_USERS, DEV_DEFAULTS } from '@gavel/config';
 import { loadConfig } from '../apps/api/src/config/env.js';
 
 const distRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

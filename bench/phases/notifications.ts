@@ -3,7 +3,7 @@
  * ~10 connections; every delivery's latency is measured from just before its request was sent
  * (the send time travels in the notification's `data`).
  */
-import { DEV_DEFAULTS } from '../../apps/api/src/config/dev-defaults.js';
+import { DEV_DEFAULTS } from '@gavel/config';
 import type { CollectNotificationsResult } from '../client/protocol.js';
 import { epochNow, sleep } from '../clock.js';
 import { CONNECTIONS_PER_USER, type BenchContext } from '../context.js';

@@ -11,7 +11,7 @@ import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEV_DEFAULTS } from '../../apps/api/src/config/dev-defaults.js';
+import { DEV_DEFAULTS } from '@gavel/config';
 import { ManagementApiClient } from '../../apps/api/src/modules/push/management-api.client.js';
 import { PushStats } from '../../apps/api/src/modules/push/push-stats.js';
 import { DEFAULT_PUSH_TUNING, PushService, type ConnectionDirectory } from '../../apps/api/src/modules/push/push.service.js';

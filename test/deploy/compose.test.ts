@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { DEV_DEFAULTS, PRODUCTION_SECRETS } from '../../apps/api/src/config/dev-defaults.js';
+import { DEV_DEFAULTS, PRODUCTION_SECRETS } from '@gavel/config';
 import { validateEnv } from '../../apps/api/src/config/env.js';
 import { LIMIT_VARIABLES, loadGatewayConfig } from '../../apps/gateway/src/config.js';
 import { interpolate, MissingComposeVariableError, referencedVariables } from './compose-interpolation.js';

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../apps/api/src/app.factory.js';
-import { DEV_DEFAULTS } from '../../apps/api/src/config/dev-defaults.js';
+import { DEV_DEFAULTS } from '@gavel/config';
 import { ConfigValidationError } from '../../apps/api/src/config/env.js';
 import { databaseKinds, freshDatabase } from '../support/databases.js';
 import { freePort } from '../support/ports.js';

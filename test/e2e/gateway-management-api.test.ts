@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
-import type { WebSocketEvent } from '../../lambdas/shared/websocket-event.js';
+import type { WebSocketEvent } from '@gavel/contracts';
 import { TestSocket } from '../support/ws-client.js';
 
 const region = 'eu-west-1';

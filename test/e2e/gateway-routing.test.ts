@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
 import type { GatewayRoute } from '../../apps/gateway/src/route-selector.js';
 import { handler as defaultHandler } from '../../lambdas/default/handler.js';
-import type { WebSocketEvent } from '../../lambdas/shared/websocket-event.js';
+import type { WebSocketEvent } from '@gavel/contracts';
 import { TestSocket } from '../support/ws-client.js';
 
 const credentials = { accessKeyId: 'AKIDGATEWAYTEST', secretAccessKey: 'gateway-test-secret' };

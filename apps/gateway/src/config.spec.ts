@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEV_DEFAULTS } from '../../api/src/config/dev-defaults.js';
+import { DEV_DEFAULTS } from '@gavel/config';
 import { loadGatewayConfig } from './config.js';
 
 describe(loadGatewayConfig.name, () => {

@@ -4,7 +4,7 @@
  * over real sockets — ws clients → gateway → Lambda → HTTP → API → management API (SigV4) → gateway.
  */
 import { routes } from '../../../lambdas/routes.js';
-import type { WebSocketHandler } from '../../../lambdas/shared/websocket-event.js';
+import type { WebSocketHandler } from '@gavel/contracts';
 import { startGateway, type RunningGateway } from '../../../apps/gateway/src/gateway.js';
 import type { GatewayLimits } from '../../../apps/gateway/src/limits.js';
 import type { GatewayRoute } from '../../../apps/gateway/src/route-selector.js';

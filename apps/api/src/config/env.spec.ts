@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEV_DEFAULTS, isLoopbackHost } from './dev-defaults.js';
+import { DEV_DEFAULTS, isLoopbackHost } from '@gavel/config';
 import { ConfigValidationError, parseDurationSeconds, validateEnv } from './env.js';
 
 const PRODUCTION = {
