@@ -1,5 +1,6 @@
 /** The Lambdas' endpoints over HTTP: key and JWT checks, idempotent registration, conflicts, deletion, cascade. */
 import { createHmac } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserRepository } from '../../apps/api/src/modules/user/user.repository.js';
 import { databaseKinds } from '../support/databases.js';
@@ -167,7 +168,7 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
     const repository = api.app.get(SocketConnectionRepository);
     expect(await repository.findByConnectionId(fresh)).toBeNull();
     expect(await repository.findByConnectionId(held)).toMatchObject({ userId: holder.id });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     expect(api.pushes.filter((p) => p.connectionId === fresh)).toEqual([]);
   });
 

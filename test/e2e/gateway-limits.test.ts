@@ -1,4 +1,5 @@
 /** API Gateway's quotas, each set low so the test can reach it: frame/message size, idle, lifetime, integration timeout, connection rate. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
 import type { GatewayLimits } from '../../apps/gateway/src/limits.js';
@@ -66,7 +67,7 @@ describe('gateway limits', () => {
     const idle = await open(url);
     const busy = await open(url);
     for (let i = 0; i < 4; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await sleep(150);
       busy.send('still here');
       await busy.nextFrame();
     }
@@ -89,7 +90,7 @@ describe('gateway limits', () => {
 
   it('answers "Internal server error" when a handler is slower than the integration timeout or throws', async () => {
     const { url } = await start({ integrationTimeoutMs: 100 }, [
-      { routeKey: 'slow', twoWay: true, handler: () => new Promise((resolve) => setTimeout(() => resolve({ statusCode: 200, body: 'too late' }), 1000)) },
+      { routeKey: 'slow', twoWay: true, handler: () => sleep(1000, { statusCode: 200, body: 'too late' }) },
       { routeKey: 'boom', twoWay: true, handler: async () => { throw new Error('boom'); } },
       echo,
     ]);

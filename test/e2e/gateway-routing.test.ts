@@ -2,6 +2,7 @@
  * The local gateway alone, in-process, with a test route table: route selection, two-way answers,
  * AWS's own error frames, event shapes, ordering, and the handshake.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
 import type { GatewayRoute } from '../../apps/gateway/src/route-selector.js';
@@ -151,7 +152,7 @@ describe('gateway routing', () => {
         routeKey: '$disconnect',
         twoWay: false,
         handler: async (event) => {
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await sleep(100);
           finished.push(`${event.requestContext.disconnectStatusCode} ${event.requestContext.disconnectReason}`);
         },
       },
@@ -186,7 +187,7 @@ describe('gateway routing', () => {
           if (running > 1) overlapped = true;
           // Later messages finish faster: only a per-connection queue keeps them in order.
           const n = Number(JSON.parse(event.body!).n);
-          await new Promise((resolve) => setTimeout(resolve, (100 - n) % 7));
+          await sleep((100 - n) % 7);
           running -= 1;
           return { statusCode: 200, body: String(n) };
         },

@@ -6,6 +6,7 @@
  * "Internal server error" — and the connection stays usable (a real auth and a ping afterwards);
  * frames AWS closes the connection for (1007 invalid UTF-8, 1009 too big) close it with that code.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWS_LIMITS } from '@gavel/contracts';
 import { databaseKinds } from '../support/databases.js';
@@ -96,7 +97,7 @@ describe.each(databaseKinds())('WebSocket frame fuzz (%s)', (kind) => {
       tally.byCategory[frame.category] = (tally.byCategory[frame.category] ?? 0) + 1;
       sendFrame(socket, frame);
       if (frame.expect === 'closes') {
-        const closed = await Promise.race([socket.closed, new Promise<undefined>((resolve) => setTimeout(resolve, 10_000))]);
+        const closed = await Promise.race([socket.closed, sleep(10_000)]);
         expect(closed?.code, `${where}: expected close ${frame.closeCode}`).toBe(frame.closeCode);
         tally.closedAsExpected++;
         socket = await TestSocket.open(stack.gateway.url);

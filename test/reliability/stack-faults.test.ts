@@ -4,10 +4,11 @@
  * gateway crashing under connected clients. Sockets, notifications and connection rows are counted
  * before and after: nothing accepted may be lost, and no secret may reach the processes' output.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.js';
 import { TestSocket } from '../support/ws-client.js';
-import { type ChildStack, sleep, startChildStack } from './support/child-stack.js';
+import { type ChildStack, startChildStack } from './support/child-stack.js';
 import { http } from './support/http.js';
 import { LiveClient } from './support/live-client.js';
 import { leakedSecrets } from './support/log-capture.js';

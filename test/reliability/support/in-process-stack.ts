@@ -3,6 +3,7 @@
  * needs to look inside (Object.prototype, the gateway's connection count) while everything still talks
  * over real sockets — ws clients → gateway → Lambda → HTTP → API → management API (SigV4) → gateway.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { routes } from '../../../lambdas/routes.js';
 import type { WebSocketHandler } from '@gavel/contracts';
 import { startGateway, type RunningGateway } from '../../../apps/gateway/src/gateway.js';
@@ -53,7 +54,7 @@ export async function startInProcessStack(kind: DatabaseKind, limits: Partial<Ga
     close: async () => {
       await gateway.close();
       // Let the $disconnect Lambdas of the closed sockets reach the API before it goes away.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
       await api.close();
     },
   };

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ForbiddenException, GoneException } from '@aws-sdk/client-apigatewaymanagementapi';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { KeyedMutex } from '../../common/keyed-mutex.js';
@@ -261,8 +262,4 @@ export class PushService implements OnModuleDestroy {
 function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
