@@ -11,7 +11,7 @@ export default {
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/cdk.out/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'node'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', '^@gavel/([a-z0-9-]+)$': '<rootDir>/libs/$1/src/index.ts' },
   // Node 20 lets CommonJS require() an ES module, Jest (before Node 24.9) does not: see the resolver.
   resolver: '<rootDir>/test/support/jest/resolver.cjs',
   setupFilesAfterEnv: ['<rootDir>/test/support/jest/setup.ts'],

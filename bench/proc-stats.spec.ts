@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from '@jest/globals';
 import { cpuTimeMs, waitUntilQuiet } from './proc-stats.js';
 
@@ -6,7 +7,7 @@ describe('waitUntilQuiet', () => {
   it('returns after one window when the processes are idle', async () => {
     const idle = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10_000)']);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300)); // past its start-up
+      await sleep(300); // past its start-up
       const waited = await waitUntilQuiet([idle.pid!], { busyFraction: 0.2, windowMs: 100, maxMs: 5_000 });
       // Returned because it saw the process idle, not because the time was up.
       expect(waited).toBeLessThan(5_000);

@@ -1,6 +1,7 @@
 /** CPU time and memory of another process, from Linux's /proc (the bench runs on Linux). */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let ticksPerSecond: number | undefined;
 
@@ -55,7 +56,7 @@ export async function waitUntilQuiet(pids: readonly number[], options: { busyFra
   const total = (): number => pids.reduce((sum, pid) => sum + cpuTimeMs(pid), 0);
   let before = total();
   while (performance.now() - started < options.maxMs) {
-    await new Promise((resolve) => setTimeout(resolve, options.windowMs));
+    await sleep(options.windowMs);
     const now = total();
     if (now - before < options.windowMs * options.busyFraction) break;
     before = now;

@@ -8,11 +8,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { writeChart } from './chart.js';
 import { ClientPool } from './client/client-pool.js';
 import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './cli-options.js';
-import { sleep } from './clock.js';
 import { CONNECTIONS_PER_USER, type BenchContext } from './context.js';
 import { gavelBidTarget } from './phases/bid.js';
 import { connectFigures, connectGavel, failureReasons, openConnections } from './phases/connect.js';

@@ -11,7 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../test/support/expect.js';
-import { DEV_DEFAULTS, PRODUCTION_SECRETS } from '../apps/api/src/config/dev-defaults.js';
+import { DEV_DEFAULTS, PRODUCTION_SECRETS } from '@gavel/config';
 import { routeSelectionExpression, routes } from '../lambdas/routes.js';
 import { GavelStack, type GavelStackProps } from './gavel-stack.js';
 import { MissingLambdaBundleError } from './lambda-bundles.js';

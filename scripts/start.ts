@@ -5,8 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { DEMO_PASSWORD, DEMO_USERS, DEV_DEFAULTS } from '../apps/api/src/config/dev-defaults.js';
+import { DEMO_PASSWORD, DEMO_USERS, DEV_DEFAULTS } from '@gavel/config';
 import { loadConfig } from '../apps/api/src/config/env.js';
 
 const distRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -88,7 +89,7 @@ async function waitFor(url: string, ready: (status: number) => boolean): Promise
     } catch {
       // not up yet
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   if (!stopping) throw new Error(`${url} did not answer within ${READY_TIMEOUT_MS / 1000} s`);
 }

@@ -3,9 +3,10 @@
  * the gateway with `ws`, or Socket.IO's with socket.io-client — and records when each frame arrives.
  * It does only what the harness asks over IPC and exits when the harness goes away.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
-import { epochNow, sleep } from '../clock.js';
+import { epochNow } from '../clock.js';
 import type {
   AwaitBidsCommand,
   AwaitBidsResult,

@@ -3,8 +3,9 @@
  * HTTP) until the LAST connection has received it, per repetition; and a back-to-back burst for the
  * sustained delivery rate. The same code measures Gavel and the Socket.IO baseline.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AwaitBidsResult, SystemUnderTest } from '../client/protocol.js';
-import { epochNow, sleep } from '../clock.js';
+import { epochNow } from '../clock.js';
 import type { BenchContext } from '../context.js';
 import { ratePerSecond } from '../stats.js';
 

@@ -3,9 +3,10 @@
  * ~10 connections; every delivery's latency is measured from just before its request was sent
  * (the send time travels in the notification's `data`).
  */
-import { DEV_DEFAULTS } from '../../apps/api/src/config/dev-defaults.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEV_DEFAULTS } from '@gavel/config';
 import type { CollectNotificationsResult } from '../client/protocol.js';
-import { epochNow, sleep } from '../clock.js';
+import { epochNow } from '../clock.js';
 import { CONNECTIONS_PER_USER, type BenchContext } from '../context.js';
 import type { NotificationFigures } from '../results-schema.js';
 import { mapConcurrent, requestJson } from '../rest.js';

@@ -1,7 +1,7 @@
 /** The Socket.IO baseline server process and its side of the fan-out. */
 import { fork, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { sleep } from '../clock.js';
 import { requestJson } from '../rest.js';
 import type { FanOutTarget } from './fan-out.js';
 

@@ -1,6 +1,6 @@
 /** Bench users: registered and logged in through the public REST API, as real clients would. */
 import { randomBytes } from 'node:crypto';
-import { DEMO_PASSWORD, DEMO_USERS } from '../../apps/api/src/config/dev-defaults.js';
+import { DEMO_PASSWORD, DEMO_USERS } from '@gavel/config';
 import type { BenchUser } from '../context.js';
 import type { Progress } from '../progress.js';
 import { mapConcurrent, requestJson } from '../rest.js';

@@ -2,7 +2,7 @@
  * The local gateway alone (forked by push-path/run.ts) with one two-way route that tells a client its
  * connection id, so pushes can be driven without the API or a database.
  */
-import { DEV_DEFAULTS } from '../../apps/api/src/config/dev-defaults.js';
+import { DEV_DEFAULTS } from '@gavel/config';
 import { startGateway } from '../../apps/gateway/src/gateway.js';
 
 const gateway = await startGateway({

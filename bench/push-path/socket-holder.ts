@@ -1,6 +1,7 @@
 /** Holds N WebSocket connections to the gateway (forked by push-path/run.ts) and reports when frames arrive. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import { epochNow, sleep } from '../clock.js';
+import { epochNow } from '../clock.js';
 
 interface Command {
   type: 'open' | 'await';

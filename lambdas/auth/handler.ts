@@ -4,10 +4,9 @@
  * notifications, in order) through the management API right after answering, so a frame sent
  * from here would be a second, out-of-order auth.ok.
  */
-import { parseJsonObject, validateAuthMessage, type AuthErrorEvent, type AuthMessage } from '../../libs/contracts/src/index.js';
+import { parseJsonObject, validateAuthMessage, type AuthErrorEvent, type AuthMessage, type WebSocketEvent, type WebSocketResult } from '@gavel/contracts';
 import { apiErrorMessage, ApiUnavailableError, lambdaApiClient, type ApiResponse } from '../shared/api-client.js';
 import { ApiSettingsError } from '../shared/api-settings.js';
-import type { WebSocketEvent, WebSocketResult } from '../shared/websocket-event.js';
 
 const api = lambdaApiClient();
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;

@@ -1,6 +1,5 @@
 /** Route `$default` (two-way): answers `ping` and explains everything else. */
-import { parseJsonObject, type ErrorEvent, type PongEvent } from '../../libs/contracts/src/index.js';
-import type { WebSocketEvent, WebSocketResult } from '../shared/websocket-event.js';
+import { parseJsonObject, type ErrorEvent, type PongEvent, type WebSocketEvent, type WebSocketResult } from '@gavel/contracts';
 
 const PONG = JSON.stringify({ type: 'pong' } satisfies PongEvent);
 

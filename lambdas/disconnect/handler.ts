@@ -3,7 +3,7 @@
  * `$disconnect` is best effort on AWS anyway, and the API survives rows it never hears about.
  */
 import { apiErrorMessage, lambdaApiClient } from '../shared/api-client.js';
-import type { WebSocketEvent, WebSocketResult } from '../shared/websocket-event.js';
+import type { WebSocketEvent, WebSocketResult } from '@gavel/contracts';
 
 const api = lambdaApiClient();
 

@@ -1,5 +1,5 @@
 /** Lambda events for the handlers' unit tests, shaped like the ones API Gateway sends. */
-import type { WebSocketEvent } from './websocket-event.js';
+import type { WebSocketEvent } from '@gavel/contracts';
 
 export function messageEvent(body: string | undefined, overrides: { connectionId?: string; routeKey?: string; isBase64Encoded?: boolean } = {}): WebSocketEvent {
   return {

@@ -3,6 +3,7 @@
  * API + local gateway as real processes on free ports, a fresh database of each kind. The pages reach the
  * gateway through a TCP gate the test controls: the API gives them its address as PUBLIC_WEBSOCKET_URL.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { databaseKinds } from '../support/databases.js';
@@ -22,7 +23,7 @@ interface AuctionSummary {
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 150; i++) {
     if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error(`timed out waiting for ${what}`);
 }

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { parse } from 'yaml';
-import { DEV_DEFAULTS, PRODUCTION_SECRETS } from '../../apps/api/src/config/dev-defaults.js';
+import { DEV_DEFAULTS, PRODUCTION_SECRETS } from '@gavel/config';
 import { validateEnv } from '../../apps/api/src/config/env.js';
 import { LIMIT_VARIABLES, loadGatewayConfig } from '../../apps/gateway/src/config.js';
 import { interpolate, MissingComposeVariableError, referencedVariables } from './compose-interpolation.js';

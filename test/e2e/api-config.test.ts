@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { createApp } from '../../apps/api/src/app.factory.js';
-import { DEV_DEFAULTS } from '../../apps/api/src/config/dev-defaults.js';
+import { DEV_DEFAULTS } from '@gavel/config';
 import { ConfigValidationError } from '../../apps/api/src/config/env.js';
 import { databaseKinds, freshDatabase } from '../support/databases.js';
 import { freePort } from '../support/ports.js';

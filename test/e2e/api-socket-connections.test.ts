@@ -1,5 +1,6 @@
 /** The Lambdas' endpoints over HTTP: key and JWT checks, idempotent registration, conflicts, deletion, cascade. */
 import { createHmac } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { waitFor } from '../support/wait-for.js';
@@ -169,7 +170,7 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
     const repository = api.app.get(SocketConnectionRepository);
     expect(await repository.findByConnectionId(fresh)).toBeNull();
     expect(await repository.findByConnectionId(held)).toMatchObject({ userId: holder.id });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     expect(api.pushes.filter((p) => p.connectionId === fresh)).toEqual([]);
   });
 

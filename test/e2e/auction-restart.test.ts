@@ -3,6 +3,7 @@
  * and never duplicates them, and an auction that ended while the API was down is closed right after
  * start-up — the closer polls the database, so nothing has to be rescheduled.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { waitFor } from '../support/wait-for.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -35,7 +36,7 @@ describe.each(databaseKinds())('auctions across API restarts (%s)', (kind) => {
     const due = await auctions.create({ title: 'Ends during the outage', startingPriceCents: 100, endsAt: new Date(Date.now() + 300) });
     await app.close();
     app = undefined;
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await sleep(600);
 
     app = await start();
     auctions = app.get(AuctionRepository);

@@ -1,10 +1,11 @@
 /** API Gateway's quotas, each set low so the test can reach it: frame/message size, idle, lifetime, integration timeout, connection rate. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { waitFor } from '../support/wait-for.js';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
 import type { GatewayLimits } from '../../apps/gateway/src/limits.js';
 import type { GatewayRoute } from '../../apps/gateway/src/route-selector.js';
-import type { WebSocketEvent } from '../../lambdas/shared/websocket-event.js';
+import type { WebSocketEvent } from '@gavel/contracts';
 import { TestSocket } from '../support/ws-client.js';
 
 const credentials = { accessKeyId: 'AKIDLIMITSTEST', secretAccessKey: 'limits-test-secret' };
@@ -67,7 +68,7 @@ describe('gateway limits', () => {
     const idle = await open(url);
     const busy = await open(url);
     for (let i = 0; i < 4; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await sleep(150);
       busy.send('still here');
       await busy.nextFrame();
     }
@@ -90,7 +91,7 @@ describe('gateway limits', () => {
 
   it('answers "Internal server error" when a handler is slower than the integration timeout or throws', async () => {
     const { url } = await start({ integrationTimeoutMs: 100 }, [
-      { routeKey: 'slow', twoWay: true, handler: () => new Promise((resolve) => setTimeout(() => resolve({ statusCode: 200, body: 'too late' }), 1000)) },
+      { routeKey: 'slow', twoWay: true, handler: () => sleep(1000, { statusCode: 200, body: 'too late' }) },
       { routeKey: 'boom', twoWay: true, handler: async () => { throw new Error('boom'); } },
       echo,
     ]);

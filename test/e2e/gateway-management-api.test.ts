@@ -14,7 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { waitFor } from '../support/wait-for.js';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
-import type { WebSocketEvent } from '../../lambdas/shared/websocket-event.js';
+import type { WebSocketEvent } from '@gavel/contracts';
 import { TestSocket } from '../support/ws-client.js';
 
 const region = 'eu-west-1';

@@ -2,12 +2,13 @@
  * The local gateway alone, in-process, with a test route table: route selection, two-way answers,
  * AWS's own error frames, event shapes, ordering, and the handshake.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { waitFor } from '../support/wait-for.js';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
 import type { GatewayRoute } from '../../apps/gateway/src/route-selector.js';
 import { handler as defaultHandler } from '../../lambdas/default/handler.js';
-import type { WebSocketEvent } from '../../lambdas/shared/websocket-event.js';
+import type { WebSocketEvent } from '@gavel/contracts';
 import { TestSocket } from '../support/ws-client.js';
 
 const credentials = { accessKeyId: 'AKIDGATEWAYTEST', secretAccessKey: 'gateway-test-secret' };
@@ -152,7 +153,7 @@ describe('gateway routing', () => {
         routeKey: '$disconnect',
         twoWay: false,
         handler: async (event) => {
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await sleep(100);
           finished.push(`${event.requestContext.disconnectStatusCode} ${event.requestContext.disconnectReason}`);
         },
       },
@@ -187,7 +188,7 @@ describe('gateway routing', () => {
           if (running > 1) overlapped = true;
           // Later messages finish faster: only a per-connection queue keeps them in order.
           const n = Number(JSON.parse(event.body!).n);
-          await new Promise((resolve) => setTimeout(resolve, (100 - n) % 7));
+          await sleep((100 - n) % 7);
           running -= 1;
           return { statusCode: 200, body: String(n) };
         },

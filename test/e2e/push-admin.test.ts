@@ -3,6 +3,7 @@
  * (GetConnection), a kick (DeleteConnection: the client's socket closes, the row goes), the stats,
  * and 403 for everyone else.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import type { DataSource } from 'typeorm';
@@ -61,7 +62,7 @@ describe.each(databaseKinds())('admin live inspection (%s)', (kind) => {
     const id = authOk.data.connectionId;
     const kicked = await apiJson(stack, `/admin/connections/${encodeURIComponent(id)}`, { method: 'DELETE', token: adminToken });
     expect(kicked.status).toBe(204);
-    const closed = await Promise.race([socket.closed, new Promise((resolve) => setTimeout(() => resolve('still open'), 5_000))]);
+    const closed = await Promise.race([socket.closed, sleep(5_000, 'still open')]);
     expect(closed).toMatchObject({ code: expect.any(Number) });
     expect(await connectionRowExists(db, id)).toBe(false);
     expect((await apiJson(stack, `/admin/connections/${encodeURIComponent(phantomConnectionId())}`, { method: 'DELETE', token: adminToken })).status).toBe(404);

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { AuthOkEvent } from '../../libs/contracts/src/index.js';
+import type { AuthOkEvent } from '@gavel/contracts';
 import { dataSourceOptions } from '../../apps/api/src/database/data-source.js';
 import { apiJson, login, STACK_SECRETS, type Stack } from '../support/stack.js';
 import { TestSocket } from '../support/ws-client.js';

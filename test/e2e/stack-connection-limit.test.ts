@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
-import type { AuthErrorEvent, AuthOkEvent } from '../../libs/contracts/src/index.js';
+import type { AuthErrorEvent, AuthOkEvent } from '@gavel/contracts';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, STACK_SECRETS, startStack, type Stack } from '../support/stack.js';
 import { TestSocket } from '../support/ws-client.js';

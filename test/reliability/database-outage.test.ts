@@ -5,10 +5,11 @@
  * every bid that got a 201 still in the database — and pushed to a connected client — afterwards.
  * MariaDB only by nature; skipped, with the reason, where mariadbd is not installed.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { type BidLog, checkNothingLost, readBidsFromDatabase, runBidders } from './support/bidding.js';
-import { type ChildStack, sleep, startChildStack } from './support/child-stack.js';
+import { type ChildStack, startChildStack } from './support/child-stack.js';
 import { http, login } from './support/http.js';
 import { LiveClient } from './support/live-client.js';
 import { leakedSecrets } from './support/log-capture.js';

@@ -6,9 +6,10 @@
  * "Internal server error" — and the connection stays usable (a real auth and a ping afterwards);
  * frames AWS closes the connection for (1007 invalid UTF-8, 1009 too big) close it with that code.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
-import { AWS_LIMITS } from '../../libs/contracts/src/index.js';
+import { AWS_LIMITS } from '@gavel/contracts';
 import { databaseKinds } from '../support/databases.js';
 import { type FuzzFrame, hostileFrame, Rng, runSeed, scaled } from '../support/fuzz.js';
 import { TestSocket } from '../support/ws-client.js';
@@ -97,7 +98,7 @@ describe.each(databaseKinds())('WebSocket frame fuzz (%s)', (kind) => {
       tally.byCategory[frame.category] = (tally.byCategory[frame.category] ?? 0) + 1;
       sendFrame(socket, frame);
       if (frame.expect === 'closes') {
-        const closed = await Promise.race([socket.closed, new Promise<undefined>((resolve) => setTimeout(resolve, 10_000))]);
+        const closed = await Promise.race([socket.closed, sleep(10_000)]);
         expect(closed?.code, `${where}: expected close ${frame.closeCode}`).toBe(frame.closeCode);
         tally.closedAsExpected++;
         socket = await TestSocket.open(stack.gateway.url);

@@ -8,13 +8,13 @@
  */
 import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { ApiGatewayManagementApiClient, ForbiddenException, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
+import { NodeSha256 } from '../../apps/gateway/src/management/node-sha256.js';
 import { handler as defaultHandler } from '../../lambdas/default/handler.js';
 import { isWellFormedUnicode, NASTY_STRINGS, Rng, runSeed, scaled } from '../support/fuzz.js';
 import { TestSocket } from '../support/ws-client.js';
@@ -98,7 +98,7 @@ describe('gateway under hostile HTTP', () => {
   }, 120_000);
 
   it('refuses a correctly signed push whose body was tampered with after signing (403), and a wrong secret (ForbiddenException)', async () => {
-    const signer = new SignatureV4({ credentials, region, service: 'execute-api', sha256: Sha256 });
+    const signer = new SignatureV4({ credentials, region, service: 'execute-api', sha256: NodeSha256 });
     const url = new URL(`${gateway.managementUrl}/@connections/${encodeURIComponent(liveId)}`);
     const request = new HttpRequest({
       method: 'POST',
@@ -128,7 +128,7 @@ describe('gateway under hostile HTTP', () => {
 
   /** Signs like the SDK (its own signer) a POST whose body is not given: only its declared length and hash. */
   async function signedHead(options: { contentLength?: number; chunked?: boolean; signHost?: boolean; secret?: string } = {}): Promise<Record<string, string>> {
-    const signer = new SignatureV4({ credentials: { ...credentials, secretAccessKey: options.secret ?? credentials.secretAccessKey }, region, service: 'execute-api', sha256: Sha256 });
+    const signer = new SignatureV4({ credentials: { ...credentials, secretAccessKey: options.secret ?? credentials.secretAccessKey }, region, service: 'execute-api', sha256: NodeSha256 });
     const url = new URL(`${gateway.managementUrl}/@connections/${encodeURIComponent(liveId)}`);
     const headers: Record<string, string> = {
       host: url.host,
@@ -203,7 +203,7 @@ describe('gateway under hostile HTTP', () => {
 
   it('refuses a correctly signed push whose SignedHeaders leave out host (403 ForbiddenException)', async () => {
     const url = new URL(`${gateway.managementUrl}/@connections/${encodeURIComponent(liveId)}`);
-    const signer = new SignatureV4({ credentials, region, service: 'execute-api', sha256: Sha256 });
+    const signer = new SignatureV4({ credentials, region, service: 'execute-api', sha256: NodeSha256 });
     const body = '{"type":"hostless"}';
     const signed = await signer.sign(
       new HttpRequest({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, headers: { host: url.host, 'content-type': 'application/octet-stream' }, body }),

@@ -7,12 +7,13 @@
  *   ci    — (default) 400 connections of 40 users, 20 bidders for 10 s, so `npm test` stays bounded.
  * RELIABILITY_SCALE multiplies connections, users and bidders of the chosen profile.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.js';
 import { reliabilityScale } from '../support/fuzz.js';
 import { checkNothingLost, readBidsFromDatabase, runBidders } from './support/bidding.js';
-import { type ChildStack, sleep, startChildStack } from './support/child-stack.js';
+import { type ChildStack, startChildStack } from './support/child-stack.js';
 import { http, login } from './support/http.js';
 import { LiveClient } from './support/live-client.js';
 import { leakedSecrets } from './support/log-capture.js';

@@ -3,10 +3,10 @@
  * deliver any frame twice. Deterministic companion of the "API restarted" fault test, which sees the
  * same duplicate only when SIGTERM happens to land during a push.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { databaseKinds } from '../support/databases.js';
-import { sleep } from './support/child-stack.js';
 import { http, login } from './support/http.js';
 import { type InProcessStack, startInProcessStack } from './support/in-process-stack.js';
 import { LiveClient } from './support/live-client.js';

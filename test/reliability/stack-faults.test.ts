@@ -4,11 +4,12 @@
  * gateway crashing under connected clients. Sockets, notifications and connection rows are counted
  * before and after: nothing accepted may be lost, and no secret may reach the processes' output.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.js';
 import { TestSocket } from '../support/ws-client.js';
-import { type ChildStack, sleep, startChildStack } from './support/child-stack.js';
+import { type ChildStack, startChildStack } from './support/child-stack.js';
 import { http } from './support/http.js';
 import { LiveClient } from './support/live-client.js';
 import { leakedSecrets } from './support/log-capture.js';

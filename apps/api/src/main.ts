@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
-import { DEMO_PASSWORD, DEMO_USERS } from './config/dev-defaults.js';
+import { DEMO_PASSWORD, DEMO_USERS } from '@gavel/config';
 import { ConfigValidationError, loadConfig } from './config/env.js';
 import { PublishedDemoLoginError } from './database/seed-development.js';
 

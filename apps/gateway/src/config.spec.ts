@@ -1,6 +1,6 @@
 import { describe, it } from '@jest/globals';
 import { expect } from '../../../test/support/expect.js';
-import { DEV_DEFAULTS } from '../../api/src/config/dev-defaults.js';
+import { DEV_DEFAULTS } from '@gavel/config';
 import { loadGatewayConfig } from './config.js';
 
 describe(loadGatewayConfig.name, () => {

@@ -3,7 +3,7 @@
  * stops start-up with a message naming the variable. Secrets default to the shared dev values,
  * which production refuses, and so does a GATEWAY_HOST that is not loopback (development is for one machine).
  */
-import { DEV_DEFAULTS, isLoopbackHost } from '../../api/src/config/dev-defaults.js';
+import { DEV_DEFAULTS, isLoopbackHost } from '@gavel/config';
 import { DEFAULT_LIMITS, limitsConflict, type GatewayLimits } from './limits.js';
 import type { SigV4Credentials } from './management/sigv4-verifier.js';
 

@@ -1,4 +1,4 @@
-import type { WebSocketEvent, WebSocketResult } from '../../../lambdas/shared/websocket-event.js';
+import type { WebSocketEvent, WebSocketResult } from '@gavel/contracts';
 import { buildLambdaContext } from './events/lambda-context.js';
 import type { GatewayRoute } from './route-selector.js';
 

@@ -1,4 +1,4 @@
-import { AWS_LIMITS } from '../../../libs/contracts/src/index.js';
+import { AWS_LIMITS } from '@gavel/contracts';
 
 /** API Gateway's WebSocket quotas, and the local gateway's own resource bounds; each can be lowered for tests. */
 export interface GatewayLimits {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RouteDefinition } from '../../../lambdas/routes.js';
-import type { WebSocketHandler } from '../../../lambdas/shared/websocket-event.js';
+import type { WebSocketHandler } from '@gavel/contracts';
 import type { GatewayRoute } from './route-selector.js';
 
 /**

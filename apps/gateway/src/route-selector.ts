@@ -1,4 +1,4 @@
-import type { WebSocketHandler } from '../../../lambdas/shared/websocket-event.js';
+import type { WebSocketHandler } from '@gavel/contracts';
 
 /** A route as the gateway runs it: the route table's entry with its handler function loaded. */
 export interface GatewayRoute {

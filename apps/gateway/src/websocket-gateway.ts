@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { GatewayErrorFrame } from '../../../libs/contracts/src/index.js';
-import type { WebSocketIdentity } from '../../../lambdas/shared/websocket-event.js';
+import type { GatewayErrorFrame, WebSocketIdentity } from '@gavel/contracts';
 import type { ConnectionRegistry } from './connections/connection-registry.js';
 import { FrameSizeGuard } from './connections/frame-size-guard.js';
 import { GatewayConnection } from './connections/gateway-connection.js';
@@ -177,9 +177,9 @@ export class WebSocketGateway {
     for (const connection of registry.all()) connection.close(1001, 'Going away');
     this.wss.close();
     const deadline = Date.now() + closeGraceMs;
-    while (registry.size > 0 && Date.now() < deadline) await sleep(20);
+    while (registry.size > 0 && Date.now() < deadline) await sleep(20, undefined, { ref: false });
     for (const connection of registry.all()) connection.socket.terminate();
-    await Promise.race([Promise.allSettled([...this.pendingDisconnects]), sleep(disconnectGraceMs)]);
+    await Promise.race([Promise.allSettled([...this.pendingDisconnects]), sleep(disconnectGraceMs, undefined, { ref: false })]);
   }
 }
 
@@ -193,10 +193,6 @@ function identityOf(request: IncomingMessage): WebSocketIdentity {
     sourceIp: address.startsWith('::ffff:') ? address.slice(7) : address,
     userAgent: request.headers['user-agent'] ?? '',
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function toBuffer(data: RawData): Buffer {

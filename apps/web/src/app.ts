@@ -1,4 +1,4 @@
-import type { NotificationEvent } from '../../../libs/contracts/src/index.js';
+import type { NotificationEvent } from '@gavel/contracts';
 import type { AppContext, View } from './app-context.js';
 import { connectionIndicator } from './components/connection-indicator.js';
 import { notificationBell } from './components/notification-bell.js';

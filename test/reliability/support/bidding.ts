@@ -2,6 +2,7 @@
  * Bidders that bid for a while and record every answer, and the check that the database holds every
  * accepted bid: the "nothing accepted is lost" half of the load and outage tests.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 // @ts-expect-error -- better-sqlite3 ships no types and @types/better-sqlite3 is not installed; used untyped here.
 import Database from 'better-sqlite3';
 import { createConnection } from 'mysql2/promise';
@@ -58,7 +59,7 @@ export async function runBidders(options: BiddingOptions): Promise<BidLog> {
       }
       log.statuses[status] = (log.statuses[status] ?? 0) + 1;
       options.onAnswer?.(status);
-      await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
+      await sleep(options.pauseMs);
     }
   };
   await Promise.all(options.bidders.map((user, index) => bidder(user, index)));

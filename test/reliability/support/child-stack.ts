@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureBuilt } from '../../support/stack.js';
 import { freePort } from '../../support/ports.js';
 import { runSecrets, type RunSecrets } from './in-process-api.js';
@@ -160,8 +161,4 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
       await api.stop();
     },
   };
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
 }

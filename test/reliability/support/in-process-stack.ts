@@ -3,8 +3,9 @@
  * needs to look inside (Object.prototype, the gateway's connection count) while everything still talks
  * over real sockets — ws clients → gateway → Lambda → HTTP → API → management API (SigV4) → gateway.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { routes } from '../../../lambdas/routes.js';
-import type { WebSocketHandler } from '../../../lambdas/shared/websocket-event.js';
+import type { WebSocketHandler } from '@gavel/contracts';
 import { startGateway, type RunningGateway } from '../../../apps/gateway/src/gateway.js';
 import type { GatewayLimits } from '../../../apps/gateway/src/limits.js';
 import type { GatewayRoute } from '../../../apps/gateway/src/route-selector.js';
@@ -55,7 +56,7 @@ export async function startInProcessStack(kind: DatabaseKind, limits: Partial<Ga
     close: async () => {
       await gateway.close();
       // Let the $disconnect Lambdas of the closed sockets reach the API before it goes away.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
       await api.close();
     },
   };

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { WebSocketEvent } from '../../../../lambdas/shared/websocket-event.js';
+import type { WebSocketEvent } from '@gavel/contracts';
 import { buildRequestContext, type ConnectionFacts } from './request-context.js';
 
 /**

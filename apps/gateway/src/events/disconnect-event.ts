@@ -1,4 +1,4 @@
-import type { WebSocketEvent } from '../../../../lambdas/shared/websocket-event.js';
+import type { WebSocketEvent } from '@gavel/contracts';
 import { buildRequestContext, type ConnectionFacts } from './request-context.js';
 
 /** A DISCONNECT event: AWS sends stub headers and the close code / reason in the request context. */

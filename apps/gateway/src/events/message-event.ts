@@ -1,4 +1,4 @@
-import type { WebSocketEvent } from '../../../../lambdas/shared/websocket-event.js';
+import type { WebSocketEvent } from '@gavel/contracts';
 import { newAwsId } from '../ids.js';
 import { buildRequestContext, type ConnectionFacts } from './request-context.js';
 

@@ -1,4 +1,4 @@
-import type { WebSocketIdentity, WebSocketRequestContext } from '../../../../lambdas/shared/websocket-event.js';
+import type { WebSocketIdentity, WebSocketRequestContext } from '@gavel/contracts';
 import { formatRequestTime } from '../aws-time.js';
 import { newAwsId } from '../ids.js';
 

@@ -1,5 +1,5 @@
 /** REST answers the client reads (contract §4). Optional fields are ones the contract does not promise. */
-import type { Id } from '../../../../libs/contracts/src/index.js';
+import type { Id } from '@gavel/contracts';
 
 export type { Id };
 export type Role = 'user' | 'premium' | 'admin';

@@ -1,4 +1,4 @@
-import type { AuctionClosedEventData, BidEventData } from '../../../../libs/contracts/src/index.js';
+import type { AuctionClosedEventData, BidEventData } from '@gavel/contracts';
 import type { Auction, Bid, Id } from './api-types.js';
 import { compareIds, sameId } from './ids.js';
 

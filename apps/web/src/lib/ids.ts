@@ -1,4 +1,4 @@
-import type { Id } from '../../../../libs/contracts/src/index.js';
+import type { Id } from '@gavel/contracts';
 
 /** Ids arrive as numbers or strings (contract §5); two ids are the same id whatever their JSON form. */
 export function sameId(a: Id | null | undefined, b: Id | null | undefined): boolean {

@@ -1,5 +1,5 @@
 import ReconnectingWebSocket from 'reconnecting-websocket';
-import type { AuthErrorEvent, AuthOkEvent, GatewayErrorFrame, Id, ServerEvent } from '../../../../libs/contracts/src/index.js';
+import type { AuthErrorEvent, AuthOkEvent, GatewayErrorFrame, Id, ServerEvent } from '@gavel/contracts';
 import { Emitter, Observable } from './observable.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'stopped';

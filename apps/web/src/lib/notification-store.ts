@@ -1,4 +1,4 @@
-import type { Id } from '../../../../libs/contracts/src/index.js';
+import type { Id } from '@gavel/contracts';
 import { compareIds } from './ids.js';
 import { Observable } from './observable.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AWS_LIMITS } from '../../../../../libs/contracts/src/index.js';
+import { AWS_LIMITS } from '@gavel/contracts';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { ExpiredConnectionRepository } from './expired-connection.repository.js';
 import { HousekeepingSweeper } from './housekeeping.sweeper.js';

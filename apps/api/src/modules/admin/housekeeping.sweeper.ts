@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { AWS_LIMITS } from '../../../../../libs/contracts/src/index.js';
+import { AWS_LIMITS } from '@gavel/contracts';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { ExpiredConnectionRepository } from './expired-connection.repository.js';
 

@@ -1,4 +1,4 @@
-import type { AuctionClosedEvent, BidEvent } from '../../../../../libs/contracts/src/index.js';
+import type { AuctionClosedEvent, BidEvent } from '@gavel/contracts';
 import type { NotificationInput } from '../notification/notification.service.js';
 import type { Auction } from './auction.entity.js';
 import type { Bid } from './bid.entity.js';

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryFailedError } from 'typeorm';
 
 /** Deadlock or lock-wait timeout (MySQL/MariaDB), busy database (SQLite): the transaction may simply be run again. */
@@ -10,5 +11,5 @@ export function isTransientTransactionError(error: unknown): boolean {
 /** A short random pause so that retrying transactions do not collide again in lockstep. */
 export function backoff(attempt: number): Promise<void> {
   const ms = Math.random() * Math.min(200, 5 * 2 ** attempt);
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return sleep(ms);
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ConflictError, DomainError } from '../../common/errors.js';
 import type { IdempotencyKey } from './idempotency-key.entity.js';
@@ -67,7 +68,7 @@ describe(IdempotencyService.name, () => {
 
   it('concurrent duplicates run the work once and all get its answer', async () => {
     const slow = async () => {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
       return work();
     };
     const answers = await Promise.all(Array.from({ length: 5 }, () => service.execute(call('k'), slow)));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/errors.js';
 import { HttpExceptionFilter } from '../../common/http-exception.filter.js';
@@ -95,7 +96,7 @@ export class IdempotencyService {
       if (row.statusCode !== null) return row;
       if (age > ABANDONED_AFTER_MS && (await this.keys.deleteAbandoned(row.id, new Date(Date.now() - ABANDONED_AFTER_MS)))) return null;
       if (Date.now() >= deadline) return row;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      await sleep(POLL_MS);
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { NotificationEvent } from '../../../../../libs/contracts/src/index.js';
+import type { NotificationEvent } from '@gavel/contracts';
 import type { Notification } from './notification.entity.js';
 
 /** Parses the stored JSON text of `data` (null stays null). */

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { AuthOkEvent } from '../../../../../libs/contracts/src/index.js';
+import type { AuthOkEvent } from '@gavel/contracts';
 import type { AuthUser } from '../../common/auth-user.js';
 import { KeyedMutex } from '../../common/keyed-mutex.js';
 import { type DeliveryReport, PushService } from '../push/push.service.js';

@@ -1,4 +1,4 @@
-import { AWS_LIMITS } from '../../../../../libs/contracts/src/index.js';
+import { AWS_LIMITS } from '@gavel/contracts';
 import { PayloadTooLargeError } from '../../common/errors.js';
 
 /** An event serialized once, whatever the number of recipients. */

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DEMO_PASSWORD, DEMO_USERS } from '../../config/dev-defaults.js';
+import { DEMO_PASSWORD, DEMO_USERS } from '@gavel/config';
 import { PasswordHasher } from './password-hasher.js';
 import { UserRepository } from './user.repository.js';
 import { UserService } from './user.service.js';
