@@ -21,7 +21,7 @@ export interface SignedRequest {
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 const AUTHORIZATION =
-  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;\-]+),\s*Signature=([0-9a-f]{64})$/;
+  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
 
 // AWS's own messages for each failure.
 const MISSING = 'Missing Authentication Token';
@@ -187,7 +187,7 @@ function compareSignatures(expected: string | undefined, received: string): stri
 
 /** Header values as the signer canonicalises them: line breaks and runs of blanks become one space, no space at either end. */
 function normalizeHeaderValue(value: string): string {
-  if (!/[\r\n\t]|  |^ | $/.test(value)) return value;
+  if (!/[\r\n\t]| {2}|^ | $/.test(value)) return value;
   return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
 }
 
