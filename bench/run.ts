@@ -15,7 +15,7 @@ import { ClientPool } from './client/client-pool.js';
 import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './cli-options.js';
 import { CONNECTIONS_PER_USER, type BenchContext } from './context.js';
 import { gavelBidTarget } from './phases/bid.js';
-import { connectFigures, connectGavel, failureReasons, openConnections } from './phases/connect.js';
+import { connectFigures, connectGavel, openConnections } from './phases/connect.js';
 import { measureBurst, measureFanOut, type FanOutTarget } from './phases/fan-out.js';
 import { measureLambdas } from './phases/lambdas.js';
 import { measureNotifications, notificationCount } from './phases/notifications.js';

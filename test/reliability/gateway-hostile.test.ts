@@ -85,7 +85,7 @@ describe('gateway under hostile HTTP', () => {
         await response.arrayBuffer();
         status = response.status;
       } catch (error) {
-        throw new Error(`seed ${SEED} #${n} ${method} ${path}: ${(error as Error).message}`);
+        throw new Error(`seed ${SEED} #${n} ${method} ${path}: ${(error as Error).message}`, { cause: error });
       }
       statuses[status] = (statuses[status] ?? 0) + 1;
       expect(status, `seed ${SEED} #${n} ${method} ${path.slice(0, 80)}`).toBeGreaterThanOrEqual(400);

@@ -32,7 +32,7 @@ export async function signInWithDemoButton(page: Page, url: string, name: 'Alice
   } catch (error) {
     // Say what the page showed instead: a timeout alone does not tell why.
     const shown = await page.locator('body').innerText().catch(() => '(page unreadable)');
-    throw new Error(`signing in as ${name} at ${url} failed: ${(error as Error).message}\npage text:\n${shown.slice(0, 1500)}`);
+    throw new Error(`signing in as ${name} at ${url} failed: ${(error as Error).message}\npage text:\n${shown.slice(0, 1500)}`, { cause: error });
   }
 }
 

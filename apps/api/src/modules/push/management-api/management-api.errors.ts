@@ -74,7 +74,7 @@ const exceptionsByName = {
  * from `x-amzn-ErrorType` (text after `:` dropped), then the body's `code` / `__type`.
  */
 export function managementApiError(statusCode: number, headers: Record<string, string>, body: Uint8Array): ApiGatewayManagementApiServiceException {
-  let parsed: Record<string, unknown> = {};
+  let parsed: Record<string, unknown>;
   try {
     parsed = body.length > 0 ? (JSON.parse(Buffer.from(body).toString('utf8')) as Record<string, unknown>) : {};
   } catch {
