@@ -4,7 +4,8 @@ import { DataSource, LessThanOrEqual, type Repository } from 'typeorm';
 import { Auction } from './auction.entity.js';
 import { AuctionBusyError } from './auction.errors.js';
 import { Bid } from './bid.entity.js';
-import { backoff, isTransientTransactionError } from './transaction-retry.js';
+import { isTransientTransactionError } from '../../database/driver-errors.js';
+import { backoff } from './transaction-retry.js';
 
 export interface NewAuction {
   title: string;

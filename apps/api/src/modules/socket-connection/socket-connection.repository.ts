@@ -3,9 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, MoreThan, type Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { WriteBatcher } from '../../common/write-batcher.js';
-import { isForeignKeyViolation } from '../../database/foreign-key-violation.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../database/driver-errors.js';
 import { multiRowInsertIdsAreConsecutive } from '../../database/multi-row-insert-ids.js';
-import { isUniqueViolation } from '../../database/unique-violation.js';
 import { User } from '../user/user.entity.js';
 import { SocketConnection } from './socket-connection.entity.js';
 
