@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, MoreThan, type Repository } from 'typeorm';
+import { In, IsNull, LessThan, MoreThan, type Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { WriteBatcher } from '../../common/write-batcher.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../database/driver-errors.js';
@@ -212,6 +212,12 @@ export class SocketConnectionRepository {
       deleted += result.affected ?? 0;
     }
     return deleted;
+  }
+
+  /** Deletes the rows created before `before` (the housekeeping sweep); returns how many there were. */
+  async deleteCreatedBefore(before: Date): Promise<number> {
+    const result = await this.connections.delete({ createdAt: LessThan(before) });
+    return result.affected ?? 0;
   }
 
   /** Marks these connections as seen now (e.g. after a successful push). */
