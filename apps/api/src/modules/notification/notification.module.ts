@@ -6,6 +6,7 @@ import { CONNECTION_REGISTERED_HOOK } from '../socket-connection/socket-connecti
 import { SocketConnectionModule } from '../socket-connection/socket-connection.module.js';
 import { ConnectionWelcomeHook } from './connection-welcome.hook.js';
 import { MeNotificationController } from './me-notification.controller.js';
+import { NotificationDeliveryService } from './notification-delivery.service.js';
 import { NotificationController } from './notification.controller.js';
 import { Notification } from './notification.entity.js';
 import { NotificationRepository } from './notification.repository.js';
@@ -16,7 +17,7 @@ import { NotificationService } from './notification.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Notification]), PushModule, SocketConnectionModule, IdempotencyModule],
   controllers: [NotificationController, MeNotificationController],
-  providers: [NotificationRepository, NotificationService, ConnectionWelcomeHook, { provide: CONNECTION_REGISTERED_HOOK, useExisting: ConnectionWelcomeHook }],
+  providers: [NotificationRepository, NotificationService, NotificationDeliveryService, ConnectionWelcomeHook, { provide: CONNECTION_REGISTERED_HOOK, useExisting: ConnectionWelcomeHook }],
   exports: [CONNECTION_REGISTERED_HOOK, NotificationService],
 })
 export class NotificationModule {}
