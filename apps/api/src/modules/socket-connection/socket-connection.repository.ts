@@ -4,7 +4,7 @@ import { In, IsNull, LessThan, MoreThan, type Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { WriteBatcher } from '../../common/write-batcher.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../database/driver-errors.js';
-import { multiRowInsertIdsAreConsecutive } from '../../database/multi-row-insert-ids.js';
+import { firstInsertedId, multiRowInsertIdsAreConsecutive } from '../../database/multi-row-insert-ids.js';
 import { User } from '../user/user.entity.js';
 import { SocketConnection } from './socket-connection.entity.js';
 
@@ -23,16 +23,6 @@ type InsertedProperty = (typeof INSERTED_PROPERTIES)[number];
 const BATCH_ROWS = 64;
 
 type InsertOutcome = SocketConnection | 'taken' | 'unknown-user';
-
-/**
- * The first generated id of an INSERT of `rows` rows: mysql2 answers a result header whose insertId is
- * the first row's id, better-sqlite3 the last row's id (lastInsertRowid).
- */
-function firstInsertedId(raw: unknown, rows: number): number {
-  if (typeof raw === 'number' || typeof raw === 'bigint') return Number(raw) - (rows - 1);
-  const header = raw as { insertId?: number | string } | undefined;
-  return Number(header?.insertId);
-}
 
 /** Batches stay well under every database's bound-parameter limit. */
 const CHUNK = 500;
