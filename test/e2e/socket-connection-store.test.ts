@@ -4,7 +4,7 @@
  * id or an unknown user inside a batch is answered as such without failing the others.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, In, type Repository } from 'typeorm';
 import { dataSourceOptions } from '../../apps/api/src/database/data-source.js';
 import { SocketConnection } from '../../apps/api/src/modules/socket-connection/socket-connection.entity.js';
 import { type NewSocketConnection, SocketConnectionRepository } from '../../apps/api/src/modules/socket-connection/socket-connection.repository.js';
@@ -154,6 +154,14 @@ describe.each(databaseKinds())('socket connection store (%s)', (kind) => {
     expect(await repository.moveNotificationsSentAfter(id, 0, 2_000_000_000)).toBe(true);
     expect((await repository.findByConnectionId(id))?.notificationsSentAfter).toBe(2_000_000_000);
     expect(await repository.moveNotificationsSentAfter(connectionId(), null, 1)).toBe(false);
+  });
+
+  it('the housekeeping sweep deletes only the rows created before the cutoff', async () => {
+    const [old1, old2, fresh] = [registration(userIds[0]!), registration(userIds[1]!), registration(userIds[2]!)];
+    await Promise.all([old1, old2, fresh].map((input) => repository.insert(input)));
+    await table.update({ connectionId: In([old1.connectionId, old2.connectionId]) }, { createdAt: new Date('2020-01-01T00:00:00Z') });
+    expect(await repository.deleteCreatedBefore(new Date('2021-01-01T00:00:00Z'))).toBe(2);
+    expect([...(await storedByConnectionId([old1.connectionId, old2.connectionId, fresh.connectionId])).keys()]).toEqual([fresh.connectionId]);
   });
 
   // MySQL/MariaDB only: SQLite has no such setting.

@@ -24,3 +24,13 @@ export function multiRowInsertIdsAreConsecutive(dataSource: DataSource): Promise
   }
   return answer;
 }
+
+/**
+ * The first generated id of a raw `INSERT` of `rows` rows, from what `query()` answered: mysql2 a
+ * result header whose insertId is the first row's id, better-sqlite3 the last row's id (lastInsertRowid).
+ */
+export function firstInsertedId(raw: unknown, rows: number): number {
+  if (typeof raw === 'number' || typeof raw === 'bigint') return Number(raw) - (rows - 1);
+  const header = raw as { insertId?: number | string } | undefined;
+  return Number(header?.insertId);
+}

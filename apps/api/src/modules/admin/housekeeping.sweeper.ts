@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { AWS_LIMITS } from '@gavel/contracts';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
-import { ExpiredConnectionRepository } from './expired-connection.repository.js';
+import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
 
 /**
  * Every minute: removes connection rows older than API Gateway's maximum connection duration (the
@@ -13,7 +13,7 @@ export class HousekeepingSweeper {
   private readonly logger = new Logger(HousekeepingSweeper.name);
 
   constructor(
-    private readonly connections: ExpiredConnectionRepository,
+    private readonly connections: SocketConnectionRepository,
     private readonly idempotency: IdempotencyService,
   ) {}
 

@@ -8,27 +8,38 @@ import { AuctionCloser } from './auction-closer.js';
 import { AuctionLock } from './auction-lock.js';
 import type { Auction } from './auction.entity.js';
 import { AuctionNotFoundError, AuctionNotOpenError, BidTooLowError, EndsAtInPastError } from './auction.errors.js';
-import type { AuctionRepository, BidAttempt, BidRequest } from './auction.repository.js';
+import type { AuctionRepository, PriceRaise } from './auction.repository.js';
 import { AuctionService } from './auction.service.js';
 import type { Bid } from './bid.entity.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-/** One auction in memory, with the repository's rules; `delays` lets a test make an acceptance slow. */
+/**
+ * One auction in memory behind the repository's compare-and-set; `delays` makes a raise slow, `racers`
+ * let another process bid between the service's read and its write.
+ */
 class FakeAuctions {
   auction: Auction = { id: 1, title: 'Lot', startingPriceCents: 100, currentPriceCents: 100, leaderId: null, endsAt: new Date(Date.now() + 60_000), status: 'open', bidCount: 0, version: 0, createdAt: new Date() };
   delays: number[] = [];
+  racers: Array<{ bidderId: number; amountCents: number }> = [];
+  reads = 0;
   private nextBidId = 1;
 
-  async tryAcceptBid(request: BidRequest): Promise<BidAttempt> {
+  async findForBid(id: number) {
+    this.reads++;
+    return id === this.auction.id ? { ...this.auction } : null;
+  }
+  async raisePrice(raise: PriceRaise): Promise<Bid | null> {
     for (let i = this.delays.shift() ?? 0; i > 0; i--) await tick();
-    if (request.auctionId !== this.auction.id) return { outcome: 'not-found' };
-    if (this.auction.status !== 'open' || this.auction.endsAt <= request.now) return { outcome: 'not-open' };
-    if (request.amountCents <= this.auction.currentPriceCents) return { outcome: 'too-low', currentPriceCents: this.auction.currentPriceCents };
-    const previous = { ...this.auction };
-    Object.assign(this.auction, { currentPriceCents: request.amountCents, leaderId: request.bidderId, bidCount: this.auction.bidCount + 1 });
-    const bid = { id: this.nextBidId++, auctionId: request.auctionId, bidderId: request.bidderId, amountCents: request.amountCents, createdAt: request.now } as Bid;
-    return { outcome: 'accepted', bid, previous };
+    const racer = this.racers.shift();
+    if (racer) this.apply({ ...raise, ...racer, expectedVersion: this.auction.version });
+    return this.apply(raise);
+  }
+  private apply(raise: PriceRaise): Bid | null {
+    const a = this.auction;
+    if (raise.auctionId !== a.id || a.version !== raise.expectedVersion || a.status !== 'open' || a.endsAt <= raise.now || raise.amountCents <= a.currentPriceCents) return null;
+    Object.assign(a, { currentPriceCents: raise.amountCents, leaderId: raise.bidderId, bidCount: a.bidCount + 1, version: a.version + 1 });
+    return { id: this.nextBidId++, auctionId: raise.auctionId, bidderId: raise.bidderId, amountCents: raise.amountCents, createdAt: raise.now } as Bid;
   }
   async findDueIds(now: Date) {
     return this.auction.status === 'open' && this.auction.endsAt <= now ? [this.auction.id] : [];
@@ -90,6 +101,16 @@ describe(AuctionService.name, () => {
     auctions.auction.endsAt = new Date(Date.now() - 1);
     await expect(service.placeBid(user(1), 1, { amountCents: 500 }, undefined)).rejects.toBeInstanceOf(AuctionNotOpenError);
     expect(broadcasts).toEqual([]);
+  });
+
+  it('a lost race is decided again on a fresh read: accepted when still above the price, refused when not', async () => {
+    auctions.racers = [{ bidderId: 7, amountCents: 250 }];
+    expect((await service.placeBid(user(1), 1, { amountCents: 300 }, undefined)).body).toMatchObject({ amountCents: 300, bidderId: 1 });
+    expect(auctions.reads).toBe(2);
+    auctions.racers = [{ bidderId: 7, amountCents: 500 }];
+    await expect(service.placeBid(user(2), 1, { amountCents: 400 }, undefined)).rejects.toThrow(new BidTooLowError(500).message);
+    expect(auctions.auction).toMatchObject({ currentPriceCents: 500, leaderId: 7, bidCount: 3 });
+    expect(broadcasts.map((e) => e.data.amountCents)).toEqual([300]);
   });
 
   it('refuses an auction ending in the past', async () => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth-user.js';
 import { UnauthorizedError } from '../../common/errors.js';
@@ -17,11 +18,26 @@ import {
   toAuctionResponse,
   toBidResponse,
 } from './auction.dto.js';
-import { AuctionNotFoundError, AuctionNotOpenError, BidTooLowError, EndsAtInPastError } from './auction.errors.js';
+import type { Auction } from './auction.entity.js';
+import { AuctionBusyError, AuctionNotFoundError, AuctionNotOpenError, BidTooLowError, EndsAtInPastError } from './auction.errors.js';
 import { AuctionRepository } from './auction.repository.js';
+import type { Bid } from './bid.entity.js';
 
 const LIST_LIMIT = 100;
 const DETAIL_BIDS = 50;
+/** Lost races (other API processes changing the auction under us) before the client is told to try again. */
+const MAX_BID_ATTEMPTS = 25;
+
+/** A short random pause so that retrying bidders do not collide again in lockstep. */
+function backoff(attempt: number): Promise<void> {
+  return sleep(Math.random() * Math.min(200, 5 * 2 ** attempt));
+}
+
+interface AcceptedBid {
+  bid: Bid;
+  /** The auction as it was just before this bid. */
+  previous: Auction;
+}
 
 @Injectable()
 export class AuctionService {
@@ -69,30 +85,39 @@ export class AuctionService {
     const bidder = await this.users.findById(user.id);
     if (!bidder) throw new UnauthorizedError('USER_GONE', 'The user of this token no longer exists');
 
-    const attempt = await this.lock.run(auctionId, async () => {
-      const result = await this.auctions.tryAcceptBid({ auctionId, bidderId: bidder.id, amountCents, now: new Date() });
-      if (result.outcome === 'accepted') {
-        this.sockets.broadcast(toBidEvent(result.bid, bidder.displayName)).catch((error: unknown) => this.logFailure(`broadcast of bid ${result.bid.id}`, error));
-      }
+    const accepted = await this.lock.run(auctionId, async () => {
+      const result = await this.raiseOrRefuse(auctionId, bidder.id, amountCents, new Date());
+      this.sockets.broadcast(toBidEvent(result.bid, bidder.displayName)).catch((error: unknown) => this.logFailure(`broadcast of bid ${result.bid.id}`, error));
       return result;
     });
 
-    switch (attempt.outcome) {
-      case 'not-found':
-        throw new AuctionNotFoundError(auctionId);
-      case 'not-open':
-        throw new AuctionNotOpenError(auctionId);
-      case 'too-low':
-        throw new BidTooLowError(attempt.currentPriceCents);
-    }
-    const previousLeader = attempt.previous.leaderId;
+    const previousLeader = accepted.previous.leaderId;
     if (previousLeader !== null && previousLeader !== bidder.id) {
       // Stored and pushed in the background: the bid is accepted whatever happens to the notification.
       this.notifications
-        .send(outbidNotification(previousLeader, attempt.previous, attempt.bid, bidder.displayName))
-        .catch((error: unknown) => this.logFailure(`outbid notification for bid ${attempt.bid.id}`, error));
+        .send(outbidNotification(previousLeader, accepted.previous, accepted.bid, bidder.displayName))
+        .catch((error: unknown) => this.logFailure(`outbid notification for bid ${accepted.bid.id}`, error));
     }
-    return toBidResponse(attempt.bid);
+    return toBidResponse(accepted.bid);
+  }
+
+  /**
+   * The bid rules: the auction exists, is open and before its end, and the amount is above its price.
+   * Decided on the row as read; the repository's compare-and-set then writes only if nothing changed
+   * since (another API process may bid meanwhile) — after a lost race, read again and decide again.
+   */
+  private async raiseOrRefuse(auctionId: number, bidderId: number, amountCents: number, now: Date): Promise<AcceptedBid> {
+    for (let attempt = 1; ; attempt++) {
+      const auction = await this.auctions.findForBid(auctionId);
+      if (!auction) throw new AuctionNotFoundError(auctionId);
+      if (auction.status !== 'open' || auction.endsAt.getTime() <= now.getTime()) throw new AuctionNotOpenError(auctionId);
+      if (amountCents <= auction.currentPriceCents) throw new BidTooLowError(auction.currentPriceCents);
+      const bid = await this.auctions.raisePrice({ auctionId, expectedVersion: auction.version, bidderId, amountCents, now });
+      if (bid) return { bid, previous: auction };
+      // Never a 5xx for contention: after this many lost races the client is told to try again.
+      if (attempt >= MAX_BID_ATTEMPTS) throw new AuctionBusyError();
+      await backoff(attempt);
+    }
   }
 
   private logFailure(what: string, error: unknown): void {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, LessThan, type Repository } from 'typeorm';
-import { isUniqueViolation } from '../../database/unique-violation.js';
+import { isUniqueViolation } from '../../database/driver-errors.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 
 @Injectable()

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectionRegisteredHook, RegisteredConnection } from '../socket-connection/socket-connection.hook.js';
-import { NotificationService } from './notification.service.js';
+import { NotificationDeliveryService } from './notification-delivery.service.js';
 
-/** Greets a freshly registered connection: `auth.ok`, then the notifications it missed (see NotificationService.welcome). */
+/** Greets a freshly registered connection: `auth.ok`, then the notifications it missed (see NotificationDeliveryService.welcome). */
 @Injectable()
 export class ConnectionWelcomeHook implements ConnectionRegisteredHook {
-  constructor(private readonly notifications: NotificationService) {}
+  constructor(private readonly delivery: NotificationDeliveryService) {}
 
   async onRegistered(connection: RegisteredConnection): Promise<void> {
-    await this.notifications.welcome(connection);
+    await this.delivery.welcome(connection);
   }
 }

@@ -1,9 +1,7 @@
-import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiNotFoundResponse, ApiPayloadTooLargeResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { AuthUser } from '../../common/auth-user.js';
 import { ApiKey } from '../../common/decorators/api-key.decorator.js';
-import type { ApiKeyRequest } from '../../common/guards/api-key.guard.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { Caller } from '../../common/decorators/caller.decorator.js';
 import { CreateNotificationDto, NotificationAcceptedResponse } from './notification.dto.js';
 import { NotificationService } from './notification.service.js';
 
@@ -13,10 +11,7 @@ import { NotificationService } from './notification.service.js';
 @ApiBearerAuth()
 @Controller('notifications')
 export class NotificationController {
-  constructor(
-    private readonly notifications: NotificationService,
-    private readonly idempotency: IdempotencyService,
-  ) {}
+  constructor(private readonly notifications: NotificationService) {}
 
   @Post()
   @ApiKey('service', { orRole: 'admin' })
@@ -25,17 +20,7 @@ export class NotificationController {
   @ApiAcceptedResponse({ type: NotificationAcceptedResponse })
   @ApiNotFoundResponse({ description: 'Unknown user' })
   @ApiPayloadTooLargeResponse({ description: 'The event would exceed 128 KB' })
-  async create(
-    @Body() dto: CreateNotificationDto,
-    @Req() request: ApiKeyRequest & { user?: AuthUser },
-    @Headers('idempotency-key') idempotencyKey?: string,
-  ): Promise<NotificationAcceptedResponse> {
-    const caller = request.apiKey === 'service' ? 'service' : `user:${request.user?.id}`;
-    const input = { userId: Number(dto.userId), kind: dto.kind, title: dto.title, body: dto.body, data: dto.data };
-    const answer = await this.idempotency.execute({ scope: `${caller}:POST /notifications`, key: idempotencyKey, request: input }, async () => ({
-      statusCode: 202,
-      body: await this.notifications.sendAndReport(input),
-    }));
-    return answer.body;
+  create(@Body() dto: CreateNotificationDto, @Caller() caller: string, @Headers('idempotency-key') idempotencyKey?: string): Promise<NotificationAcceptedResponse> {
+    return this.notifications.create(caller, dto, idempotencyKey);
   }
 }

@@ -7,6 +7,7 @@ import { CONNECTION_REGISTERED_HOOK, STALE_CONNECTION_PROBE } from '../socket-co
 import { SocketConnectionModule } from '../socket-connection/socket-connection.module.js';
 import { ConnectionWelcomeHook } from './connection-welcome.hook.js';
 import { MeNotificationController } from './me-notification.controller.js';
+import { NotificationDeliveryService } from './notification-delivery.service.js';
 import { NotificationController } from './notification.controller.js';
 import { Notification } from './notification.entity.js';
 import { NotificationRepository } from './notification.repository.js';
@@ -20,6 +21,7 @@ import { NotificationService } from './notification.service.js';
   providers: [
     NotificationRepository,
     NotificationService,
+    NotificationDeliveryService,
     ConnectionWelcomeHook,
     { provide: CONNECTION_REGISTERED_HOOK, useExisting: ConnectionWelcomeHook },
     { provide: STALE_CONNECTION_PROBE, useExisting: PushService },

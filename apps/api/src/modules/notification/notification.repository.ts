@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Between, MoreThan, type Repository } from 'typeorm';
 import { WriteBatcher } from '../../common/write-batcher.js';
-import { isForeignKeyViolation } from '../../database/foreign-key-violation.js';
+import { isForeignKeyViolation } from '../../database/driver-errors.js';
 import { multiRowInsertIdsAreConsecutive } from '../../database/multi-row-insert-ids.js';
 import { Notification } from './notification.entity.js';
 import { NotificationRecipientNotFoundError } from './notification.errors.js';

@@ -36,7 +36,7 @@ export class SocketConnection {
   /**
    * Every notification of the user with an id above this has been sent to this connection (replayed
    * on `auth` or pushed live); null until its first `auth.ok`. Only a later `auth` asking for older
-   * ones lowers it, so a repeated `auth` never replays a notification twice (see NotificationService.welcome).
+   * ones lowers it, so a repeated `auth` never replays a notification twice (see NotificationDeliveryService.welcome).
    */
   @Column({ name: 'notifications_sent_after', type: 'integer', nullable: true })
   notificationsSentAfter!: number | null;

@@ -3,9 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, LessThan, MoreThan, type Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { WriteBatcher } from '../../common/write-batcher.js';
-import { isForeignKeyViolation } from '../../database/foreign-key-violation.js';
-import { multiRowInsertIdsAreConsecutive } from '../../database/multi-row-insert-ids.js';
-import { isUniqueViolation } from '../../database/unique-violation.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../database/driver-errors.js';
+import { firstInsertedId, multiRowInsertIdsAreConsecutive } from '../../database/multi-row-insert-ids.js';
 import { User } from '../user/user.entity.js';
 import { SocketConnection } from './socket-connection.entity.js';
 
@@ -24,16 +23,6 @@ type InsertedProperty = (typeof INSERTED_PROPERTIES)[number];
 const BATCH_ROWS = 64;
 
 type InsertOutcome = SocketConnection | 'taken' | 'unknown-user';
-
-/**
- * The first generated id of an INSERT of `rows` rows: mysql2 answers a result header whose insertId is
- * the first row's id, better-sqlite3 the last row's id (lastInsertRowid).
- */
-function firstInsertedId(raw: unknown, rows: number): number {
-  if (typeof raw === 'number' || typeof raw === 'bigint') return Number(raw) - (rows - 1);
-  const header = raw as { insertId?: number | string } | undefined;
-  return Number(header?.insertId);
-}
 
 /** Batches stay well under every database's bound-parameter limit. */
 const CHUNK = 500;
@@ -218,6 +207,12 @@ export class SocketConnectionRepository {
       deleted += result.affected ?? 0;
     }
     return deleted;
+  }
+
+  /** Deletes the rows created before `before` (the housekeeping sweep); returns how many there were. */
+  async deleteCreatedBefore(before: Date): Promise<number> {
+    const result = await this.connections.delete({ createdAt: LessThan(before) });
+    return result.affected ?? 0;
   }
 
   /** Marks these connections as seen now (e.g. after a successful push). */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import type { Role } from '../../common/auth-user.js';
-import { isUniqueViolation } from '../../database/unique-violation.js';
+import { isUniqueViolation } from '../../database/driver-errors.js';
 import { EmailTakenError } from './user.errors.js';
 import { User } from './user.entity.js';
 
