@@ -3,6 +3,7 @@
  * `auth.error` 429 and no row, the 20 keep receiving pushes, re-auth on a held connection is not a new one,
  * and a freed place can be taken.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import type { AuthErrorEvent, AuthOkEvent } from '@gavel/contracts';
@@ -69,7 +70,7 @@ describe.each(databaseKinds())('whole stack: at most 20 connections per user (%s
 
     // A place freed by a close can be taken.
     await held[1]!.close();
-    for (let i = 0; i < 100 && (await own()).length === MAX; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 0; i < 100 && (await own()).length === MAX; i++) await sleep(100);
     expect((await authenticate(extra, token)).type).toBe('auth.ok');
     expect(await own()).toHaveLength(MAX);
   });

@@ -5,6 +5,7 @@
  * both answer while most of the flood is still waiting. Order is asserted, times are only recorded.
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { databaseKinds } from '../support/databases.js';
 import { ensureBuilt } from '../support/stack.js';
@@ -104,8 +105,4 @@ describe.each(databaseKinds())('login flood (%s)', (kind) => {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * Retries `assertion` until it stops throwing, then returns its value; after `timeout` ms it throws the last
  * failure. Jest has neither vitest's `vi.waitFor` nor `expect.poll`; same defaults (1 s, every 50 ms):
@@ -13,6 +14,6 @@ export async function waitFor<T>(assertion: () => T | Promise<T>, options: { tim
     } catch (error) {
       if (Date.now() >= deadline) throw error;
     }
-    await new Promise((resolve) => setTimeout(resolve, interval));
+    await sleep(interval);
   }
 }
