@@ -42,7 +42,7 @@ export interface CreateAppOptions {
 export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const config = options.config ?? loadConfig(options.env);
   const levels = logLevels(config.logLevel);
-  const logger = new ConsoleLogger({ json: true, logLevels: levels });
+  const logger = new ConsoleLogger({ json: config.logFormat === 'json', logLevels: levels });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false, abortOnError: false });
 
   // Behind a load balancer the socket's address is the balancer's: take the client's from X-Forwarded-For,

@@ -128,7 +128,7 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
   const api = new ManagedProcess(
     'api',
     join(repoRoot, 'dist/apps/api/src/main.js'),
-    { ...common, NODE_ENV: 'development', PORT: String(apiPort), DATABASE_URL: options.databaseUrl, LOG_LEVEL: options.apiLogLevel ?? 'log', LOGIN_RATE_LIMIT: '1000000', REGISTER_RATE_LIMIT: '1000000', BID_RATE_LIMIT: '1000000', ...options.apiEnv },
+    { ...common, NODE_ENV: 'development', PORT: String(apiPort), DATABASE_URL: options.databaseUrl, LOG_LEVEL: options.apiLogLevel ?? 'log', LOG_FORMAT: 'json', LOGIN_RATE_LIMIT: '1000000', REGISTER_RATE_LIMIT: '1000000', BID_RATE_LIMIT: '1000000', ...options.apiEnv },
     `${apiUrl}/health`,
     (status) => status === 200,
     log,

@@ -1,7 +1,7 @@
 import { describe, it } from '@jest/globals';
 import { expect } from '../../../../test/support/expect.js';
 import { DEV_DEFAULTS, isLoopbackHost } from '@gavel/config';
-import { ConfigValidationError, parseDurationSeconds, validateEnv } from './env.js';
+import { ConfigValidationError, parseDurationSeconds, parseRateLimit, validateEnv } from './env.js';
 
 const PRODUCTION = {
   NODE_ENV: 'production',
@@ -116,6 +116,60 @@ describe(validateEnv.name, () => {
     }
   });
 
+  it('logs readable lines in development and JSON lines elsewhere unless LOG_FORMAT says otherwise', () => {
+    expect(validateEnv({}).logFormat).toBe('text');
+    expect(validateEnv({ NODE_ENV: 'test' }).logFormat).toBe('json');
+    expect(validateEnv({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(problemsOf({ LOG_FORMAT: 'pretty' })).toEqual([expect.stringContaining('LOG_FORMAT')]);
+  });
+
+  it('defaults the limits of contract §3: 10/min per IP + e-mail, 20/min per IP, 10/s per user, 20 connections, no proxy trusted', () => {
+    expect(validateEnv({})).toMatchObject({
+      loginRateLimit: { limit: 10, windowMs: 60_000 },
+      registerRateLimit: { limit: 20, windowMs: 60_000 },
+      bidRateLimit: { limit: 10, windowMs: 1_000 },
+      maxConnectionsPerUser: 20,
+      trustProxyHops: 0,
+      passwordHashConcurrency: 2,
+    });
+  });
+
+  it('reads the limits: a plain count keeps its window, count/window sets both; TRUST_PROXY is a hop count', () => {
+    const config = validateEnv({ LOGIN_RATE_LIMIT: '5', REGISTER_RATE_LIMIT: '3/10s', BID_RATE_LIMIT: '2/s', MAX_CONNECTIONS_PER_USER: '3', TRUST_PROXY: '1', UV_THREADPOOL_SIZE: '8' });
+    expect(config).toMatchObject({
+      loginRateLimit: { limit: 5, windowMs: 60_000 },
+      registerRateLimit: { limit: 3, windowMs: 10_000 },
+      bidRateLimit: { limit: 2, windowMs: 1_000 },
+      maxConnectionsPerUser: 3,
+      trustProxyHops: 1,
+      passwordHashConcurrency: 4,
+    });
+    expect(validateEnv({ LOGIN_RATE_LIMIT: '4', LOGIN_RATE_WINDOW_MS: '5000' }).loginRateLimit).toEqual({ limit: 4, windowMs: 5000 });
+    expect(validateEnv({ TRUST_PROXY: 'off' }).trustProxyHops).toBe(0);
+    expect(validateEnv({ TRUST_PROXY: '0' }).trustProxyHops).toBe(0);
+  });
+
+  it.each([
+    ['LOGIN_RATE_LIMIT', '0'],
+    ['LOGIN_RATE_LIMIT', 'ten'],
+    ['REGISTER_RATE_LIMIT', '20/0s'],
+    ['REGISTER_RATE_LIMIT', '20 per minute'],
+    ['BID_RATE_LIMIT', '10/2d'],
+    ['BID_RATE_LIMIT', '-1'],
+    ['MAX_CONNECTIONS_PER_USER', '0'],
+    ['MAX_CONNECTIONS_PER_USER', 'many'],
+    ['TRUST_PROXY', 'true'],
+    ['TRUST_PROXY', '11'],
+    ['TRUST_PROXY', '10.0.0.0/8'],
+    ['UV_THREADPOOL_SIZE', '0'],
+  ])('refuses %s=%j, naming it', (name, value) => {
+    expect(problemsOf({ [name]: value })).toEqual([expect.stringContaining(name)]);
+  });
+
+  it('refuses a login window set twice', () => {
+    expect(problemsOf({ LOGIN_RATE_LIMIT: '10/1m', LOGIN_RATE_WINDOW_MS: '60000' })).toEqual([expect.stringContaining('LOGIN_RATE_WINDOW_MS')]);
+  });
+
   it('requires a database name in a MySQL URL', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://root@localhost:3306' })).toEqual([expect.stringContaining('DATABASE_URL')]);
     expect(problemsOf({ DATABASE_URL: 'mariadb://root@localhost:3306/gavel' })).toEqual([]);
@@ -190,4 +244,17 @@ describe(parseDurationSeconds.name, () => {
   ])('%s → %i seconds', (input, seconds) => expect(parseDurationSeconds(input)).toBe(seconds));
 
   it.each(['', '0', 'soon', '1w', '-5', '1.5h'])('rejects %j', (input) => expect(parseDurationSeconds(input)).toBeUndefined());
+});
+
+describe(parseRateLimit.name, () => {
+  it.each([
+    ['10', { limit: 10, windowMs: 60_000 }],
+    ['10/1m', { limit: 10, windowMs: 60_000 }],
+    ['10/60s', { limit: 10, windowMs: 60_000 }],
+    ['10/s', { limit: 10, windowMs: 1_000 }],
+    ['20 / 500ms', { limit: 20, windowMs: 500 }],
+    ['100/1h', { limit: 100, windowMs: 3_600_000 }],
+  ])('%s → %j', (input, expected) => expect(parseRateLimit(input, 60_000)).toEqual(expected));
+
+  it.each(['', '0', '1.5', '10/', '10/1d', '10/25h', '10/0s', 'x/s', '2000000'])('rejects %j', (input) => expect(parseRateLimit(input, 60_000)).toBeUndefined());
 });

@@ -47,6 +47,8 @@ export abstract class AppConfig {
   /** Password hashes (argon2) running at once: half of libuv's threadpool, so file and DNS work keep threads. */
   declare readonly passwordHashConcurrency: number;
   declare readonly logLevel: LogLevelSetting;
+  /** `text`: Nest's readable console lines (development default); `json`: one JSON object per line (elsewhere). */
+  declare readonly logFormat: LogFormat;
   /** Serve the OpenAPI UI and document at /docs: always outside production, there only with API_DOCS=true. */
   declare readonly apiDocs: boolean;
   /** Seed the demo users and auctions: development on a loopback HOST only. */
@@ -81,6 +83,8 @@ export function loadConfig(overrides: RawEnv = {}): AppConfig {
 const DURATION = /^(\d+)\s*(ms|s|m|h|d)?$/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 const LOG_LEVELS: LogLevelSetting[] = ['verbose', 'debug', 'log', 'warn', 'error', 'silent'];
+export type LogFormat = 'text' | 'json';
+const LOG_FORMATS: LogFormat[] = ['text', 'json'];
 
 const RATE_LIMIT = /^(\d+)(?:\s*\/\s*(\d+)?\s*(ms|s|m|h))?$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -253,6 +257,9 @@ export function validateEnv(raw: RawEnv): AppConfig {
 
   const logLevel = (value('LOG_LEVEL') ?? DEV_DEFAULTS.LOG_LEVEL) as LogLevelSetting;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  // A person reads `npm start`'s lines; a log pipeline reads production's.
+  const logFormat = (value('LOG_FORMAT') ?? (nodeEnv === 'development' ? 'text' : 'json')) as LogFormat;
+  if (!LOG_FORMATS.includes(logFormat)) problems.push(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')} (got "${logFormat}")`);
 
   const config: AppConfig = {
     nodeEnv,
@@ -280,6 +287,7 @@ export function validateEnv(raw: RawEnv): AppConfig {
     // libuv's own variable (default 4, at most 1024): argon2 runs on that pool, and so do fs and DNS.
     passwordHashConcurrency: Math.max(1, Math.floor(integer('UV_THREADPOOL_SIZE', 4, 1, 1024) / 2)),
     logLevel,
+    logFormat,
     apiDocs: flag('API_DOCS', !production),
     seedDemoData: nodeEnv === 'development' && loopback,
   };
