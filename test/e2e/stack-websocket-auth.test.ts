@@ -68,7 +68,7 @@ describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows 
     expect(rows).toEqual([expect.objectContaining({ connectionId: data.connectionId, sourceIp: '127.0.0.1', userAgent: 'gavel-stack-test/1.0' })]);
 
     await socket.close();
-    await waitFor(() => expect(ownConnections(aliceToken)).toEqual([]), { timeout: 10_000 });
+    await waitFor(async () => expect(await ownConnections(aliceToken)).toEqual([]), { timeout: 10_000 });
   });
 
   it('two connections of one user are two rows', async () => {
@@ -83,7 +83,7 @@ describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows 
     expect(rows.map((r) => r.connectionId).sort()).toEqual([...ids].sort());
     expect(rows.map((r) => r.userAgent).sort()).toEqual(['phone', 'tab-one']);
     await Promise.all([first!.close(), second!.close()]);
-    await waitFor(() => expect(ownConnections(aliceToken)).toEqual([]), { timeout: 10_000 });
+    await waitFor(async () => expect(await ownConnections(aliceToken)).toEqual([]), { timeout: 10_000 });
   });
 
   it.each([
@@ -121,7 +121,7 @@ describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows 
     expect(live.Identity).toEqual({ SourceIp: '127.0.0.1', UserAgent: 'sdk-check' });
     await client.send(new DeleteConnectionCommand({ ConnectionId: answer.data.connectionId }));
     expect((await socket.closed).code).toBe(1000);
-    await waitFor(() => expect(ownConnections(aliceToken)).toEqual([]), { timeout: 10_000 });
+    await waitFor(async () => expect(await ownConnections(aliceToken)).toEqual([]), { timeout: 10_000 });
   });
 
   // Last: it stops the API.
