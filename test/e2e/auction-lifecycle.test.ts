@@ -71,7 +71,7 @@ describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
     const winning = await placeBid(stack, jon, auction.id, 300);
     expect(winning.status).toBe(201);
 
-    const closedFrame = { type: 'auction.closed', id: auction.id, ts: expect.any(String), data: { auctionId: auction.id, winnerId: jon.id, finalPriceCents: 300 } };
+    const closedFrame = { type: 'auction.closed', id: auction.id, ts: expect.any(String), data: { auctionId: auction.id, seq: 2, winnerId: jon.id, finalPriceCents: 300 } };
     for (const socket of [ivySocket, jonSocket, other]) {
       const frames = await collectFrames(socket, (f) => f.some((x) => x.type === 'auction.closed'), 10_000);
       // Both bids first, in order, then the close.

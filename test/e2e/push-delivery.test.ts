@@ -61,7 +61,7 @@ describe.each(databaseKinds())('push delivery (%s)', (kind) => {
         type: 'bid',
         id: first.body.id,
         ts: expect.any(String),
-        data: { auctionId: auction.id, bidId: first.body.id, amountCents: 1500, bidderId: ann.id, bidderName: 'Ann', createdAt: first.body.createdAt },
+        data: { auctionId: auction.id, bidId: first.body.id, seq: 1, amountCents: 1500, bidderId: ann.id, bidderName: 'Ann', createdAt: first.body.createdAt },
       });
     }
 

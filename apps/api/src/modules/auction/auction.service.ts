@@ -72,7 +72,9 @@ export class AuctionService {
     const attempt = await this.lock.run(auctionId, async () => {
       const result = await this.auctions.tryAcceptBid({ auctionId, bidderId: bidder.id, amountCents, now: new Date() });
       if (result.outcome === 'accepted') {
-        this.sockets.broadcast(toBidEvent(result.bid, bidder.displayName)).catch((error: unknown) => this.logFailure(`broadcast of bid ${result.bid.id}`, error));
+        // The bid's seq: the compare-and-set matched previous.version, so this bid took bid_count from previous.bidCount.
+        const seq = result.previous.bidCount + 1;
+        this.sockets.broadcast(toBidEvent(result.bid, bidder.displayName, seq)).catch((error: unknown) => this.logFailure(`broadcast of bid ${result.bid.id}`, error));
       }
       return result;
     });
