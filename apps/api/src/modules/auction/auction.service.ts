@@ -21,7 +21,8 @@ import { AuctionNotFoundError, AuctionNotOpenError, BidTooLowError, EndsAtInPast
 import { AuctionRepository } from './auction.repository.js';
 
 const LIST_LIMIT = 100;
-const DETAIL_BIDS = 50;
+/** Bids in GET /auctions/:id (and in a `subscribed` snapshot, which is that body). */
+export const DETAIL_BIDS = 50;
 
 @Injectable()
 export class AuctionService {
