@@ -41,7 +41,7 @@ describe.skipIf(unavailable !== undefined)(`MariaDB outage during bidding${unava
       auctionIds.push(auction.body.id);
     }
     bidders = await createUsers(stack.apiUrl, 10, 'outage-');
-    watcher = new LiveClient(stack.wsUrl, bidders[0]!.token);
+    watcher = new LiveClient(stack.wsUrl, bidders[0]!.token, { watch: auctionIds });
     await watcher.connect();
   }, 180_000);
 

@@ -63,8 +63,8 @@ export class AuctionService {
   }
 
   /**
-   * Accepts the bid atomically, queues its broadcast while still holding the auction's lock (so
-   * broadcasts follow acceptance order), and answers without waiting for the fan-out.
+   * Accepts the bid atomically, queues its fan-out to the auction's subscribers while still holding the
+   * auction's lock (so pushes follow acceptance order), and answers without waiting for the fan-out.
    */
   private async acceptBid(user: AuthUser, auctionId: number, amountCents: number): Promise<BidResponse> {
     const bidder = await this.users.findById(user.id);
@@ -75,7 +75,8 @@ export class AuctionService {
       if (result.outcome === 'accepted') {
         // The bid's seq: the compare-and-set matched previous.version, so this bid took bid_count from previous.bidCount.
         const seq = result.previous.bidCount + 1;
-        this.sockets.broadcast(toBidEvent(result.bid, bidder.displayName, seq)).catch((error: unknown) => this.logFailure(`broadcast of bid ${result.bid.id}`, error));
+        // To the auction's subscribers only; queued under the lock, so in acceptance order and behind any snapshot taken before.
+        this.sockets.sendToSubscribers(auctionId, seq, toBidEvent(result.bid, bidder.displayName, seq)).catch((error: unknown) => this.logFailure(`fan-out of bid ${result.bid.id}`, error));
       }
       return result;
     });
