@@ -18,6 +18,8 @@ export const routeSelectionExpression = '$request.body.action';
 
 export const routes: readonly RouteDefinition[] = [
   { routeKey: 'auth', handler: 'auth', twoWay: true },
+  { routeKey: 'subscribe', handler: 'subscribe', twoWay: true },
+  { routeKey: 'unsubscribe', handler: 'unsubscribe', twoWay: true },
   { routeKey: '$disconnect', handler: 'disconnect', twoWay: false },
   { routeKey: '$default', handler: 'default', twoWay: true },
 ];

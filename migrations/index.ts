@@ -8,6 +8,7 @@ import { CreateAuctionsAndBids1764000001000 } from './1764000001000-CreateAuctio
 import { CreateNotifications1764000001100 } from './1764000001100-CreateNotifications.js';
 import { CreateIdempotencyKeys1764000001200 } from './1764000001200-CreateIdempotencyKeys.js';
 import { AddSocketConnectionNotificationsSentAfter1764000001330 } from './1764000001330-AddSocketConnectionNotificationsSentAfter.js';
+import { CreateSubscriptions1764000001400 } from './1764000001400-CreateSubscriptions.js';
 
 export const MIGRATIONS = [
   CreateUsers1764000000000,
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   CreateNotifications1764000001100,
   CreateIdempotencyKeys1764000001200,
   AddSocketConnectionNotificationsSentAfter1764000001330,
+  CreateSubscriptions1764000001400,
 ];

@@ -18,12 +18,19 @@ import type {
   ConnectCommand,
   ConnectResult,
   SystemUnderTest,
+  WatchCommand,
+  WatchResult,
 } from './protocol.js';
 
 interface OpenConnection {
   close(): Promise<void>;
   ping(): void;
+  /** Gavel: sends `subscribe` and resolves on the `subscribed` frame (bids reach an auction's subscribers only). */
+  subscribe?(auctionId: number | string, timeoutMs: number): Promise<void>;
 }
+
+/** Connections already subscribed, per auction. */
+const watching = new Map<string, WeakSet<OpenConnection>>();
 
 const open: Record<SystemUnderTest, Set<OpenConnection>> = { gavel: new Set(), socketio: new Set() };
 const bidReceipts: Record<SystemUnderTest, Map<number, BidReceipts>> = { gavel: new Map(), socketio: new Map() };
@@ -72,7 +79,17 @@ function openGavel(url: string, token: string, timeoutMs: number): Promise<OpenC
     let authenticated = false;
     const timer = setTimeout(() => fail('timeout'), timeoutMs);
     const closed = new Promise<void>((done) => ws.once('close', () => done()));
+    const awaitingSubscribed: Array<() => void> = [];
     const connection: OpenConnection = {
+      subscribe: (auctionId, subscribeTimeoutMs) =>
+        new Promise<void>((done, failed) => {
+          const timeout = setTimeout(() => failed(new Error('no subscribed frame')), subscribeTimeoutMs);
+          awaitingSubscribed.push(() => {
+            clearTimeout(timeout);
+            done();
+          });
+          ws.send(JSON.stringify({ action: 'subscribe', auctionId }));
+        }),
       close: async () => {
         open.gavel.delete(connection);
         if (ws.readyState === WebSocket.CLOSED) return;
@@ -100,7 +117,10 @@ function openGavel(url: string, token: string, timeoutMs: number): Promise<OpenC
     ws.on('message', (data: Buffer) => {
       const at = epochNow();
       const text = data.toString('utf8');
-      if (authenticated) return onGavelFrame(text, at);
+      if (authenticated) {
+        if (text.startsWith('{"type":"subscribed"')) return awaitingSubscribed.shift()?.();
+        return onGavelFrame(text, at);
+      }
       let frame: { type?: unknown; data?: { status?: unknown; message?: unknown } };
       try {
         frame = JSON.parse(text) as typeof frame;
@@ -215,6 +235,29 @@ async function awaitBids(command: AwaitBidsCommand): Promise<AwaitBidsResult> {
   return result;
 }
 
+async function watch(command: WatchCommand): Promise<WatchResult> {
+  const key = String(command.auctionId);
+  const subscribed = watching.get(key) ?? new WeakSet<OpenConnection>();
+  watching.set(key, subscribed);
+  const pending = [...open.gavel].filter((connection) => !subscribed.has(connection));
+  const result: WatchResult = { subscribed: 0, failed: 0 };
+  // In slices, like the closes: thousands of subscribes at once would only queue at the gateway.
+  for (let i = 0; i < pending.length; i += 200) {
+    await Promise.all(
+      pending.slice(i, i + 200).map(async (connection) => {
+        try {
+          await connection.subscribe!(command.auctionId, command.timeoutMs);
+          subscribed.add(connection);
+          result.subscribed++;
+        } catch {
+          result.failed++;
+        }
+      }),
+    );
+  }
+  return result;
+}
+
 function collectNotifications(): CollectNotificationsResult {
   const result = { latenciesMs: notificationLatencies, lastAt: lastNotificationAt };
   notificationLatencies = [];
@@ -237,6 +280,8 @@ async function run(command: ClientCommand): Promise<unknown> {
       return connect(command);
     case 'await-bids':
       return awaitBids(command);
+    case 'watch':
+      return watch(command);
     case 'collect-notifications':
       return collectNotifications();
     case 'close':

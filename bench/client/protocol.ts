@@ -25,6 +25,19 @@ export interface AwaitBidsCommand {
   timeoutMs: number;
 }
 
+/** Gavel: subscribes every open connection not yet watching it to the auction, and answers once each got `subscribed`. */
+export interface WatchCommand {
+  type: 'watch';
+  id: number;
+  auctionId: number | string;
+  timeoutMs: number;
+}
+
+export interface WatchResult {
+  subscribed: number;
+  failed: number;
+}
+
 /** Notification deliveries since the last collect (latency of each), without waiting. */
 export interface CollectNotificationsCommand {
   type: 'collect-notifications';
@@ -37,7 +50,7 @@ export interface CloseCommand {
   system: SystemUnderTest;
 }
 
-export type ClientCommand = ConnectCommand | AwaitBidsCommand | CollectNotificationsCommand | CloseCommand;
+export type ClientCommand = ConnectCommand | AwaitBidsCommand | WatchCommand | CollectNotificationsCommand | CloseCommand;
 
 export interface ConnectResult {
   /** Latency of each successful connection: WebSocket open + auth until `auth.ok` (Socket.IO: until `connect`). */

@@ -1,5 +1,6 @@
 /** Gavel's side of the fan-out: an auction, a bidder, and `POST /auctions/:id/bids`. */
 import { randomBytes } from 'node:crypto';
+import type { WatchResult } from '../client/protocol.js';
 import type { BenchContext } from '../context.js';
 import { requestJson } from '../rest.js';
 import type { FanOutTarget } from './fan-out.js';
@@ -24,6 +25,12 @@ export async function gavelBidTarget(ctx: BenchContext): Promise<FanOutTarget> {
     system: 'gavel',
     send: async (amountCents) => {
       await requestJson(apiUrl, 'POST', path, { token: bidder.token, body: { amountCents }, expect: [201] });
+    },
+    // A bid reaches the auction's subscribers only: every connection opened so far watches it.
+    prepare: async (context) => {
+      const results = await context.clients.all<WatchResult>((_, id) => ({ type: 'watch', id, auctionId: auction.id, timeoutMs: 30_000 }));
+      const failed = results.reduce((sum, r) => sum + r.failed, 0);
+      if (failed > 0) context.progress.log(`${failed} connections could not subscribe to the benchmark auction`);
     },
   };
 }

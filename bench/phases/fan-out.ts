@@ -13,6 +13,8 @@ export interface FanOutTarget {
   system: SystemUnderTest;
   /** Sends one bid of this amount; resolves when the HTTP request has been answered. */
   send(amountCents: number): Promise<void>;
+  /** Before measuring: makes every open connection a recipient (Gavel: subscribes them to the auction). */
+  prepare?(ctx: BenchContext): Promise<void>;
 }
 
 export interface FanOutSamples {
@@ -34,6 +36,7 @@ export function nextAmount(): number {
 
 export async function measureFanOut(ctx: BenchContext, target: FanOutTarget, reps: number, label: string): Promise<FanOutSamples> {
   const samples: FanOutSamples = { latenciesMs: [], delivered: 0, missed: 0 };
+  await target.prepare?.(ctx);
   for (let rep = 1; rep <= reps; rep++) {
     ctx.progress.update(`${label}: repetition ${rep}/${reps}`);
     const amount = nextAmount();
@@ -52,6 +55,7 @@ export async function measureFanOut(ctx: BenchContext, target: FanOutTarget, rep
 /** `count` bids sent one after another without waiting for delivery: deliveries/s until the last one lands. */
 export async function measureBurst(ctx: BenchContext, target: FanOutTarget, count: number, label: string): Promise<{ perSec: number; missed: number }> {
   ctx.progress.update(`${label}: burst of ${count}`);
+  await target.prepare?.(ctx);
   const amounts = Array.from({ length: count }, () => nextAmount());
   const waiting = awaitKeys(ctx, target.system, amounts);
   const sentAt = epochNow();

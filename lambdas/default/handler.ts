@@ -9,8 +9,8 @@ export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
   if (!message) return error('Messages must be JSON objects such as {"action":"ping"}');
   const { action } = message;
   if (action === 'ping') return { statusCode: 200, body: PONG };
-  if (action === undefined) return error('Missing "action"; known actions: auth, ping');
-  return error(`Unknown action ${JSON.stringify(action).slice(0, 100)}; known actions: auth, ping`);
+  if (action === undefined) return error('Missing "action"; known actions: auth, subscribe, unsubscribe, ping');
+  return error(`Unknown action ${JSON.stringify(action).slice(0, 100)}; known actions: auth, subscribe, unsubscribe, ping`);
 }
 
 function error(message: string): WebSocketResult {

@@ -1,14 +1,14 @@
 /**
  * 200 concurrent bids of random amounts from 20 users on one auction, through the whole stack:
  * acceptance is atomic (strictly increasing, price = highest accepted, everything else 409, no 5xx)
- * and every connection receives every accepted bid exactly once, in acceptance order.
+ * and every connection watching the auction receives every accepted bid exactly once, in acceptance order.
  */
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, startStack, type Stack } from '../support/stack.js';
 import type { TestSocket } from '../support/ws-client.js';
-import { collectFrames, connect, createAuction, createUser, drainFrames, type Frame, placeBid, type TestUser } from './push-support.js';
+import { collectFrames, connect, createAuction, createUser, drainFrames, type Frame, placeBid, subscribe, type TestUser } from './push-support.js';
 
 const USERS = 20;
 const BIDS = 200;
@@ -43,7 +43,11 @@ describe.each(databaseKinds())('concurrent bids on one auction (%s)', (kind) => 
   it(`${BIDS} bids from ${USERS} users: strictly increasing, price = highest, the rest 409, no 5xx, every connection sees every accepted bid once in order`, async () => {
     const adminToken = await login(stack, 'admin@gavel.test');
     const auction = await createAuction(stack, adminToken, { startingPriceCents: 1000 });
-    for (let i = 0; i < CONNECTIONS; i++) sockets.push((await connect(stack, users[i % USERS]!)).socket);
+    for (let i = 0; i < CONNECTIONS; i++) {
+      const { socket } = await connect(stack, users[i % USERS]!);
+      await subscribe(socket, auction.id);
+      sockets.push(socket);
+    }
 
     const seed = Date.now() % 100_000;
     const random = mulberry32(seed);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, startStack, type Stack } from '../support/stack.js';
 import type { TestSocket } from '../support/ws-client.js';
-import { collectFrames, connect, createAuction, createUser, drainFrames, type Frame, placeBid, type TestUser } from './push-support.js';
+import { collectFrames, connect, createAuction, createUser, drainFrames, type Frame, placeBid, subscribe, type TestUser } from './push-support.js';
 
 describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
   let stack: Stack;
@@ -61,17 +61,18 @@ describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
     expect((await placeBid(stack, jon, auction.id, 1251)).body.message).toBe('Bid must be above the current price of 1251 cents');
   });
 
-  it('closes on schedule: auction.closed to every connection, won to the winner only, later bids 422', async () => {
+  it("closes on schedule: auction.closed to the auction's subscribers, won to the winner only, later bids 422", async () => {
     const ivySocket = (await connect(stack, ivy)).socket;
     const jonSocket = (await connect(stack, jon)).socket;
     const other = (await connect(stack, await createUser(stack, 'Kim'))).socket;
     sockets.push(ivySocket, jonSocket, other);
     const auction = await createAuction(stack, adminToken, { title: 'Quick lot', startingPriceCents: 100, endsAt: new Date(Date.now() + 2_500).toISOString() });
+    for (const socket of [ivySocket, jonSocket, other]) await subscribe(socket, auction.id);
     expect((await placeBid(stack, ivy, auction.id, 200)).status).toBe(201);
     const winning = await placeBid(stack, jon, auction.id, 300);
     expect(winning.status).toBe(201);
 
-    const closedFrame = { type: 'auction.closed', id: auction.id, ts: expect.any(String), data: { auctionId: auction.id, winnerId: jon.id, finalPriceCents: 300 } };
+    const closedFrame = { type: 'auction.closed', id: auction.id, ts: expect.any(String), data: { auctionId: auction.id, seq: 2, winnerId: jon.id, finalPriceCents: 300 } };
     for (const socket of [ivySocket, jonSocket, other]) {
       const frames = await collectFrames(socket, (f) => f.some((x) => x.type === 'auction.closed'), 10_000);
       // Both bids first, in order, then the close.
@@ -92,5 +93,11 @@ describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
     expect(late.body.message).toContain('not open');
     const detail = await apiJson<Record<string, unknown>>(stack, `/auctions/${auction.id}`);
     expect(detail.body).toMatchObject({ status: 'closed', currentPriceCents: 300, leaderId: jon.id, bidCount: 2 });
+
+    // Subscribing after the close: the snapshot holds it, so no auction.closed follows.
+    const latecomer = (await connect(stack, ivy)).socket;
+    sockets.push(latecomer);
+    expect((await subscribe(latecomer, auction.id)).data).toMatchObject({ seq: 2, auction: { status: 'closed', bidCount: 2 } });
+    expect(await latecomer.silentFor(1_500)).toBe(true);
   });
 });

@@ -46,6 +46,7 @@ describe.each(databaseKinds())('admin live inspection (%s)', (kind) => {
       sourceIp: '127.0.0.1',
       userAgent: expect.any(String),
       live: { connectedAt: expect.any(String), lastActiveAt: expect.any(String) },
+      subscriptions: [],
     });
     expect(new Date(detail.body.live.connectedAt).getTime()).toBeLessThanOrEqual(Date.now());
 

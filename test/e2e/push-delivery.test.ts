@@ -18,9 +18,11 @@ import {
   createUser,
   type Frame,
   insertPhantomConnections,
+  subscribePhantoms,
   openDatabase,
   placeBid,
   sendNotification,
+  subscribe,
   type TestUser,
 } from './push-support.js';
 
@@ -47,13 +49,14 @@ describe.each(databaseKinds())('push delivery (%s)', (kind) => {
     await stack?.stop();
   }, 120_000);
 
-  it('three users, five connections: a bid reaches all five exactly once; outbid reaches exactly the previous leader', async () => {
+  it('three users, five connections watching the auction: a bid reaches all five exactly once; outbid reaches exactly the previous leader', async () => {
     const [ann, ben, cat] = await Promise.all([createUser(stack, 'Ann'), createUser(stack, 'Ben'), createUser(stack, 'Cat')]);
     const annSockets = [(await open(ann)).socket, (await open(ann)).socket];
     const benSockets = [(await open(ben)).socket, (await open(ben)).socket];
     const catSockets = [(await open(cat)).socket];
     const everyone = [...annSockets, ...benSockets, ...catSockets];
     const auction = await createAuction(stack, adminToken, { title: 'Fan-out lot', startingPriceCents: 1000 });
+    for (const socket of everyone) await subscribe(socket, auction.id);
 
     const first = await placeBid(stack, ann, auction.id, 1500);
     expect(first.status, stack.output()).toBe(201);
@@ -63,7 +66,7 @@ describe.each(databaseKinds())('push delivery (%s)', (kind) => {
         type: 'bid',
         id: first.body.id,
         ts: expect.any(String),
-        data: { auctionId: auction.id, bidId: first.body.id, amountCents: 1500, bidderId: ann.id, bidderName: 'Ann', createdAt: first.body.createdAt },
+        data: { auctionId: auction.id, bidId: first.body.id, seq: 1, amountCents: 1500, bidderId: ann.id, bidderName: 'Ann', createdAt: first.body.createdAt },
       });
     }
 
@@ -111,11 +114,13 @@ describe.each(databaseKinds())('push delivery (%s)', (kind) => {
     expect(await socket.nextJson<Frame>()).toMatchObject({ type: 'notification', id: answer.body.id, data: { title: 'Hello Dan' } });
   });
 
-  it('rows the gateway lost (as after a gateway restart) are all gone after one broadcast', async () => {
+  it("rows the gateway lost (as after a gateway restart) and watching an auction are all gone after one of its bids", async () => {
     const [eve, fay] = await Promise.all([createUser(stack, 'Eve'), createUser(stack, 'Fay')]);
     const live = await open(eve);
     const phantoms = [...(await insertPhantomConnections(db, eve.id, 3)), ...(await insertPhantomConnections(db, fay.id, 4))];
     const auction = await createAuction(stack, adminToken);
+    await subscribe(live.socket, auction.id);
+    await subscribePhantoms(db, phantoms, auction.id);
 
     expect((await placeBid(stack, fay, auction.id, 5000)).status).toBe(201);
     expect(await live.socket.nextJson<Frame>()).toMatchObject({ type: 'bid', data: { amountCents: 5000 } });
@@ -127,6 +132,7 @@ describe.each(databaseKinds())('push delivery (%s)', (kind) => {
     const [gus, hal] = await Promise.all([createUser(stack, 'Gus'), createUser(stack, 'Hal')]);
     const watcher = await open(hal);
     const auction = await createAuction(stack, adminToken, { startingPriceCents: 100 });
+    await subscribe(watcher.socket, auction.id);
 
     const key = `bid-${auction.id}-once`;
     const first = await placeBid(stack, gus, auction.id, 700, key);

@@ -117,3 +117,28 @@ export async function drainFrames(socket: TestSocket, quietMs = 300): Promise<Fr
     }
   }
 }
+
+/** Subscribes the socket to an auction; resolves with its `subscribed` frame (the next frame it gets). */
+export async function subscribe(socket: TestSocket, auctionId: number | string): Promise<Frame> {
+  socket.send({ action: 'subscribe', auctionId });
+  const frame = await socket.nextJson<Frame>(10_000);
+  if (frame.type !== 'subscribed') throw new Error(`expected subscribed for auction ${auctionId}, got ${JSON.stringify(frame)}`);
+  return frame;
+}
+
+/** Waits until `check` holds (checked every 50 ms), failing after `timeoutMs`. */
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Subscribes connection rows the gateway never had to an auction, directly in the database. */
+export async function subscribePhantoms(db: DataSource, connectionIds: string[], auctionId: number): Promise<void> {
+  for (const connectionId of connectionIds) {
+    const [row] = await db.createQueryBuilder().select('c.id', 'id').from('socket_connections', 'c').where('c.connection_id = :connectionId', { connectionId }).getRawMany<{ id: number }>();
+    await db.createQueryBuilder().insert().into('subscriptions').values({ socketConnectionId: Number(row!.id), auctionId, snapshotPosition: 0, createdAt: new Date() }).execute();
+  }
+}

@@ -43,7 +43,7 @@ const AFTER_MS = 6_000;
       auctionIds.push(auction.body.id);
     }
     bidders = await createUsers(stack.apiUrl, 10, 'outage-');
-    watcher = new LiveClient(stack.wsUrl, bidders[0]!.token);
+    watcher = new LiveClient(stack.wsUrl, bidders[0]!.token, { watch: auctionIds });
     await watcher.connect();
   }, 180_000);
 

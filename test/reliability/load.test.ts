@@ -61,7 +61,7 @@ describe.each(databaseKinds())(`load: ${CONNECTIONS} connections of ${PROFILE.us
     expect(auction.status, auction.text).toBe(201);
     auctionId = auction.body.id;
 
-    clients = users.flatMap((user) => Array.from({ length: PROFILE.connectionsPerUser }, () => new LiveClient(stack.wsUrl, user.token)));
+    clients = users.flatMap((user) => Array.from({ length: PROFILE.connectionsPerUser }, () => new LiveClient(stack.wsUrl, user.token, { watch: [auctionId] })));
     const started = Date.now();
     await inBatches(clients, 50, async (client, index) => {
       // Pace the handshakes under the new-connection quota.

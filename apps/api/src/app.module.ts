@@ -13,6 +13,7 @@ import { dataSourceOptions } from './database/data-source.js';
 import { AdminModule } from './modules/admin/admin.module.js';
 import { AuctionModule } from './modules/auction/auction.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { ChannelModule } from './modules/channel/channel.module.js';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { NotificationModule } from './modules/notification/notification.module.js';
@@ -21,7 +22,7 @@ import { SocketConnectionModule } from './modules/socket-connection/socket-conne
 import { UserModule } from './modules/user/user.module.js';
 
 /** Feature modules of the API. Add new ones here. */
-export const FEATURE_MODULES = [UserModule, AuthModule, SocketConnectionModule, HealthModule, PushModule, NotificationModule, AuctionModule, AdminModule];
+export const FEATURE_MODULES = [UserModule, AuthModule, SocketConnectionModule, HealthModule, PushModule, NotificationModule, AuctionModule, ChannelModule, AdminModule];
 
 @Module({})
 export class AppModule {

@@ -17,6 +17,8 @@ export interface AuthErrorEvent {
 export interface BidEventData {
   auctionId: Id;
   bidId: Id;
+  /** The bid's position in its auction: 1, 2, 3… (contract §5 "Channels"). */
+  seq: number;
   amountCents: number;
   bidderId: Id;
   bidderName: string;
@@ -32,6 +34,8 @@ export interface NotificationEventData {
 
 export interface AuctionClosedEventData {
   auctionId: Id;
+  /** The auction's final bid count. */
+  seq: number;
   winnerId: Id | null;
   finalPriceCents: number;
 }
@@ -48,13 +52,25 @@ export type BidEvent = PushedEvent<'bid', BidEventData>;
 export type NotificationEvent = PushedEvent<'notification', NotificationEventData>;
 export type AuctionClosedEvent = PushedEvent<'auction.closed', AuctionClosedEventData>;
 
+/** The answer to `subscribe`: the auction as `GET /auctions/:id` shows it, and its bid count. */
+export interface SubscribedEvent<TAuction = Record<string, unknown>> {
+  type: 'subscribed';
+  data: { auctionId: Id; seq: number; auction: TAuction };
+}
+
+export interface UnsubscribedEvent {
+  type: 'unsubscribed';
+  data: { auctionId: Id };
+}
+
 export interface PongEvent {
   type: 'pong';
 }
 
 export interface ErrorEvent {
   type: 'error';
-  data: { message: string };
+  /** `status` (HTTP-like) when a route refused the message: 400, 401, 404, 429, 503. */
+  data: { status?: number; message: string };
 }
 
 export type ServerEvent =
@@ -63,6 +79,8 @@ export type ServerEvent =
   | BidEvent
   | NotificationEvent
   | AuctionClosedEvent
+  | SubscribedEvent
+  | UnsubscribedEvent
   | PongEvent
   | ErrorEvent;
 

@@ -10,7 +10,16 @@ export interface PingMessage {
   action: 'ping';
 }
 
-export type ClientMessage = AuthMessage | PingMessage;
+/** `subscribe` / `unsubscribe`: the auction id as a number or a string of digits. */
+export interface SubscriptionMessage {
+  action: 'subscribe' | 'unsubscribe';
+  auctionId: number | string;
+}
+
+/** How many auctions one connection may watch at once (contract §5). */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
+
+export type ClientMessage = AuthMessage | SubscriptionMessage | PingMessage;
 
 /** Parses a message body as JSON without throwing; returns undefined for anything that is not a JSON object. */
 export function parseJsonObject(body: string | null | undefined): Record<string, unknown> | undefined {
@@ -36,4 +45,14 @@ export function validateAuthMessage(message: Record<string, unknown>): AuthMessa
     return { action: 'auth', token, since };
   }
   return { action: 'auth', token };
+}
+
+/** Validates a `subscribe` / `unsubscribe` message; returns a reason string when it is malformed. */
+export function validateSubscriptionMessage(action: SubscriptionMessage['action'], message: Record<string, unknown>): SubscriptionMessage | string {
+  const { auctionId } = message;
+  const ok =
+    (typeof auctionId === 'number' && Number.isSafeInteger(auctionId) && auctionId > 0) ||
+    (typeof auctionId === 'string' && /^[1-9]\d{0,14}$/.test(auctionId));
+  if (!ok) return 'auctionId must be a positive integer id (number or string)';
+  return { action, auctionId };
 }

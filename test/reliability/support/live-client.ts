@@ -1,6 +1,7 @@
 /**
  * A user's WebSocket client as the reliability tests need it: connects through the gateway, sends
- * `auth` (with `since` = the last notification id it saw), counts every `bid` and `notification` it
+ * `auth` (with `since` = the last notification id it saw), subscribes to the auctions it watches (again
+ * after every reconnect, as subscriptions end with their connection), counts every `bid` and `notification` it
  * receives (duplicates included), and — when `reconnect` is on — reconnects with exponential backoff
  * and jitter after the gateway drops it, as the web client does. Hand-written rather than
  * reconnecting-websocket because the tests must see each physical connection (its id, its auth.ok,
@@ -15,6 +16,8 @@ export interface LiveClientOptions {
   maxDelayMs?: number;
   /** Gives up after this many consecutive failed attempts (tests must stop by themselves). */
   maxAttempts?: number;
+  /** Auctions to subscribe to after each `auth.ok` (bids reach only an auction's subscribers). */
+  watch?: Array<number | string>;
 }
 
 interface Waiter {
@@ -34,6 +37,8 @@ export class LiveClient {
   /** Frames that are none of the expected kinds. */
   readonly unexpected: string[] = [];
   reconnects = 0;
+  /** `subscribed` frames received on the current connection. */
+  private subscribedHere = 0;
   /** The last frames received (text, ms since start), for failure messages. */
   readonly recentFrames: string[] = [];
   private readonly started = Date.now();
@@ -56,6 +61,8 @@ export class LiveClient {
     await this.open();
     await this.until(() => this.connectionIds.length > authenticatedBefore || this.authErrors.length > errorsBefore, 30_000, 'auth.ok');
     if (this.connectionIds.length === authenticatedBefore) throw new Error(`auth failed: ${JSON.stringify(this.authErrors.at(-1))}`);
+    const watched = this.options.watch?.length ?? 0;
+    await this.until(() => this.subscribedHere >= watched, 30_000, `subscribed to ${watched} auctions`);
   }
 
   /** Ids received more than once (must stay empty: every event is delivered once per connection). */
@@ -155,6 +162,11 @@ export class LiveClient {
     switch (frame.type) {
       case 'auth.ok':
         this.connectionIds.push(String(frame.data?.connectionId));
+        this.subscribedHere = 0;
+        for (const auctionId of this.options.watch ?? []) this.send({ action: 'subscribe', auctionId });
+        break;
+      case 'subscribed':
+        this.subscribedHere++;
         break;
       case 'auth.error':
         this.authErrors.push(frame.data as { status: number; message: string });

@@ -7,6 +7,7 @@ import { Bid } from '../modules/auction/bid.entity.js';
 import { IdempotencyKey } from '../modules/idempotency/idempotency-key.entity.js';
 import { Notification } from '../modules/notification/notification.entity.js';
 import { SocketConnection } from '../modules/socket-connection/socket-connection.entity.js';
+import { Subscription } from '../modules/socket-connection/subscription.entity.js';
 import { User } from '../modules/user/user.entity.js';
 
-export const ENTITIES = [User, SocketConnection, Auction, Bid, Notification, IdempotencyKey];
+export const ENTITIES = [User, SocketConnection, Auction, Bid, Notification, IdempotencyKey, Subscription];

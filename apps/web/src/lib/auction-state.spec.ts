@@ -15,7 +15,7 @@ const detail = (): Auction => ({
 });
 
 const bid = (bidId: number | string, amountCents: number, bidderId: number | string = 1) =>
-  bidFromEvent({ auctionId: '1', bidId, amountCents, bidderId, bidderName: 'Alice', createdAt: '2026-01-01T00:00:01Z' });
+  bidFromEvent({ auctionId: '1', bidId, seq: 0, amountCents, bidderId, bidderName: 'Alice', createdAt: '2026-01-01T00:00:01Z' });
 
 describe(AuctionState.name, () => {
   it('applies a pushed bid once: price, leader, count and history', () => {
@@ -38,7 +38,7 @@ describe(AuctionState.name, () => {
   it('ignores bids of other auctions and closes on auction.closed', () => {
     const state = new AuctionState(detail());
     expect(state.applyBid({ ...bid(9, 9999), auctionId: 2 })).toBe(false);
-    expect(state.applyClosed({ auctionId: 1, winnerId: 2, finalPriceCents: 1500 })).toBe(true);
+    expect(state.applyClosed({ auctionId: 1, seq: 1, winnerId: 2, finalPriceCents: 1500 })).toBe(true);
     expect(state.open).toBe(false);
     expect(state.winnerId).toBe(2);
   });

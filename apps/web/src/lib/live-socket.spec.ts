@@ -98,6 +98,26 @@ describe(LiveSocket.name, () => {
     expect(live.connectionId).toBe('C2');
   });
 
+  it('subscribes to watched auctions after every auth.ok (subscriptions end with their connection) and unsubscribes when unwatched', async () => {
+    gateway.answer = (m, s, c) => m.action === 'auth' && authOk(s, c);
+    const live = start();
+    const stopRoom = live.watch([7]);
+    const stopList = live.watch(['7', 8]);
+    await until(() => gateway.received.filter((r) => r.message.action === 'subscribe').length === 2, 'two subscribes');
+    const subscribes = (connection: number) => gateway.received.filter((r) => r.connection === connection && r.message.action === 'subscribe').map((r) => r.message.auctionId);
+    expect(subscribes(1)).toEqual([7, 8]);
+
+    gateway.sockets[0]!.close(1001, 'Going away');
+    await until(() => subscribes(2).length === 2, 'subscribes on the new connection');
+    expect(subscribes(2)).toEqual([7, 8]);
+
+    stopList(); // 7 is still watched by the room
+    stopRoom();
+    stopRoom(); // twice is once
+    await until(() => gateway.received.filter((r) => r.message.action === 'unsubscribe').length === 2, 'two unsubscribes');
+    expect(gateway.received.filter((r) => r.message.action === 'unsubscribe').map((r) => r.message.auctionId)).toEqual([8, 7]);
+  });
+
   it('pings on its interval and is satisfied by pongs', async () => {
     gateway.answer = (m, s, c) => (m.action === 'auth' ? authOk(s, c) : s.send(JSON.stringify({ type: 'pong' })));
     start({ pingIntervalMs: 20, pongTimeoutMs: 2_000 });

@@ -20,7 +20,8 @@ export interface LiveSocketOptions {
 /**
  * The one WebSocket of the page: connects, authenticates with `{"action":"auth","token","since"}`,
  * reconnects with jittered backoff (reconnecting-websocket), re-authenticates after every reconnect,
- * and pings often enough that API Gateway's 10-minute idle timeout never fires.
+ * subscribes again to the auctions the page watches (subscriptions end with their connection), and
+ * pings often enough that API Gateway's 10-minute idle timeout never fires.
  */
 export class LiveSocket {
   readonly status = new Observable<ConnectionStatus>('stopped');
@@ -37,6 +38,8 @@ export class LiveSocket {
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
   private authRetryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Auction id (as a string) → how many views watch it. */
+  private readonly watched = new Map<string, { auctionId: Id; watchers: number }>();
 
   constructor(private readonly options: LiveSocketOptions) {}
 
@@ -75,6 +78,31 @@ export class LiveSocket {
     this.authed = false;
     socket?.close(1000, 'signed out');
     this.status.set('stopped');
+  }
+
+  /**
+   * Receives these auctions' `bid` and `auction.closed` events, each after a `subscribed` snapshot, on
+   * this connection and every later one, until the returned function is called.
+   */
+  watch(auctionIds: Id[]): () => void {
+    const added = auctionIds.filter((auctionId) => {
+      const entry = this.watched.get(String(auctionId));
+      if (entry) entry.watchers++;
+      else this.watched.set(String(auctionId), { auctionId, watchers: 1 });
+      return !entry;
+    });
+    if (this.authed) for (const auctionId of added) this.send({ action: 'subscribe', auctionId });
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      for (const auctionId of auctionIds) {
+        const entry = this.watched.get(String(auctionId));
+        if (!entry || --entry.watchers > 0) continue;
+        this.watched.delete(String(auctionId));
+        if (this.authed) this.send({ action: 'unsubscribe', auctionId });
+      }
+    };
   }
 
   /** Drops the current socket and connects again at once (e.g. the user pressed "Reconnect now"). */
@@ -127,6 +155,8 @@ export class LiveSocket {
         this.authFailures = 0;
         this.lastConnectionId = event.data.connectionId;
         this.status.set('connected');
+        // A repeated auth.ok on the same connection re-sends these too: subscribing again is harmless (a fresh snapshot).
+        for (const { auctionId } of this.watched.values()) this.send({ action: 'subscribe', auctionId });
         this.authenticated.emit(event.data);
         return;
       case 'auth.error':

@@ -1,4 +1,5 @@
 import type { AppContext, View } from '../app-context.js';
+import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '@gavel/contracts';
 import { messagesOf } from '../components/busy.js';
 import type { Auction } from '../lib/api-types.js';
 import { AuctionState, bidFromEvent } from '../lib/auction-state.js';
@@ -21,6 +22,15 @@ export function auctionListView(ctx: AppContext): View {
   );
   let states: AuctionState[] = [];
   let disposed = false;
+  let stopWatching = (): void => undefined;
+
+  /** Bids reach only an auction's subscribers, at most 50 per connection: the list watches the open auctions ending first. */
+  function watchOpenAuctions(): void {
+    const open = states.filter((s) => s.open).sort((a, b) => Date.parse(a.auction.endsAt) - Date.parse(b.auction.endsAt));
+    const stopPrevious = stopWatching;
+    stopWatching = ctx.socket.watch(open.slice(0, MAX_SUBSCRIPTIONS_PER_CONNECTION).map((s) => s.auction.id));
+    stopPrevious();
+  }
 
   function render(): void {
     status.hidden = states.length > 0;
@@ -57,6 +67,7 @@ export function auctionListView(ctx: AppContext): View {
       states = (Array.isArray(answer) ? answer : (answer.items ?? [])).map((a) => new AuctionState(a));
       status.textContent = '';
       render();
+      watchOpenAuctions();
     } catch (error) {
       if (disposed) return;
       status.hidden = false;
@@ -65,10 +76,15 @@ export function auctionListView(ctx: AppContext): View {
   }
 
   const stopEvents = ctx.socket.events.on((event) => {
-    if (event.type === 'bid') {
+    if (event.type === 'subscribed') {
+      const index = states.findIndex((s) => sameId(s.auction.id, event.data.auctionId));
+      if (index >= 0) {
+        states[index] = new AuctionState(event.data.auction as unknown as Auction);
+        render();
+      }
+    } else if (event.type === 'bid') {
       const state = states.find((s) => sameId(s.auction.id, event.data.auctionId));
       if (state?.applyBid(bidFromEvent(event.data))) render();
-      else if (!state) void load(); // an auction created after we loaded
     } else if (event.type === 'auction.closed') {
       if (states.some((s) => s.applyClosed(event.data))) render();
     }
@@ -85,6 +101,7 @@ export function auctionListView(ctx: AppContext): View {
     title: 'Live auctions',
     dispose() {
       disposed = true;
+      stopWatching();
       stopEvents();
       stopAuth();
       clearInterval(ticker);

@@ -195,18 +195,20 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
     render({ suggest: true });
   }
 
+  function applyDetail(detail: Auction, options: { suggest?: boolean } = {}): void {
+    if (disposed) return;
+    if (!state) return mount(detail);
+    // Keep bids pushed meanwhile that the detail (fetched a moment ago) may not list yet.
+    const fresh = new AuctionState(detail);
+    for (const bid of state.bids) if (bid.amountCents > detail.currentPriceCents) fresh.applyBid(bid);
+    state = fresh;
+    render(options);
+  }
+
   async function refresh(options: { suggest?: boolean } = {}): Promise<void> {
     try {
       const detail = await ctx.api.get<Auction>(`auctions/${encodeURIComponent(auctionId)}`);
-      if (disposed) return;
-      if (!state) mount(detail);
-      else {
-        // Keep bids pushed meanwhile that the detail (fetched a moment ago) may not list yet.
-        const fresh = new AuctionState(detail);
-        for (const bid of state.bids) if (bid.amountCents > detail.currentPriceCents) fresh.applyBid(bid);
-        state = fresh;
-        render(options);
-      }
+      applyDetail(detail, options);
     } catch (error) {
       if (disposed || state) return;
       const notFound = error instanceof ApiError && error.status === 404;
@@ -225,7 +227,14 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
   }
 
   // --- live updates -----------------------------------------------------------------------------------
+  // Bids reach only an auction's subscribers: the room watches its auction while it is shown.
+  const stopWatching = ctx.socket.watch([auctionId]);
   const stopEvents = ctx.socket.events.on((event) => {
+    if (event.type === 'subscribed' && sameId(event.data.auctionId, auctionId)) {
+      // The snapshot is the truth as of its seq; every later bid follows it.
+      applyDetail(event.data.auction as unknown as Auction);
+      return;
+    }
     if (!state) return;
     const wasLeader = sameId(state.auction.leaderId, me.id);
     if (event.type === 'bid' && state.applyBid(bidFromEvent(event.data))) {
@@ -260,6 +269,7 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
     title: 'Auction',
     dispose() {
       disposed = true;
+      stopWatching();
       stopEvents();
       stopAuth();
       stopStatus();

@@ -9,6 +9,9 @@ export class LiveConnectionResponse {
 export class AdminConnectionDetailResponse extends AdminConnectionResponse {
   @ApiProperty({ type: LiveConnectionResponse, nullable: true, description: "The gateway's GetConnection; null when it no longer has the connection (the row is then removed)" })
   live!: LiveConnectionResponse | null;
+
+  @ApiProperty({ type: [Number], description: 'Ids of the auctions this connection is subscribed to' })
+  subscriptions!: number[];
 }
 
 export class PushCountersResponse {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PushService } from '../push/push.service.js';
 import { toAdminConnectionResponse } from '../socket-connection/socket-connection.dto.js';
 import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
+import { SubscriptionRepository } from '../socket-connection/subscription.repository.js';
 import type { AdminConnectionDetailResponse, AdminStatsResponse } from './admin.dto.js';
 import { ConnectionNotFoundError, ManagementApiUnavailableError } from './admin.errors.js';
 
@@ -11,6 +12,7 @@ export class AdminService {
   constructor(
     private readonly connections: SocketConnectionRepository,
     private readonly sockets: PushService,
+    private readonly subscriptions: SubscriptionRepository,
   ) {}
 
   /** 404 without a row; `live: null` when the gateway no longer has it (PushService then removed the row). */
@@ -23,6 +25,8 @@ export class AdminService {
     return {
       ...toAdminConnectionResponse(row),
       live: live && { connectedAt: live.connectedAt.toISOString(), lastActiveAt: live.lastActiveAt.toISOString() },
+      // A row the gateway no longer had is gone now, and its subscriptions with it.
+      subscriptions: live ? await this.subscriptions.auctionIdsOf(row.id) : [],
     };
   }
 

@@ -52,7 +52,8 @@ export class AuctionCloser {
     const auction = await this.lock.run(id, async () => {
       if (!(await this.auctions.close(id))) return null;
       const row = await this.auctions.findById(id);
-      if (row) this.sockets.broadcast(toAuctionClosedEvent(row, new Date())).catch((error: unknown) => this.logger.error(`auction.closed broadcast for ${id} failed: ${String(error)}`));
+      // To the auction's subscribers; the close's position is after the last bid (see SubscriptionRepository).
+      if (row) this.sockets.sendToSubscribers(id, row.bidCount + 1, toAuctionClosedEvent(row, new Date())).catch((error: unknown) => this.logger.error(`auction.closed fan-out for ${id} failed: ${String(error)}`));
       return row;
     });
     if (!auction) return false;

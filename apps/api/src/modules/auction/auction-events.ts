@@ -12,23 +12,23 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** Broadcast to every connection for each accepted bid; the event id is the bid id. */
-export function toBidEvent(bid: Bid, bidderName: string): BidEvent {
+/** Sent to the auction's subscribers for each accepted bid; the event id is the bid id, `seq` its position in the auction. */
+export function toBidEvent(bid: Bid, bidderName: string, seq: number): BidEvent {
   return {
     type: 'bid',
     id: bid.id,
     ts: bid.createdAt.toISOString(),
-    data: { auctionId: bid.auctionId, bidId: bid.id, amountCents: bid.amountCents, bidderId: bid.bidderId, bidderName, createdAt: bid.createdAt.toISOString() },
+    data: { auctionId: bid.auctionId, bidId: bid.id, seq, amountCents: bid.amountCents, bidderId: bid.bidderId, bidderName, createdAt: bid.createdAt.toISOString() },
   };
 }
 
-/** Broadcast to every connection when an auction closes; the event id is the auction id. */
+/** Sent to the auction's subscribers when it closes; the event id is the auction id, `seq` its final bid count. */
 export function toAuctionClosedEvent(auction: Auction, closedAt: Date): AuctionClosedEvent {
   return {
     type: 'auction.closed',
     id: auction.id,
     ts: closedAt.toISOString(),
-    data: { auctionId: auction.id, winnerId: auction.leaderId, finalPriceCents: auction.currentPriceCents },
+    data: { auctionId: auction.id, seq: auction.bidCount, winnerId: auction.leaderId, finalPriceCents: auction.currentPriceCents },
   };
 }
 

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { KeyedMutex } from '../../common/keyed-mutex.js';
 
 /**
- * One in-process lock per auction, held from a bid's acceptance (or the auction's close) until its
- * broadcast is queued. PushService delivers broadcasts in call order, so every connection sees the
- * bids of an auction in acceptance order and `auction.closed` after the last bid.
+ * One in-process lock per auction, held from a bid's acceptance (or the auction's close, or a
+ * subscription's snapshot) until its push is queued. PushService delivers an auction's pushes in call
+ * order, so every subscriber sees its snapshot, then the bids in acceptance order, then `auction.closed`.
  */
 @Injectable()
 export class AuctionLock extends KeyedMutex<number> {}

@@ -18,6 +18,7 @@ import { Bid } from './bid.entity.js';
   imports: [TypeOrmModule.forFeature([Auction, Bid]), ScheduleModule.forRoot(), PushModule, UserModule, IdempotencyModule],
   controllers: [AuctionController],
   providers: [AuctionRepository, AuctionService, AuctionLock, AuctionCloser, AuctionSeeder],
-  exports: [AuctionRepository, AuctionSeeder, AuctionCloser],
+  // AuctionLock is shared with the channel module: subscribing takes the same per-auction lock as bidding.
+  exports: [AuctionRepository, AuctionSeeder, AuctionCloser, AuctionLock],
 })
 export class AuctionModule {}

@@ -56,7 +56,7 @@ class FakeAuctions {
 
 describe(AuctionService.name, () => {
   let auctions: FakeAuctions;
-  let broadcasts: Array<{ type: string; data: Record<string, unknown> }>;
+  let broadcasts: Array<{ type: string; data: Record<string, unknown>; auctionId: number; position: number }>;
   let sent: NotificationInput[];
   let service: AuctionService;
   let closer: AuctionCloser;
@@ -67,7 +67,11 @@ describe(AuctionService.name, () => {
     broadcasts = [];
     sent = [];
     const users = { findById: async (id: number) => ({ id, displayName: `User ${id}` }) } as unknown as UserRepository;
-    const sockets = { broadcast: async (event: { type: string; data: Record<string, unknown> }) => (broadcasts.push(event), { deliveredTo: 0, staleRemoved: 0, failed: 0 }) } as unknown as PushService;
+    const sockets = {
+      sendToSubscribers: async (auctionId: number, position: number, event: { type: string; data: Record<string, unknown> }) => (
+        broadcasts.push({ ...event, auctionId, position }), { deliveredTo: 0, staleRemoved: 0, failed: 0 }
+      ),
+    } as unknown as PushService;
     const notifications = { send: async (input: NotificationInput) => (sent.push(input), { notification: {}, delivery: Promise.resolve() }) } as unknown as NotificationService;
     const idempotency = { execute: (_call: unknown, work: () => Promise<unknown>) => work() } as unknown as IdempotencyService;
     const lock = new AuctionLock();
@@ -75,15 +79,15 @@ describe(AuctionService.name, () => {
     closer = new AuctionCloser(auctions as unknown as AuctionRepository, lock, sockets, notifications);
   });
 
-  it('an accepted bid is broadcast with the bidder name; the previous leader (only another user) is notified', async () => {
+  it("an accepted bid goes to the auction's subscribers with the bidder name and its seq; the previous leader (only another user) is notified", async () => {
     expect((await service.placeBid(user(1), 1, { amountCents: 200 }, undefined)).body).toMatchObject({ id: 1, bidderId: 1, amountCents: 200 });
     await service.placeBid(user(1), 1, { amountCents: 300 }, undefined);
     await service.placeBid(user(2), 1, { amountCents: 400 }, undefined);
     await tick();
-    expect(broadcasts.map((e) => [e.type, e.data.amountCents, e.data.bidderName])).toEqual([
-      ['bid', 200, 'User 1'],
-      ['bid', 300, 'User 1'],
-      ['bid', 400, 'User 2'],
+    expect(broadcasts.map((e) => [e.type, e.data.amountCents, e.data.bidderName, e.data.seq, e.auctionId, e.position])).toEqual([
+      ['bid', 200, 'User 1', 1, 1, 1],
+      ['bid', 300, 'User 1', 2, 1, 2],
+      ['bid', 400, 'User 2', 3, 1, 3],
     ]);
     expect(sent).toEqual([{ userId: 1, kind: 'outbid', title: 'You were outbid on Lot', body: 'User 2 bid $4.00.', data: { auctionId: 1, amountCents: 400 } }]);
   });
@@ -123,14 +127,16 @@ describe(AuctionService.name, () => {
     expect(await closer.closeDue()).toBe(1);
     expect(await closer.closeDue()).toBe(0);
     expect(broadcasts.map((e) => e.type)).toEqual(['bid', 'auction.closed']);
-    expect(broadcasts[1]!.data).toEqual({ auctionId: 1, winnerId: 3, finalPriceCents: 900 });
+    expect(broadcasts[1]!.data).toEqual({ auctionId: 1, seq: 1, winnerId: 3, finalPriceCents: 900 });
+    // The close sits after the last bid, so a subscriber whose snapshot holds that bid still gets it.
+    expect(broadcasts.map((e) => e.position)).toEqual([1, 2]);
     expect(sent).toEqual([{ userId: 3, kind: 'won', title: 'You won Lot', body: 'Final price $9.00.', data: { auctionId: 1, finalPriceCents: 900 } }]);
   });
 
   it('an auction without bids closes with no winner and notifies nobody', async () => {
     auctions.auction.endsAt = new Date(Date.now() - 1);
     expect(await closer.closeDue()).toBe(1);
-    expect(broadcasts[0]!.data).toEqual({ auctionId: 1, winnerId: null, finalPriceCents: 100 });
+    expect(broadcasts[0]!.data).toEqual({ auctionId: 1, seq: 0, winnerId: null, finalPriceCents: 100 });
     expect(sent).toEqual([]);
   });
 });

@@ -24,7 +24,8 @@ import { AuctionRepository } from './auction.repository.js';
 import type { Bid } from './bid.entity.js';
 
 const LIST_LIMIT = 100;
-const DETAIL_BIDS = 50;
+/** Bids in GET /auctions/:id (and in a `subscribed` snapshot, which is that body). */
+export const DETAIL_BIDS = 50;
 /** Lost races (other API processes changing the auction under us) before the client is told to try again. */
 const MAX_BID_ATTEMPTS = 25;
 
@@ -78,8 +79,8 @@ export class AuctionService {
   }
 
   /**
-   * Accepts the bid atomically, queues its broadcast while still holding the auction's lock (so
-   * broadcasts follow acceptance order), and answers without waiting for the fan-out.
+   * Accepts the bid atomically, queues its fan-out to the auction's subscribers while still holding the
+   * auction's lock (so pushes follow acceptance order), and answers without waiting for the fan-out.
    */
   private async acceptBid(user: AuthUser, auctionId: number, amountCents: number): Promise<BidResponse> {
     const bidder = await this.users.findById(user.id);
@@ -87,7 +88,12 @@ export class AuctionService {
 
     const accepted = await this.lock.run(auctionId, async () => {
       const result = await this.raiseOrRefuse(auctionId, bidder.id, amountCents, new Date());
-      this.sockets.broadcast(toBidEvent(result.bid, bidder.displayName)).catch((error: unknown) => this.logFailure(`broadcast of bid ${result.bid.id}`, error));
+      // The bid's seq: the compare-and-set matched previous.version, so this bid took bid_count from previous.bidCount.
+      const seq = result.previous.bidCount + 1;
+      // To the auction's subscribers only; queued under the lock, so in acceptance order and behind any snapshot taken before.
+      this.sockets
+        .sendToSubscribers(auctionId, seq, toBidEvent(result.bid, bidder.displayName, seq))
+        .catch((error: unknown) => this.logFailure(`fan-out of bid ${result.bid.id}`, error));
       return result;
     });
 

@@ -2,9 +2,10 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../../config/env.js';
 import { SocketConnectionModule } from '../socket-connection/socket-connection.module.js';
 import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
+import { SubscriptionRepository } from '../socket-connection/subscription.repository.js';
 import { ManagementApiClient } from './management-api/index.js';
 import { PushStats } from './push-stats.js';
-import { CONNECTION_DIRECTORY, DEFAULT_PUSH_TUNING, PUSH_TUNING, PushService, type PushTuning } from './push.service.js';
+import { CONNECTION_DIRECTORY, DEFAULT_PUSH_TUNING, PUSH_TUNING, PushService, type PushTuning, SUBSCRIBER_DIRECTORY } from './push.service.js';
 
 @Module({
   imports: [SocketConnectionModule],
@@ -27,6 +28,7 @@ import { CONNECTION_DIRECTORY, DEFAULT_PUSH_TUNING, PUSH_TUNING, PushService, ty
         }),
     },
     { provide: CONNECTION_DIRECTORY, useExisting: SocketConnectionRepository },
+    { provide: SUBSCRIBER_DIRECTORY, useExisting: SubscriptionRepository },
     PushService,
   ],
   exports: [PushService, PushStats],

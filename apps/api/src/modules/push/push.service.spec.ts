@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { ManagementApiClient, PostOutcome } from './management-api/index.js';
 import { EventTooLargeError } from './prepared-event.js';
 import { PushStats } from './push-stats.js';
-import { PushService, type ConnectionDirectory, type PushTuning } from './push.service.js';
+import { PushService, type ConnectionDirectory, type PushTuning, type SubscriberDirectory } from './push.service.js';
 
 const gone: PostOutcome = { kind: 'gone', detail: 'GoneException: x' };
 const forbidden: PostOutcome = { kind: 'forbidden', named: true, detail: 'ForbiddenException: x' };
@@ -194,5 +194,64 @@ describe(PushService.name, () => {
     expect(directory.rows.map((row) => row.connectionId)).toEqual(['live']);
     expect(await service.closeConnection('live')).toBe(true);
     expect(directory.rows).toHaveLength(0);
+  });
+});
+
+describe(`${PushService.name} auction channels`, () => {
+  let api: FakeManagementApi;
+  let directory: FakeDirectory;
+  let subscribers: { rows: Array<{ id: number; connectionId: string; auctionId: number; position: number }>; pageCalls: number } & SubscriberDirectory;
+  let service: PushService;
+
+  beforeEach(() => {
+    api = new FakeManagementApi();
+    directory = new FakeDirectory();
+    subscribers = {
+      rows: [],
+      pageCalls: 0,
+      async pageSubscriberConnectionIds(auctionId, position, afterId, limit) {
+        this.pageCalls++;
+        return this.rows
+          .filter((row) => row.auctionId === auctionId && row.position < position && row.id > afterId && directory.rows.some((c) => c.connectionId === row.connectionId))
+          .slice(0, limit)
+          .map(({ id, connectionId }) => ({ id, connectionId }));
+      },
+    };
+    service = new PushService(api as unknown as ManagementApiClient, directory, tuning, new PushStats(), subscribers);
+  });
+
+  const watch = (auctionId: number, connectionId: string, position: number) => {
+    if (!directory.rows.some((row) => row.connectionId === connectionId)) directory.add(1, connectionId);
+    subscribers.rows.push({ id: directory.rows.find((row) => row.connectionId === connectionId)!.id, connectionId, auctionId, position });
+  };
+
+  it("sends an auction's event to its subscribers older than the event only, page by page, removing the gone", async () => {
+    for (let i = 0; i < 7; i++) watch(1, `w${i}`, 0);
+    watch(1, 'late', 5);
+    watch(2, 'other', 0);
+    api.failures.set('w3', [gone]);
+    const report = await service.sendToSubscribers(1, 5, { type: 'bid', data: { seq: 5 } });
+    expect(report).toEqual({ deliveredTo: 6, staleRemoved: 1, failed: 0 });
+    expect(api.posts.map((post) => post.connectionId).sort()).toEqual(['w0', 'w1', 'w2', 'w4', 'w5', 'w6']);
+    expect(subscribers.pageCalls).toBe(3);
+    expect(api.maxInFlight).toBeLessThanOrEqual(tuning.concurrency);
+    expect(directory.rows.map((row) => row.connectionId)).not.toContain('w3');
+  });
+
+  it('a snapshot queued before an event reaches its connection first, even when its delivery is retried', async () => {
+    watch(1, 'w', 2);
+    watch(1, 'x', 0);
+    // The snapshot's first attempt is throttled: without the auction's lane the bid would overtake it.
+    api.failures.set('w', [throttled]);
+    const snapshot = service.sendSnapshot(1, 'w', { type: 'subscribed', data: { seq: 2 } });
+    const bid = service.sendToSubscribers(1, 3, { type: 'bid', data: { seq: 3 } });
+    await Promise.all([snapshot, bid]);
+    const toW = api.posts.filter((post) => post.connectionId === 'w').map((post) => JSON.parse(Buffer.from(post.payload).toString()).type);
+    expect(toW).toEqual(['subscribed', 'bid']);
+  });
+
+  it('refuses to fan out without a subscriber directory', async () => {
+    const bare = new PushService(api as unknown as ManagementApiClient, directory, tuning, new PushStats());
+    await expect(bare.sendToSubscribers(1, 1, { type: 'bid' })).rejects.toThrow(/subscriber directory/);
   });
 });

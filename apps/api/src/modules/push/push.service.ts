@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { KeyedMutex } from '../../common/keyed-mutex.js';
 import { ManagementApiClient, type LiveConnection } from './management-api/index.js';
 import { PushStats } from './push-stats.js';
@@ -14,6 +14,14 @@ export interface ConnectionDirectory {
 }
 
 export const CONNECTION_DIRECTORY = Symbol('CONNECTION_DIRECTORY');
+
+/** Where PushService finds the connections watching an auction; the subscription repository implements it. */
+export interface SubscriberDirectory {
+  /** Subscribers of the auction whose snapshot is older than `position`, with socket_connections.id > afterId, ordered by it, at most `limit`. */
+  pageSubscriberConnectionIds(auctionId: number, position: number, afterId: number, limit: number): Promise<{ id: number; connectionId: string }[]>;
+}
+
+export const SUBSCRIBER_DIRECTORY = Symbol('SUBSCRIBER_DIRECTORY');
 export const PUSH_TUNING = Symbol('PUSH_TUNING');
 
 export interface PushTuning {
@@ -65,6 +73,8 @@ export class PushService implements OnModuleDestroy {
   private readonly logger = new Logger(PushService.name);
   private broadcastLane: Promise<unknown> = Promise.resolve();
   private readonly userLanes = new KeyedMutex<number>();
+  /** One lane per auction: its `subscribed` snapshots and its events, in the order they were queued. */
+  private readonly channelLanes = new KeyedMutex<number>();
   private forbiddenStreak = 0;
   /** Every push operation not yet settled, so shutdown can let them finish instead of cutting them off. */
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -74,6 +84,8 @@ export class PushService implements OnModuleDestroy {
     @Inject(CONNECTION_DIRECTORY) private readonly connections: ConnectionDirectory,
     @Inject(PUSH_TUNING) private readonly tuning: PushTuning,
     readonly stats: PushStats,
+    // Optional so harnesses that never fan out to an auction (benchmarks, unit specs) need not provide it.
+    @Optional() @Inject(SUBSCRIBER_DIRECTORY) private readonly subscribers?: SubscriberDirectory,
   ) {}
 
   /** Serializes an event once; throws EventTooLargeError (413) when API Gateway could not deliver it. */
@@ -112,6 +124,28 @@ export class PushService implements OnModuleDestroy {
     const run = this.broadcastLane.then(() => this.broadcastNow(prepared));
     this.broadcastLane = run.catch(() => undefined);
     return this.track(run);
+  }
+
+  /**
+   * An auction's event (a bid at position = its seq, the close at final bid count + 1) to the connections
+   * watching it whose snapshot is older than `position`, page by page with bounded concurrency. Per
+   * auction in call order, behind any `subscribed` frame queued before it: call both under the auction's lock.
+   */
+  sendToSubscribers(auctionId: number, position: number, event: unknown | PreparedEvent): Promise<DeliveryReport> {
+    const prepared = this.asPrepared(event);
+    const subscribers = this.subscribers;
+    if (!subscribers) return Promise.reject(new Error('PushService has no subscriber directory'));
+    return this.track(
+      this.channelLanes.run(auctionId, () =>
+        this.fanOutPaged((afterId) => subscribers.pageSubscriberConnectionIds(auctionId, position, afterId, this.tuning.pageSize), prepared),
+      ),
+    );
+  }
+
+  /** A `subscribed` snapshot to one connection, in the auction's lane: every event queued after it reaches the connection after it. */
+  sendSnapshot(auctionId: number, connectionId: string, event: unknown | PreparedEvent): Promise<DeliveryReport> {
+    const prepared = this.asPrepared(event);
+    return this.track(this.channelLanes.run(auctionId, () => this.sendToConnection(connectionId, prepared)));
   }
 
   /** The gateway's view of a connection, or null when it is gone (its row is then removed). */
@@ -168,9 +202,14 @@ export class PushService implements OnModuleDestroy {
     return event instanceof PreparedEvent ? event : this.prepare(event);
   }
 
-  private async broadcastNow(prepared: PreparedEvent): Promise<DeliveryReport> {
+  private broadcastNow(prepared: PreparedEvent): Promise<DeliveryReport> {
+    return this.fanOutPaged((afterId) => this.connections.pageConnectionIds(afterId, this.tuning.pageSize), prepared);
+  }
+
+  /** Pages through recipients (keyset on `id`) and delivers each page with bounded concurrency. */
+  private async fanOutPaged(read: (afterId: number) => Promise<{ id: number; connectionId: string }[]>, prepared: PreparedEvent): Promise<DeliveryReport> {
     const total: DeliveryReport = { deliveredTo: 0, staleRemoved: 0, failed: 0 };
-    const readPage = (afterId: number) => this.readRows(() => this.connections.pageConnectionIds(afterId, this.tuning.pageSize));
+    const readPage = (afterId: number) => this.readRows(() => read(afterId));
     let page = await readPage(0);
     while (page.length > 0) {
       // Read the next page while this one is being delivered.

@@ -6,11 +6,13 @@ import { SocketConnectionController } from './socket-connection.controller.js';
 import { SocketConnection } from './socket-connection.entity.js';
 import { SocketConnectionRepository } from './socket-connection.repository.js';
 import { SocketConnectionService } from './socket-connection.service.js';
+import { Subscription } from './subscription.entity.js';
+import { SubscriptionRepository } from './subscription.repository.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SocketConnection])],
+  imports: [TypeOrmModule.forFeature([SocketConnection, Subscription])],
   controllers: [SocketConnectionController, MeConnectionController, AdminConnectionController],
-  providers: [SocketConnectionRepository, SocketConnectionService],
-  exports: [SocketConnectionRepository, SocketConnectionService],
+  providers: [SocketConnectionRepository, SocketConnectionService, SubscriptionRepository],
+  exports: [SocketConnectionRepository, SocketConnectionService, SubscriptionRepository],
 })
 export class SocketConnectionModule {}

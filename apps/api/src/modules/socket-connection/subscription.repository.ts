@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { isForeignKeyViolation, isUniqueViolation } from '../../database/driver-errors.js';
+import { Subscription } from './subscription.entity.js';
+
+export type SubscribeOutcome = 'subscribed' | 'limit-reached' | 'connection-gone';
+
+/**
+ * Subscriptions of connections to auctions.
+ *
+ * Positions order an auction's events: a bid's position is its `seq`; the close's is the final bid
+ * count + 1 (after the last bid). A subscription stores the position its snapshot covers, and an event
+ * goes only to subscriptions whose snapshot is older than it — so an event queued before the snapshot
+ * was taken but pushed after the row exists is not sent a second time.
+ */
+@Injectable()
+export class SubscriptionRepository {
+  constructor(@InjectRepository(Subscription) private readonly subscriptions: Repository<Subscription>) {}
+
+  /**
+   * Subscribes (or, when already subscribed, moves the snapshot position: one row either way).
+   * `'limit-reached'` when the connection already watches `limit` other auctions;
+   * `'connection-gone'` when its row was deleted meanwhile (the foreign key refused the insert).
+   */
+  async subscribe(socketConnectionId: number, auctionId: number, snapshotPosition: number, limit: number): Promise<SubscribeOutcome> {
+    if (await this.moveSnapshot(socketConnectionId, auctionId, snapshotPosition)) return 'subscribed';
+    // The gateway runs one message at a time per connection, so the count cannot race another subscribe of the same connection.
+    if ((await this.subscriptions.countBy({ socketConnectionId })) >= limit) return 'limit-reached';
+    try {
+      await this.subscriptions.insert({ socketConnectionId, auctionId, snapshotPosition, createdAt: new Date() });
+      return 'subscribed';
+    } catch (error) {
+      if (isUniqueViolation(error)) return (await this.moveSnapshot(socketConnectionId, auctionId, snapshotPosition)) ? 'subscribed' : 'connection-gone';
+      if (isForeignKeyViolation(error)) return 'connection-gone';
+      throw error;
+    }
+  }
+
+  /** True when something was removed; false is fine too (not subscribed). */
+  async unsubscribe(socketConnectionId: number, auctionId: number): Promise<boolean> {
+    return ((await this.subscriptions.delete({ socketConnectionId, auctionId })).affected ?? 0) > 0;
+  }
+
+  /** The auctions a connection watches, in id order. */
+  async auctionIdsOf(socketConnectionId: number): Promise<number[]> {
+    const rows = await this.subscriptions.find({ select: { auctionId: true }, where: { socketConnectionId }, order: { auctionId: 'ASC' } });
+    return rows.map((row) => row.auctionId);
+  }
+
+  /**
+   * Keyset page of the connections subscribed to an auction whose snapshot is older than `position`,
+   * ordered by socket_connections.id: pass the last id you got (0 to start). Served by the
+   * (auction_id, socket_connection_id) index; plain rows, as the other push paths read them.
+   */
+  async pageSubscriberConnectionIds(auctionId: number, position: number, afterId: number, limit: number): Promise<{ id: number; connectionId: string }[]> {
+    const rows = await this.subscriptions
+      .createQueryBuilder('s')
+      .innerJoin('s.connection', 'c')
+      .select('s.socketConnectionId', 'id')
+      .addSelect('c.connectionId', 'connectionId')
+      .where('s.auctionId = :auctionId AND s.socketConnectionId > :afterId AND s.snapshotPosition < :position', { auctionId, afterId, position })
+      .orderBy('s.socketConnectionId', 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: number | string; connectionId: string }>();
+    return rows.map((row) => ({ id: Number(row.id), connectionId: row.connectionId }));
+  }
+
+  private async moveSnapshot(socketConnectionId: number, auctionId: number, snapshotPosition: number): Promise<boolean> {
+    return ((await this.subscriptions.update({ socketConnectionId, auctionId }, { snapshotPosition })).affected ?? 0) > 0;
+  }
+}
