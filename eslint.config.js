@@ -27,5 +27,11 @@ export default tseslint.config(
     files: ['apps/web/**/*.ts', 'libs/client/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
   },
+  {
+    // CommonJS by necessity (a Jest resolver is loaded with require()).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   prettier,
 );

@@ -6,7 +6,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type { IWebSocketApi, IWebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { type Construct } from 'constructs';
 
 /** The HTTP methods of the management API PushService uses (post, get, delete). */
 export const MANAGEMENT_METHODS = ['POST', 'GET', 'DELETE'] as const;

@@ -3,6 +3,7 @@
  * collection, and direct database access for rows the gateway never knew.
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import type { AuthOkEvent } from '@gavel/contracts';
 import { dataSourceOptions } from '../../apps/api/src/database/data-source.js';
@@ -131,7 +132,7 @@ export async function until(check: () => Promise<boolean>, what: string, timeout
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }
 

@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { rejectLoneSurrogates } from './common/json-reviver.js';
 import { requestLogger } from './common/request-logger.middleware.js';
-import { AppConfig, type LogLevelSetting, loadConfig, type RawEnv } from './config/env.js';
+import { type AppConfig, type LogLevelSetting, loadConfig, type RawEnv } from './config/env.js';
 import { projectRoot } from './config/project-root.js';
 import { runPendingMigrations } from './database/migrate.js';
 import { refusePublishedDemoLogins, seedDevelopmentData } from './database/seed-development.js';

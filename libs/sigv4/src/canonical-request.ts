@@ -59,7 +59,7 @@ export function encodeRfc3986(value: string): string {
 
 /** A header value as the signer canonicalises it: line breaks and runs of blanks become one space, none at either end. */
 export function canonicalHeaderValue(value: string): string {
-  if (!/[\r\n\t]|  |^ | $/.test(value)) return value;
+  if (!/[\r\n\t]| {2}|^ | $/.test(value)) return value;
   return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
 }
 

@@ -2,7 +2,7 @@
  * The API's configuration, validated once at start (contract §3). This is the only file of the API that
  * reads process.env; everything else injects the typed `AppConfig`.
  */
-import { DEV_DEFAULTS, isLoopbackHost, PRODUCTION_SECRETS } from '@gavel/config';
+import { DEV_DEFAULTS, isLoopbackHost, type PRODUCTION_SECRETS } from '@gavel/config';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevelSetting = 'verbose' | 'debug' | 'log' | 'warn' | 'error' | 'silent';

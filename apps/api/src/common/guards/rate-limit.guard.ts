@@ -53,7 +53,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 }
 
-function trackerOf(name: RateLimitName, req: Record<string, any>): string {
+function trackerOf(name: RateLimitName, req: { ip?: string; body?: { email?: unknown }; user?: { id?: unknown } }): string {
   const ip = String(req.ip ?? 'unknown');
   switch (name) {
     case 'login':

@@ -1,9 +1,9 @@
 import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
 import { ApiBadGatewayResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/decorators/roles.decorator.js';
-import { ConnectionIdParam } from '../socket-connection/socket-connection.dto.js';
+import { type ConnectionIdParam } from '../socket-connection/socket-connection.dto.js';
 import { AdminConnectionDetailResponse } from './admin.dto.js';
-import { AdminService } from './admin.service.js';
+import { type AdminService } from './admin.service.js';
 
 /** One connection: inspect it live (GetConnection) or kick it (DeleteConnection). The listing lives in the socket-connection module. */
 @ApiTags('admin')

@@ -16,8 +16,8 @@ import { CurrentUser } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { Roles } from '../../common/decorators/roles.decorator.js';
 import { RateLimit } from '../../common/guards/rate-limit.guard.js';
-import { AuctionDetailResponse, AuctionIdParam, AuctionResponse, BidResponse, CreateAuctionDto, PlaceBidDto } from './auction.dto.js';
-import { AuctionService } from './auction.service.js';
+import { AuctionDetailResponse, type AuctionIdParam, AuctionResponse, BidResponse, type CreateAuctionDto, type PlaceBidDto } from './auction.dto.js';
+import { type AuctionService } from './auction.service.js';
 
 @ApiTags('auctions')
 @Controller('auctions')

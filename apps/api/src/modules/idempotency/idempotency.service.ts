@@ -6,7 +6,7 @@ import { HttpExceptionFilter } from '../../common/http-exception.filter.js';
 import { canonicalJson } from './canonical-json.js';
 import type { IdempotencyKey } from './idempotency-key.entity.js';
 import { IdempotencyKeyInProgressError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError } from './idempotency.errors.js';
-import { IdempotencyRepository } from './idempotency.repository.js';
+import { type IdempotencyRepository } from './idempotency.repository.js';
 
 /** A repeat within this window returns the first answer (contract §4: 24 h). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;

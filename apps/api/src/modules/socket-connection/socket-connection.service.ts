@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { AuthUser, TokenSubject } from '../../common/auth-user.js';
-import { AppConfig } from '../../config/env.js';
+import { type AppConfig } from '../../config/env.js';
 import { decodeCursor, encodeCursor } from './connection-cursor.js';
 import {
   type AdminConnectionPage,
@@ -20,7 +20,7 @@ import {
   STALE_CONNECTION_PROBE,
   type StaleConnectionProbe,
 } from './socket-connection.hook.js';
-import { SocketConnectionRepository } from './socket-connection.repository.js';
+import { type SocketConnectionRepository } from './socket-connection.repository.js';
 
 const USER_AGENT_MAX = 512;
 const DEFAULT_PAGE = 50;
