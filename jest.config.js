@@ -3,10 +3,7 @@
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
-  testMatch: [
-    '<rootDir>/{apps,libs,lambdas,infra,scripts,bench}/**/*.spec.ts',
-    '<rootDir>/test/**/*.test.ts',
-  ],
+  testMatch: ['<rootDir>/{apps,libs,lambdas,infra,scripts,bench}/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/', '<rootDir>/cdk.out/'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/cdk.out/'],
   extensionsToTreatAsEsm: ['.ts'],

@@ -73,16 +73,24 @@ export function renderChart(results: BenchResults): string {
       );
     });
     const label = `N = ${run.n.toLocaleString('en-US')}${run.ratio === undefined ? '' : ` (${formatNumber(run.ratio)}×)`}`;
-    parts.push(`<text x="${margin.left + index * groupWidth + groupWidth / 2}" y="${margin.top + plotHeight + 20}" text-anchor="middle">${escapeXml(label)}</text>`);
+    parts.push(
+      `<text x="${margin.left + index * groupWidth + groupWidth / 2}" y="${margin.top + plotHeight + 20}" text-anchor="middle">${escapeXml(label)}</text>`,
+    );
   });
   let legendX = margin.left;
   for (const series of SERIES) {
     const yy = height - 18;
-    parts.push(`<rect x="${legendX}" y="${yy - 10}" width="12" height="12" fill="${series.color}"/>`, `<text x="${legendX + 18}" y="${yy}">${escapeXml(series.label)}</text>`);
+    parts.push(
+      `<rect x="${legendX}" y="${yy - 10}" width="12" height="12" fill="${series.color}"/>`,
+      `<text x="${legendX + 18}" y="${yy}">${escapeXml(series.label)}</text>`,
+    );
     // About 6.5 px per character at 12 px: enough to keep the labels apart without measuring text.
     legendX += 18 + series.label.length * 6.5 + 18;
   }
-  parts.push(`<line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${margin.top + plotHeight}" stroke="#9ca3af"/>`, '</svg>');
+  parts.push(
+    `<line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${margin.top + plotHeight}" stroke="#9ca3af"/>`,
+    '</svg>',
+  );
   return `${parts.join('\n')}\n`;
 }
 

@@ -63,7 +63,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const { values } = parsed;
   if (values.help) throw new UsageError('');
 
-  const given = (values.n ?? []).flatMap((list) => list.split(',')).map((text) => positiveInteger(text.replace(/_/g, ''), '--n'));
+  const given = (values.n ?? [])
+    .flatMap((list) => list.split(','))
+    .map((text) => positiveInteger(text.replace(/_/g, ''), '--n'));
   if (values.only && given.length === 0) throw new UsageError('--only needs --n');
   const quick = values.quick;
   const base = quick ? [200] : DEFAULT_SIZES;
@@ -74,8 +76,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     quick,
     clients: values.clients === undefined ? 2 : positiveInteger(values.clients, '--clients'),
     reps: values.reps === undefined ? (quick ? 3 : 10) : positiveInteger(values.reps, '--reps'),
-    connectRatePerSec: values['connect-rate'] === undefined ? 1_000 : positiveInteger(values['connect-rate'], '--connect-rate'),
-    notificationConcurrency: values['notify-concurrency'] === undefined ? 16 : positiveInteger(values['notify-concurrency'], '--notify-concurrency'),
+    connectRatePerSec:
+      values['connect-rate'] === undefined ? 1_000 : positiveInteger(values['connect-rate'], '--connect-rate'),
+    notificationConcurrency:
+      values['notify-concurrency'] === undefined
+        ? 16
+        : positiveInteger(values['notify-concurrency'], '--notify-concurrency'),
     socketIo: !values['no-socketio'],
     profile: values.profile,
     keepDb: values['keep-db'],
@@ -85,6 +91,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
 
 function positiveInteger(text: string, flag: string): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value <= 0) throw new UsageError(`${flag} must be a positive integer (got "${text}")`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value <= 0)
+    throw new UsageError(`${flag} must be a positive integer (got "${text}")`);
   return value;
 }

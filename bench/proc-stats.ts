@@ -51,7 +51,10 @@ export function openFilesLimit(): number | undefined {
  * being taken down (a server closing thousands of sockets, a client collecting their garbage)
  * measures that work too.
  */
-export async function waitUntilQuiet(pids: readonly number[], options: { busyFraction: number; windowMs: number; maxMs: number }): Promise<number> {
+export async function waitUntilQuiet(
+  pids: readonly number[],
+  options: { busyFraction: number; windowMs: number; maxMs: number },
+): Promise<number> {
   const started = performance.now();
   const total = (): number => pids.reduce((sum, pid) => sum + cpuTimeMs(pid), 0);
   let before = total();

@@ -30,8 +30,20 @@ describe('percentile', () => {
 
 describe('table formatting', () => {
   it('pads columns and right-aligns numbers in valid Markdown', () => {
-    const table = markdownTable(['metric', 'N = 1,000'], [['rate', '1,234'], ['p99, ms', '7.5']], ['left', 'right']);
-    expect(table.split('\n')).toEqual(['| metric  | N = 1,000 |', '|---------|----------:|', '| rate    |     1,234 |', '| p99, ms |       7.5 |']);
+    const table = markdownTable(
+      ['metric', 'N = 1,000'],
+      [
+        ['rate', '1,234'],
+        ['p99, ms', '7.5'],
+      ],
+      ['left', 'right'],
+    );
+    expect(table.split('\n')).toEqual([
+      '| metric  | N = 1,000 |',
+      '|---------|----------:|',
+      '| rate    |     1,234 |',
+      '| p99, ms |       7.5 |',
+    ]);
   });
 
   it('formats numbers with fewer decimals as they grow, and a dash for missing ones', () => {
@@ -44,7 +56,21 @@ describe('table formatting', () => {
 
   it('has one column per N and marks missed deliveries and the ratio', () => {
     const runs: RunFigures[] = [
-      { n: 1000, skipped: {}, bid: { reps: 10, p50Ms: 20, p99Ms: 30, missed: 0, sustainedPerSec: 50_000, apiCpuUsPerPush: 12, gatewayCpuUsPerPush: 15 }, socketIo: { reps: 10, p50Ms: 10, p99Ms: 12, missed: 3, sustainedPerSec: 90_000 }, ratio: 2 },
+      {
+        n: 1000,
+        skipped: {},
+        bid: {
+          reps: 10,
+          p50Ms: 20,
+          p99Ms: 30,
+          missed: 0,
+          sustainedPerSec: 50_000,
+          apiCpuUsPerPush: 12,
+          gatewayCpuUsPerPush: 15,
+        },
+        socketIo: { reps: 10, p50Ms: 10, p99Ms: 12, missed: 3, sustainedPerSec: 90_000 },
+        ratio: 2,
+      },
       { n: 5000, skipped: { bid: 'POST /auctions answered 404' } },
     ];
     const lines = resultsTable(runs).split('\n');

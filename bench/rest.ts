@@ -7,7 +7,9 @@ export class HttpError extends Error {
     readonly path: string,
     readonly body: unknown,
   ) {
-    super(`${method} ${path} answered ${status}: ${typeof body === 'string' ? body : JSON.stringify(body)}`.slice(0, 400));
+    super(
+      `${method} ${path} answered ${status}: ${typeof body === 'string' ? body : JSON.stringify(body)}`.slice(0, 400),
+    );
     this.name = 'HttpError';
   }
 }
@@ -20,7 +22,12 @@ export interface RequestOptions {
   expect?: number[];
 }
 
-export async function requestJson<T>(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<T> {
+export async function requestJson<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<T> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
@@ -39,13 +46,19 @@ export async function requestJson<T>(baseUrl: string, method: string, path: stri
   } catch {
     // not JSON: keep the text for the error message
   }
-  const ok = options.expect ? options.expect.includes(response.status) : response.status >= 200 && response.status < 300;
+  const ok = options.expect
+    ? options.expect.includes(response.status)
+    : response.status >= 200 && response.status < 300;
   if (!ok) throw new HttpError(response.status, method, path, body);
   return body as T;
 }
 
 /** Runs `task` for every item with at most `concurrency` in flight; results keep the items' order. */
-export async function mapConcurrent<I, O>(items: readonly I[], concurrency: number, task: (item: I, index: number) => Promise<O>): Promise<O[]> {
+export async function mapConcurrent<I, O>(
+  items: readonly I[],
+  concurrency: number,
+  task: (item: I, index: number) => Promise<O>,
+): Promise<O[]> {
   const results = new Array<O>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

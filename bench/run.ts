@@ -87,20 +87,33 @@ async function main(): Promise<void> {
   const fdLimit = openFilesLimit();
   const fdsNeeded = Math.max(Math.ceil((maxN * (options.socketIo ? 2 : 1)) / options.clients), maxN) + 256;
   if (fdLimit !== undefined && fdsNeeded > fdLimit) {
-    throw new UsageError(`N = ${maxN} needs about ${fdsNeeded} open files per process but ulimit -n is ${fdLimit}: raise it (ulimit -n ${fdsNeeded}) or measure a smaller N`);
+    throw new UsageError(
+      `N = ${maxN} needs about ${fdsNeeded} open files per process but ulimit -n is ${fdLimit}: raise it (ulimit -n ${fdsNeeded}) or measure a smaller N`,
+    );
   }
   const profileDir = options.profile ? join(repoRoot, 'bench/results/profiles') : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
 
   const database: BenchDatabase = await createBenchDatabase(process.env.DATABASE_URL, workDir);
-  cleanups.push(() => (options.keepDb && database.kind === 'mysql' ? progress.log(`kept ${database.description}`) : database.drop()));
-  progress.log(`Gavel benchmark — N = ${options.sizes.join(', ')}; ${database.description}; ${options.clients} load-client processes`);
-  progress.log(`The gateway's new-connection quota is raised to ${BENCH_NEW_CONNECTIONS_PER_SECOND}/s for the bench (GATEWAY_NEW_CONNECTIONS_PER_SECOND; AWS's default is 500/s).`);
+  cleanups.push(() =>
+    options.keepDb && database.kind === 'mysql' ? progress.log(`kept ${database.description}`) : database.drop(),
+  );
+  progress.log(
+    `Gavel benchmark — N = ${options.sizes.join(', ')}; ${database.description}; ${options.clients} load-client processes`,
+  );
+  progress.log(
+    `The gateway's new-connection quota is raised to ${BENCH_NEW_CONNECTIONS_PER_SECOND}/s for the bench (GATEWAY_NEW_CONNECTIONS_PER_SECOND; AWS's default is 500/s).`,
+  );
 
   progress.update('starting the API and the gateway…');
   let stack: BenchStack;
   try {
-    stack = await startStack({ databaseUrl: database.url, newConnectionsPerSecond: BENCH_NEW_CONNECTIONS_PER_SECOND, workDir, cpuProfileDir: profileDir });
+    stack = await startStack({
+      databaseUrl: database.url,
+      newConnectionsPerSecond: BENCH_NEW_CONNECTIONS_PER_SECOND,
+      workDir,
+      cpuProfileDir: profileDir,
+    });
   } catch (error) {
     keepWorkDir.value = true;
     throw error;
@@ -112,7 +125,9 @@ async function main(): Promise<void> {
 
   const usersNeeded = Math.ceil(maxN / CONNECTIONS_PER_USER);
   const users = await createUsers(stack.apiUrl, usersNeeded, progress);
-  progress.log(`${users.length} users registered and logged in through the REST API (${CONNECTIONS_PER_USER} connections each)`);
+  progress.log(
+    `${users.length} users registered and logged in through the REST API (${CONNECTIONS_PER_USER} connections each)`,
+  );
   const ctx: BenchContext = { options, stack, clients, progress, users, openConnections: 0 };
 
   let bidTarget: FanOutTarget | undefined;
@@ -159,7 +174,8 @@ async function main(): Promise<void> {
     progress.log(
       `N = ${n}: +${connect.figures.count} connected and authenticated at ${formatNumber(connect.figures.achievedPerSec)}/s (offered ${options.connectRatePerSec}/s), p50 ${formatNumber(connect.figures.p50Ms)} ms, p99 ${formatNumber(connect.figures.p99Ms)} ms; API ${formatNumber(run.connect.apiCpuUsPerConnection)} µs CPU/connection, gateway ${formatNumber(run.connect.gatewayCpuUsPerConnection)} µs${connect.failures ? `; failures: ${connect.failures}` : ''}`,
     );
-    if (ctx.openConnections < n) notes.push(`N = ${n}: only ${ctx.openConnections} connections were open (${connect.failures})`);
+    if (ctx.openConnections < n)
+      notes.push(`N = ${n}: only ${ctx.openConnections} connections were open (${connect.failures})`);
     await sleep(SETTLE_MS);
     run.gatewayRssKbPerConnection = (rssKb(stack.gateway.pid) - gatewayBaselineRssKb) / ctx.openConnections;
 
@@ -226,7 +242,14 @@ async function main(): Promise<void> {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 2 ** 20), node: process.versions.node, platform: `${process.platform} ${process.arch}`, loadAverage: { start: loadAtStart, end: loadavg()[0]! } },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryMb: Math.round(totalmem() / 2 ** 20),
+      node: process.versions.node,
+      platform: `${process.platform} ${process.arch}`,
+      loadAverage: { start: loadAtStart, end: loadavg()[0]! },
+    },
     database: database.kind,
     settings: {
       clients: options.clients,
@@ -249,18 +272,29 @@ async function main(): Promise<void> {
   if (!options.quick) writeChart(results, join(repoRoot, 'docs/benchmark.svg'));
 
   console.log(`\n${fullReport(results)}\n`);
-  progress.log(`Results: ${resultFile}${options.quick ? '' : ' and docs/benchmark.svg'}${profileDir ? `; CPU profiles in ${profileDir}` : ''}`);
+  progress.log(
+    `Results: ${resultFile}${options.quick ? '' : ' and docs/benchmark.svg'}${profileDir ? `; CPU profiles in ${profileDir}` : ''}`,
+  );
 }
 
 /** Opens N Socket.IO connections in the same client processes, measures the fan-out, closes them again. */
 async function measureSocketIo(ctx: BenchContext, socketIo: SocketIoBaseline, n: number): Promise<FanOutFigures> {
-  const connected = connectFigures(await openConnections(ctx, 'socketio', socketIo.url, n, () => [], Math.max(ctx.options.connectRatePerSec, 2_000)), 0);
+  const connected = connectFigures(
+    await openConnections(ctx, 'socketio', socketIo.url, n, () => [], Math.max(ctx.options.connectRatePerSec, 2_000)),
+    0,
+  );
   try {
     if (connected.count < n) throw new Error(`only ${connected.count} of ${n} Socket.IO connections opened`);
     const samples = await measureFanOut(ctx, socketIo.target, ctx.options.reps, `N = ${n} Socket.IO fan-out`);
     const burst = await measureBurst(ctx, socketIo.target, BURST_BIDS, `N = ${n} Socket.IO burst`);
     const summary = summarize(samples.latenciesMs);
-    return { reps: samples.latenciesMs.length, p50Ms: summary.p50, p99Ms: summary.p99, missed: samples.missed + burst.missed, sustainedPerSec: burst.perSec };
+    return {
+      reps: samples.latenciesMs.length,
+      p50Ms: summary.p50,
+      p99Ms: summary.p99,
+      missed: samples.missed + burst.missed,
+      sustainedPerSec: burst.perSec,
+    };
   } finally {
     await ctx.clients.all((_, id) => ({ type: 'close', id, system: 'socketio' }));
   }
@@ -273,7 +307,12 @@ function describe(error: unknown): string {
 main()
   .catch(async (error: unknown) => {
     progress.done();
-    const detail = error instanceof UsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const detail =
+      error instanceof UsageError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
     console.error(`bench failed: ${detail}`);
     process.exitCode = 1;
   })
@@ -282,4 +321,3 @@ main()
     // Sockets and timers of the stopped children must not keep the harness alive.
     process.exit();
   });
-

@@ -4,11 +4,18 @@ import type { BenchResults, LambdaFigures, RunFigures } from './results-schema.j
 export type Align = 'left' | 'right';
 
 /** A Markdown table whose columns are padded, so it reads well in a terminal and renders on GitHub. */
-export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[] = []): string {
-  const widths = header.map((title, column) => Math.max(3, title.length, ...rows.map((row) => (row[column] ?? '').length)));
+export function markdownTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  align: readonly Align[] = [],
+): string {
+  const widths = header.map((title, column) =>
+    Math.max(3, title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
   const pad = (text: string, column: number): string =>
     align[column] === 'right' ? text.padStart(widths[column]!) : text.padEnd(widths[column]!);
-  const line = (cells: readonly string[]): string => `| ${header.map((_, column) => pad(cells[column] ?? '', column)).join(' | ')} |`;
+  const line = (cells: readonly string[]): string =>
+    `| ${header.map((_, column) => pad(cells[column] ?? '', column)).join(' | ')} |`;
   const rule = `|${widths.map((width, column) => (align[column] === 'right' ? `${'-'.repeat(width + 1)}:` : `${'-'.repeat(width + 2)}`)).join('|')}|`;
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
@@ -35,13 +42,33 @@ const METRICS: MetricRow[] = [
     suffix: (run) => (run.connect?.failed ? ` (${run.connect.failed} failed)` : ''),
   },
   { label: 'connect + auth p99, ms', target: '≤ 100', value: (run) => run.connect?.p99Ms },
-  { label: 'API / gateway CPU per connection, µs', target: '', value: (run) => run.connect?.apiCpuUsPerConnection, suffix: (run) => slashed(run.connect?.gatewayCpuUsPerConnection) },
-  { label: 'bid → all N received, p50 ms', target: '', value: (run) => run.bid?.p50Ms, suffix: (run) => missed(run.bid?.missed) },
+  {
+    label: 'API / gateway CPU per connection, µs',
+    target: '',
+    value: (run) => run.connect?.apiCpuUsPerConnection,
+    suffix: (run) => slashed(run.connect?.gatewayCpuUsPerConnection),
+  },
+  {
+    label: 'bid → all N received, p50 ms',
+    target: '',
+    value: (run) => run.bid?.p50Ms,
+    suffix: (run) => missed(run.bid?.missed),
+  },
   { label: 'bid → all N received, p99 ms', target: '', value: (run) => run.bid?.p99Ms },
   { label: 'bid burst, deliveries/s', target: '', value: (run) => run.bid?.sustainedPerSec },
-  { label: 'Socket.IO io.emit → all N, p50 ms', target: '', value: (run) => run.socketIo?.p50Ms, suffix: (run) => missed(run.socketIo?.missed) },
+  {
+    label: 'Socket.IO io.emit → all N, p50 ms',
+    target: '',
+    value: (run) => run.socketIo?.p50Ms,
+    suffix: (run) => missed(run.socketIo?.missed),
+  },
   { label: 'Socket.IO io.emit → all N, p99 ms', target: '', value: (run) => run.socketIo?.p99Ms },
-  { label: 'Gavel p50 / Socket.IO p50', target: '≤ 4 at 5,000', value: (run) => run.ratio, suffix: (run) => (run.ratio === undefined ? '' : '×') },
+  {
+    label: 'Gavel p50 / Socket.IO p50',
+    target: '≤ 4 at 5,000',
+    value: (run) => run.ratio,
+    suffix: (run) => (run.ratio === undefined ? '' : '×'),
+  },
   {
     label: 'notifications, delivered/s',
     target: '≥ 5,000',
@@ -80,7 +107,12 @@ export function resultsTable(runs: readonly RunFigures[]): string {
 export function lambdaTable(lambdas: readonly LambdaFigures[]): string {
   return markdownTable(
     ['Lambda bundle', 'size, KB', 'cold import, ms (median)', 'target'],
-    lambdas.map((lambda) => [lambda.name, formatNumber(lambda.bytes / 1024), formatNumber(lambda.coldImportMs), '≤ 50 KB, ≤ 30 ms']),
+    lambdas.map((lambda) => [
+      lambda.name,
+      formatNumber(lambda.bytes / 1024),
+      formatNumber(lambda.coldImportMs),
+      '≤ 50 KB, ≤ 30 ms',
+    ]),
     ['left', 'right', 'right', 'left'],
   );
 }
@@ -89,7 +121,9 @@ export function lambdaTable(lambdas: readonly LambdaFigures[]): string {
 export function fullReport(results: BenchResults): string {
   const parts = [resultsTable(results.runs)];
   if (results.lambdas.length > 0) parts.push(lambdaTable(results.lambdas));
-  const skipped = results.runs.flatMap((run) => Object.entries(run.skipped).map(([phase, why]) => `- N = ${run.n}: ${phase} skipped: ${why}`));
+  const skipped = results.runs.flatMap((run) =>
+    Object.entries(run.skipped).map(([phase, why]) => `- N = ${run.n}: ${phase} skipped: ${why}`),
+  );
   const { machine } = results;
   const setting = `- ${results.database === 'mysql' ? 'MySQL/MariaDB' : 'SQLite'}; ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; load average ${formatNumber(machine.loadAverage.start)} at the start, ${formatNumber(machine.loadAverage.end)} at the end; ${results.settings.clients} load-client processes, ${results.settings.reps} repetitions, connect offered at ${results.settings.connectRatePerSec}/s`;
   const notes = [setting, ...skipped, ...results.notes.map((note) => `- ${note}`)];

@@ -16,7 +16,8 @@ const { values } = parseArgs({
     'set-api-gateway-log-role': { type: 'boolean', default: false },
   },
 });
-if (!/^[A-Za-z0-9_-]{1,128}$/.test(values.stage)) throw new Error(`--stage must be letters, digits, - or _ (got "${values.stage}")`);
+if (!/^[A-Za-z0-9_-]{1,128}$/.test(values.stage))
+  throw new Error(`--stage must be letters, digits, - or _ (got "${values.stage}")`);
 
 const app = new App({ outdir: resolve(values.out) });
 const stack = new GavelStack(app, `Gavel-${values.stage}`, {

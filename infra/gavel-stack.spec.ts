@@ -88,7 +88,10 @@ beforeAll(async () => {
 describe(GavelStack.name, () => {
   it('builds the WebSocket API from the route table: one route per entry, selected by $request.body.action', () => {
     const [apiId, api] = onlyResourceOf('AWS::ApiGatewayV2::Api');
-    expect(api.Properties).toMatchObject({ ProtocolType: 'WEBSOCKET', RouteSelectionExpression: routeSelectionExpression });
+    expect(api.Properties).toMatchObject({
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: routeSelectionExpression,
+    });
     expect(routeSelectionExpression).toBe('$request.body.action');
 
     const deployed = resourcesOf('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
@@ -98,11 +101,15 @@ describe(GavelStack.name, () => {
 
   it("integrates each route with its own handler's Lambda, and answers the client only on two-way routes", () => {
     const functionOf = (handler: string) =>
-      resourcesOf('AWS::Lambda::Function').find(([, fn]) => fn.Properties.Description === `Gavel WebSocket route handler lambdas/${handler}`)![0];
+      resourcesOf('AWS::Lambda::Function').find(
+        ([, fn]) => fn.Properties.Description === `Gavel WebSocket route handler lambdas/${handler}`,
+      )![0];
     const routeResponses = resourcesOf('AWS::ApiGatewayV2::RouteResponse').map(([, response]) => response.Properties);
 
     for (const entry of routes) {
-      const [routeId, route] = resourcesOf('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === entry.routeKey)!;
+      const [routeId, route] = resourcesOf('AWS::ApiGatewayV2::Route').find(
+        ([, r]) => r.Properties.RouteKey === entry.routeKey,
+      )!;
       const integrationId = render(route.Properties.Target).replace(/^integrations\/\$\{(.+)\}$/, '$1');
       const integration = json.Resources[integrationId]!;
       expect(integration.Type).toBe('AWS::ApiGatewayV2::Integration');
@@ -155,7 +162,11 @@ describe(GavelStack.name, () => {
         .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
       const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
       expect(statements.map((s) => ({ ...s, Action: [s.Action].flat().sort() }))).toEqual([
-        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+        },
         { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: { Ref: secretId } },
       ]);
     }
@@ -183,7 +194,10 @@ describe(GavelStack.name, () => {
 
     const [secretId, secret] = onlyResourceOf('AWS::SecretsManager::Secret');
     expect(secret.Properties.SecretString).toBeUndefined();
-    expect(secret.Properties.GenerateSecretString).toMatchObject({ GenerateStringKey: 'gatewayApiKey', PasswordLength: 48 });
+    expect(secret.Properties.GenerateSecretString).toMatchObject({
+      GenerateStringKey: 'gatewayApiKey',
+      PasswordLength: 48,
+    });
     for (const [, fn] of resourcesOf('AWS::Lambda::Function')) {
       expect(fn.Properties.Environment.Variables.API_SETTINGS_SECRET_ID).toEqual({ Ref: secretId });
       // The Parameters and Secrets extension serves the secret to the handler on localhost.
@@ -201,15 +215,20 @@ describe(GavelStack.name, () => {
     expect(statement).toMatchObject({ Effect: 'Allow', Action: 'execute-api:ManageConnections' });
     expect((statement!.Resource as unknown[]).map(render).sort()).toEqual(
       ['DELETE', 'GET', 'POST'].map(
-        (method) => `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${apiId}}/${STAGE}/${method}/@connections/*`,
+        (method) =>
+          `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${apiId}}/${STAGE}/${method}/@connections/*`,
       ),
     );
   });
 
-  it('outputs the wss URL and the management endpoint (the API\'s APIGW_ENDPOINT)', () => {
+  it("outputs the wss URL and the management endpoint (the API's APIGW_ENDPOINT)", () => {
     const [apiId] = onlyResourceOf('AWS::ApiGatewayV2::Api');
-    expect(render(json.Outputs.WebSocketUrl!.Value)).toBe(`wss://\${${apiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/${STAGE}`);
-    expect(render(json.Outputs.ManagementEndpoint!.Value)).toBe(`https://\${${apiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/${STAGE}`);
+    expect(render(json.Outputs.WebSocketUrl!.Value)).toBe(
+      `wss://\${${apiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/${STAGE}`,
+    );
+    expect(render(json.Outputs.ManagementEndpoint!.Value)).toBe(
+      `https://\${${apiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/${STAGE}`,
+    );
   });
 
   it('throttles the stage and writes JSON access logs to its own log group', () => {
@@ -222,7 +241,11 @@ describe(GavelStack.name, () => {
     const logGroupId = /^\$\{(.+)\.Arn\}$/.exec(destination)?.[1];
     expect(json.Resources[logGroupId!]?.Type).toBe('AWS::Logs::LogGroup');
     const format = JSON.parse(stage.Properties.AccessLogSettings.Format) as Record<string, string>;
-    expect(format).toMatchObject({ requestId: '$context.requestId', connectionId: '$context.connectionId', routeKey: '$context.routeKey' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      connectionId: '$context.connectionId',
+      routeKey: '$context.routeKey',
+    });
   });
 
   it('takes throttling from its props', () => {
@@ -242,8 +265,12 @@ describe(GavelStack.name, () => {
   it('refuses to synthesize without the bundles, naming the missing ones', () => {
     const empty = mkdtempSync(join(tmpdir(), 'gavel-no-bundles-'));
     const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'gavel-cdk-out-')) });
-    expect(() => new GavelStack(app, 'Gavel-empty', { stageName: STAGE, lambdaBundleRoot: empty })).toThrow(MissingLambdaBundleError);
-    expect(() => new GavelStack(app, 'Gavel-empty2', { stageName: STAGE, lambdaBundleRoot: empty })).toThrow(/auth\/index\.mjs/);
+    expect(() => new GavelStack(app, 'Gavel-empty', { stageName: STAGE, lambdaBundleRoot: empty })).toThrow(
+      MissingLambdaBundleError,
+    );
+    expect(() => new GavelStack(app, 'Gavel-empty2', { stageName: STAGE, lambdaBundleRoot: empty })).toThrow(
+      /auth\/index\.mjs/,
+    );
   });
 });
 
@@ -258,7 +285,8 @@ describe('the synthesized Lambda configuration', () => {
   const SESSION_TOKEN = 'lambda-session-token';
   const KEY = 'generated-gateway-key-0123456789';
   const servers: Server[] = [];
-  const apiRequests: { method: string; url: string; apiKey: string | undefined; authorization: string | undefined }[] = [];
+  const apiRequests: { method: string; url: string; apiKey: string | undefined; authorization: string | undefined }[] =
+    [];
   let extensionReads = 0;
   let extensionPort: number;
 
@@ -271,15 +299,26 @@ describe('the synthesized Lambda configuration', () => {
 
   beforeAll(async () => {
     const apiPort = await listen((req, res) => {
-      apiRequests.push({ method: req.method!, url: req.url!, apiKey: req.headers['x-api-key'] as string, authorization: req.headers.authorization });
-      if (req.headers['x-api-key'] !== KEY) return void res.writeHead(403, { 'content-type': 'application/json' }).end('{"statusCode":403,"message":"Invalid API key"}');
+      apiRequests.push({
+        method: req.method!,
+        url: req.url!,
+        apiKey: req.headers['x-api-key'] as string,
+        authorization: req.headers.authorization,
+      });
+      if (req.headers['x-api-key'] !== KEY)
+        return void res
+          .writeHead(403, { 'content-type': 'application/json' })
+          .end('{"statusCode":403,"message":"Invalid API key"}');
       if (req.method === 'DELETE') return void res.writeHead(204).end();
       res.writeHead(201, { 'content-type': 'application/json' }).end('{"connectionId":"R1kmxc2VNjMCFIA=","userId":1}');
     });
     extensionPort = await listen((req, res) => {
       extensionReads += 1;
       const url = new URL(req.url!, 'http://localhost');
-      if (req.headers['x-aws-parameters-secrets-token'] !== SESSION_TOKEN || url.searchParams.get('secretId') !== SECRET_ARN) {
+      if (
+        req.headers['x-aws-parameters-secrets-token'] !== SESSION_TOKEN ||
+        url.searchParams.get('secretId') !== SECRET_ARN
+      ) {
         return void res.writeHead(400).end('bad request');
       }
       const SecretString = JSON.stringify({ apiBaseUrl: `http://127.0.0.1:${apiPort}`, gatewayApiKey: KEY });
@@ -295,7 +334,9 @@ describe('the synthesized Lambda configuration', () => {
   async function invoke(routeKey: string, event: object): Promise<unknown> {
     const entry = routes.find((route) => route.routeKey === routeKey)!;
     const [secretId] = onlyResourceOf('AWS::SecretsManager::Secret');
-    const fn = resourcesOf('AWS::Lambda::Function').find(([, f]) => f.Properties.Description.endsWith(`lambdas/${entry.handler}`))![1];
+    const fn = resourcesOf('AWS::Lambda::Function').find(([, f]) =>
+      f.Properties.Description.endsWith(`lambdas/${entry.handler}`),
+    )![1];
     const environment: Record<string, string> = {};
     for (const [name, value] of Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>)) {
       environment[name] = JSON.stringify(value) === JSON.stringify({ Ref: secretId }) ? SECRET_ARN : (value as string);
@@ -305,29 +346,58 @@ describe('the synthesized Lambda configuration', () => {
     const script = `const { handler } = await import(${JSON.stringify(bundle)}); process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)}, {})));`;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
       // Nothing from this machine: the template's variables, the ones Lambda sets, and the extension's port here.
-      env: { ...environment, AWS_SESSION_TOKEN: SESSION_TOKEN, AWS_REGION: 'eu-west-1', PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extensionPort) },
+      env: {
+        ...environment,
+        AWS_SESSION_TOKEN: SESSION_TOKEN,
+        AWS_REGION: 'eu-west-1',
+        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extensionPort),
+      },
       timeout: 20_000,
     });
     return JSON.parse(stdout);
   }
 
   const context = (routeKey: string, eventType: string) => ({
-    routeKey, eventType, connectionId: 'R1kmxc2VNjMCFIA=', messageId: null, stage: STAGE, apiId: 'abc123defg',
-    requestId: 'TWegAcC4IAMFdgg=', domainName: 'abc123defg.execute-api.eu-west-1.amazonaws.com',
-    connectedAt: 1705751700000, requestTimeEpoch: 1705751700574, identity: { sourceIp: '203.0.113.7', userAgent: 'test' },
+    routeKey,
+    eventType,
+    connectionId: 'R1kmxc2VNjMCFIA=',
+    messageId: null,
+    stage: STAGE,
+    apiId: 'abc123defg',
+    requestId: 'TWegAcC4IAMFdgg=',
+    domainName: 'abc123defg.execute-api.eu-west-1.amazonaws.com',
+    connectedAt: 1705751700000,
+    requestTimeEpoch: 1705751700574,
+    identity: { sourceIp: '203.0.113.7', userAgent: 'test' },
   });
 
   it('auth: reads the key from the secret through the extension and registers the connection with it', async () => {
     const before = extensionReads;
-    const result = await invoke('auth', { requestContext: context('auth', 'MESSAGE'), body: '{"action":"auth","token":"a.b.c"}', isBase64Encoded: false });
+    const result = await invoke('auth', {
+      requestContext: context('auth', 'MESSAGE'),
+      body: '{"action":"auth","token":"a.b.c"}',
+      isBase64Encoded: false,
+    });
     expect(result).toEqual({ statusCode: 200 });
     expect(extensionReads).toBe(before + 1);
-    expect(apiRequests.at(-1)).toEqual({ method: 'POST', url: '/socket-connections', apiKey: KEY, authorization: 'Bearer a.b.c' });
+    expect(apiRequests.at(-1)).toEqual({
+      method: 'POST',
+      url: '/socket-connections',
+      apiKey: KEY,
+      authorization: 'Bearer a.b.c',
+    });
   });
 
   it('$disconnect: deletes the connection at the API with the key from the secret', async () => {
-    const result = await invoke('$disconnect', { requestContext: { ...context('$disconnect', 'DISCONNECT'), disconnectStatusCode: 1001 }, isBase64Encoded: false });
+    const result = await invoke('$disconnect', {
+      requestContext: { ...context('$disconnect', 'DISCONNECT'), disconnectStatusCode: 1001 },
+      isBase64Encoded: false,
+    });
     expect(result).toEqual({ statusCode: 200 });
-    expect(apiRequests.at(-1)).toMatchObject({ method: 'DELETE', url: `/socket-connections/${encodeURIComponent('R1kmxc2VNjMCFIA=')}`, apiKey: KEY });
+    expect(apiRequests.at(-1)).toMatchObject({
+      method: 'DELETE',
+      url: `/socket-connections/${encodeURIComponent('R1kmxc2VNjMCFIA=')}`,
+      apiKey: KEY,
+    });
   });
 });

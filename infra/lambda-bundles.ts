@@ -24,7 +24,9 @@ export function lambdaBundleDirs(bundleRoot: string, handlers: readonly string[]
   const dirs = new Map(handlers.map((handler) => [handler, join(bundleRoot, handler)]));
   const missing = [...dirs.values()].map((dir) => join(dir, BUNDLE_ENTRY_FILE)).filter((file) => !existsSync(file));
   if (missing.length > 0) {
-    throw new MissingLambdaBundleError(`Lambda bundle(s) not found: ${missing.join(', ')}. Build them first (npm run synth does).`);
+    throw new MissingLambdaBundleError(
+      `Lambda bundle(s) not found: ${missing.join(', ')}. Build them first (npm run synth does).`,
+    );
   }
   return dirs;
 }

@@ -13,7 +13,11 @@ export const MANAGEMENT_METHODS = ['POST', 'GET', 'DELETE'] as const;
 
 export function connectionsResourceArns(scope: Construct, api: IWebSocketApi, stage: IWebSocketStage): string[] {
   return MANAGEMENT_METHODS.map((method) =>
-    Stack.of(scope).formatArn({ service: 'execute-api', resource: api.apiId, resourceName: `${stage.stageName}/${method}/@connections/*` }),
+    Stack.of(scope).formatArn({
+      service: 'execute-api',
+      resource: api.apiId,
+      resourceName: `${stage.stageName}/${method}/@connections/*`,
+    }),
   );
 }
 

@@ -46,7 +46,9 @@ export class RouteFunction extends Construct {
     });
     this.logGroup.grantWrite(role);
     // GetSecretValue only: the extension needs nothing else (grantRead would add DescribeSecret).
-    role.addToPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.settingsSecret.secretArn] }));
+    role.addToPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.settingsSecret.secretArn] }),
+    );
 
     this.function = new LambdaFunction(this, 'Function', {
       description: `Gavel WebSocket route handler lambdas/${props.handler}`,

@@ -18,7 +18,11 @@ export class CreateSocketConnections1764000000100 implements MigrationInterface 
           { name: 'user_agent', type: 'varchar', length: '512', isNullable: true },
         ],
         indices: [
-          new TableIndex({ name: 'UQ_socket_connections_connection_id', columnNames: ['connection_id'], isUnique: true }),
+          new TableIndex({
+            name: 'UQ_socket_connections_connection_id',
+            columnNames: ['connection_id'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'IDX_socket_connections_user_id', columnNames: ['user_id'] }),
         ],
         foreignKeys: [

@@ -22,7 +22,11 @@ export class CreateIdempotencyKeys1764000001200 implements MigrationInterface {
           timestampColumn(queryRunner, 'created_at'),
         ],
         indices: [
-          new TableIndex({ name: 'UQ_idempotency_keys_scope_key', columnNames: ['scope', 'idempotency_key'], isUnique: true }),
+          new TableIndex({
+            name: 'UQ_idempotency_keys_scope_key',
+            columnNames: ['scope', 'idempotency_key'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'IDX_idempotency_keys_created_at', columnNames: ['created_at'] }),
         ],
       }),

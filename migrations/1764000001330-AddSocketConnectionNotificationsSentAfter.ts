@@ -9,7 +9,10 @@ export class AddSocketConnectionNotificationsSentAfter1764000001330 implements M
   name = 'AddSocketConnectionNotificationsSentAfter1764000001330';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn('socket_connections', new TableColumn({ name: 'notifications_sent_after', type: 'integer', isNullable: true }));
+    await queryRunner.addColumn(
+      'socket_connections',
+      new TableColumn({ name: 'notifications_sent_after', type: 'integer', isNullable: true }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -21,7 +21,12 @@ export class CreateSubscriptions1764000001400 implements MigrationInterface {
           { name: 'snapshot_position', type: 'integer' },
           timestampColumn(queryRunner, 'created_at'),
         ],
-        indices: [new TableIndex({ name: 'IDX_subscriptions_auction_id_socket_connection_id', columnNames: ['auction_id', 'socket_connection_id'] })],
+        indices: [
+          new TableIndex({
+            name: 'IDX_subscriptions_auction_id_socket_connection_id',
+            columnNames: ['auction_id', 'socket_connection_id'],
+          }),
+        ],
         foreignKeys: [
           new TableForeignKey({
             name: 'FK_subscriptions_socket_connection_id',

@@ -54,7 +54,13 @@ export async function buildLambdas(): Promise<BundleReport[]> {
     mkdirSync(metaRoot, { recursive: true });
     writeFileSync(join(metaRoot, `${handler}.json`), JSON.stringify(result.metafile));
     const bytes = statSync(outfile).size;
-    reports.push({ handler, file: relative(repoRoot, outfile), bytes, gzipBytes: gzipSync(readFileSync(outfile)).length, coldImportMs: coldImportMs(outfile) });
+    reports.push({
+      handler,
+      file: relative(repoRoot, outfile),
+      bytes,
+      gzipBytes: gzipSync(readFileSync(outfile)).length,
+      coldImportMs: coldImportMs(outfile),
+    });
   }
   return reports;
 }
@@ -62,8 +68,15 @@ export async function buildLambdas(): Promise<BundleReport[]> {
 /** Imports the bundle in a fresh Node process (median of 3), with the environment a Lambda gets. */
 function coldImportMs(file: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
-  const env = { ...process.env, API_BASE_URL: 'http://127.0.0.1:3000', GATEWAY_API_KEY: 'measure-only', API_SETTINGS_SECRET_ID: '' };
-  const runs = [0, 1, 2].map(() => Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' })));
+  const env = {
+    ...process.env,
+    API_BASE_URL: 'http://127.0.0.1:3000',
+    GATEWAY_API_KEY: 'measure-only',
+    API_SETTINGS_SECRET_ID: '',
+  };
+  const runs = [0, 1, 2].map(() =>
+    Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' })),
+  );
   return runs.sort((a, b) => a - b)[1]!;
 }
 
@@ -71,8 +84,13 @@ function printReport(reports: BundleReport[]): void {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   console.log('Lambda bundles (esbuild, ESM, node22, minified):');
   for (const r of reports) {
-    const flags = [r.bytes > SIZE_BUDGET_BYTES && `over ${kb(SIZE_BUDGET_BYTES)}`, r.coldImportMs > IMPORT_BUDGET_MS && `import over ${IMPORT_BUDGET_MS} ms`].filter(Boolean);
-    console.log(`  ${r.handler.padEnd(12)} ${kb(r.bytes).padStart(9)} (${kb(r.gzipBytes)} gzip)  cold import ${r.coldImportMs.toFixed(1)} ms  ${r.file}${flags.length ? `  ⚠ ${flags.join(', ')}` : ''}`);
+    const flags = [
+      r.bytes > SIZE_BUDGET_BYTES && `over ${kb(SIZE_BUDGET_BYTES)}`,
+      r.coldImportMs > IMPORT_BUDGET_MS && `import over ${IMPORT_BUDGET_MS} ms`,
+    ].filter(Boolean);
+    console.log(
+      `  ${r.handler.padEnd(12)} ${kb(r.bytes).padStart(9)} (${kb(r.gzipBytes)} gzip)  cold import ${r.coldImportMs.toFixed(1)} ms  ${r.file}${flags.length ? `  ⚠ ${flags.join(', ')}` : ''}`,
+    );
   }
 }
 

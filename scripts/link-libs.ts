@@ -21,7 +21,10 @@ export function linkLibs(dist = distRoot): string[] {
     if (!existsSync(join(libsDir, lib, 'src', 'index.js'))) continue;
     const packageDir = join(scopeDir, lib);
     mkdirSync(packageDir, { recursive: true });
-    writeFileSync(join(packageDir, 'package.json'), `${JSON.stringify({ name: `@gavel/${lib}`, private: true, type: 'module', exports: './index.js' }, null, 2)}\n`);
+    writeFileSync(
+      join(packageDir, 'package.json'),
+      `${JSON.stringify({ name: `@gavel/${lib}`, private: true, type: 'module', exports: './index.js' }, null, 2)}\n`,
+    );
     writeFileSync(join(packageDir, 'index.js'), `export * from '../../../libs/${lib}/src/index.js';\n`);
     linked.push(`@gavel/${lib}`);
   }

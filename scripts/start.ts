@@ -14,7 +14,9 @@ const distRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const READY_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 10_000;
 
-const color = process.stdout.isTTY ? (code: number, text: string) => `\x1b[${code}m${text}\x1b[0m` : (_: number, text: string) => text;
+const color = process.stdout.isTTY
+  ? (code: number, text: string) => `\x1b[${code}m${text}\x1b[0m`
+  : (_: number, text: string) => text;
 
 interface Service {
   name: string;
@@ -110,7 +112,9 @@ try {
 const { seedDemoData, apiDocs } = loadConfig(env);
 const wsUrl = `ws://127.0.0.1:${gatewayPort}`;
 const [demo] = DEMO_USERS;
-const login = seedDemoData ? { email: demo.email, password: DEMO_PASSWORD } : { email: '<email>', password: '<password>' };
+const login = seedDemoData
+  ? { email: demo.email, password: DEMO_PASSWORD }
+  : { email: '<email>', password: '<password>' };
 console.log(`
 ${color(1, 'Gavel is running')}
   WebSocket (local API Gateway)  ${wsUrl}   (stage path ${wsUrl}/dev also works)

@@ -23,7 +23,7 @@ const USAGE =
   '       the password is read from a prompt, or from the first line of standard input when it is not a terminal';
 const ARGV_WARNING =
   'warning: --password puts the password in the process list and your shell history; ' +
-  "prefer standard input: printf '%s\\n' \"$PASSWORD\" | npm run user:create -- --email E";
+  'prefer standard input: printf \'%s\\n\' "$PASSWORD" | npm run user:create -- --email E';
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -73,7 +73,11 @@ async function main(): Promise<void> {
       displayName: name ?? email.split('@')[0]!,
       resetPassword: values['reset-password'] ?? false,
     });
-    const passwordNote = created ? '' : values['reset-password'] ? ', password reset' : ' (password unchanged; --reset-password changes it)';
+    const passwordNote = created
+      ? ''
+      : values['reset-password']
+        ? ', password reset'
+        : ' (password unchanged; --reset-password changes it)';
     console.log(`${created ? 'Created' : 'Updated'} user ${user.id} ${user.email} with role ${role}${passwordNote}`);
   } finally {
     await dataSource.destroy();

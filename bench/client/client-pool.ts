@@ -3,7 +3,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ClientCommand, ClientReply } from './protocol.js';
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; onProgress?: (done: number) => void };
+type Pending = {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  onProgress?: (done: number) => void;
+};
 
 class LoadClient {
   private readonly pending = new Map<number, Pending>();
@@ -23,7 +27,8 @@ class LoadClient {
     });
     child.on('exit', (code, signal) => {
       this.exited = true;
-      for (const waiter of this.pending.values()) waiter.reject(new Error(`load client ${index} exited (${signal ?? code})`));
+      for (const waiter of this.pending.values())
+        waiter.reject(new Error(`load client ${index} exited (${signal ?? code})`));
       this.pending.clear();
     });
   }
@@ -53,7 +58,10 @@ export class ClientPool {
 
   static start(count: number): ClientPool {
     const script = fileURLToPath(new URL('./load-client.js', import.meta.url));
-    const clients = Array.from({ length: count }, (_, index) => new LoadClient(index, fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })));
+    const clients = Array.from(
+      { length: count },
+      (_, index) => new LoadClient(index, fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })),
+    );
     return new ClientPool(clients);
   }
 

@@ -66,7 +66,8 @@ function onGavelFrame(text: string, at: number): void {
   } catch {
     return;
   }
-  if (frame.type === 'bid' && typeof frame.data?.amountCents === 'number') recordBid('gavel', frame.data.amountCents, at);
+  if (frame.type === 'bid' && typeof frame.data?.amountCents === 'number')
+    recordBid('gavel', frame.data.amountCents, at);
   else if (frame.type === 'notification' && typeof frame.data?.data?.sentAt === 'number') {
     notificationLatencies.push(at - frame.data.data.sentAt);
     lastNotificationAt = at;
@@ -145,7 +146,12 @@ function openGavel(url: string, token: string, timeoutMs: number): Promise<OpenC
 function openSocketIo(url: string, timeoutMs: number): Promise<OpenConnection> {
   return new Promise((resolve, reject) => {
     // forceNew: one real connection per client (the default would multiplex them all over one).
-    const socket: Socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: timeoutMs });
+    const socket: Socket = io(url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      timeout: timeoutMs,
+    });
     const connection: OpenConnection = {
       close: async () => {
         open.socketio.delete(connection);
@@ -191,7 +197,9 @@ async function connect(command: ConnectCommand): Promise<ConnectResult> {
       inFlight++;
       const begun = epochNow();
       const opening =
-        command.system === 'gavel' ? openGavel(command.url, command.tokens[index]!, command.timeoutMs) : openSocketIo(command.url, command.timeoutMs);
+        command.system === 'gavel'
+          ? openGavel(command.url, command.tokens[index]!, command.timeoutMs)
+          : openSocketIo(command.url, command.timeoutMs);
       opening.then(
         () => {
           lastDoneAt = epochNow();
@@ -292,7 +300,8 @@ async function run(command: ClientCommand): Promise<unknown> {
 process.on('message', (command: ClientCommand) => {
   run(command).then(
     (result) => reply({ type: 'done', id: command.id, result }),
-    (error: unknown) => reply({ type: 'failed', id: command.id, message: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      reply({ type: 'failed', id: command.id, message: error instanceof Error ? error.message : String(error) }),
   );
 });
 // The harness went away (finished, crashed or was interrupted): nothing left to measure.

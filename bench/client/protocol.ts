@@ -50,7 +50,8 @@ export interface CloseCommand {
   system: SystemUnderTest;
 }
 
-export type ClientCommand = ConnectCommand | AwaitBidsCommand | WatchCommand | CollectNotificationsCommand | CloseCommand;
+export type ClientCommand =
+  ConnectCommand | AwaitBidsCommand | WatchCommand | CollectNotificationsCommand | CloseCommand;
 
 export interface ConnectResult {
   /** Latency of each successful connection: WebSocket open + auth until `auth.ok` (Socket.IO: until `connect`). */

@@ -10,7 +10,10 @@ const MAX_IN_FLIGHT_PER_CLIENT = 64;
 const CONNECT_TIMEOUT_MS = 20_000;
 
 /** Grows the Gavel connections to `target`; connection i (round-robin over the clients) authenticates as user i / 10. */
-export async function connectGavel(ctx: BenchContext, target: number): Promise<{ figures: ConnectFigures; failures: string }> {
+export async function connectGavel(
+  ctx: BenchContext,
+  target: number,
+): Promise<{ figures: ConnectFigures; failures: string }> {
   const from = ctx.openConnections;
   const { clients } = ctx;
   const results = await openConnections(ctx, 'gavel', ctx.stack.gatewayUrl, target - from, (client) => {
@@ -40,7 +43,10 @@ export async function openConnections(
       id,
       system,
       url,
-      tokens: system === 'gavel' ? tokensFor(client) : new Array<string>(Math.floor(count / clients.size) + (client < count % clients.size ? 1 : 0)).fill(''),
+      tokens:
+        system === 'gavel'
+          ? tokensFor(client)
+          : new Array<string>(Math.floor(count / clients.size) + (client < count % clients.size ? 1 : 0)).fill(''),
       ratePerSec: ratePerSec / clients.size,
       maxInFlight: MAX_IN_FLIGHT_PER_CLIENT,
       timeoutMs: CONNECT_TIMEOUT_MS,
@@ -71,7 +77,8 @@ export function connectFigures(results: ConnectResult[], offeredPerSec: number):
 /** "handshake 429" → 12, … over all clients, for the log. */
 export function failureReasons(results: ConnectResult[]): string {
   const merged: Record<string, number> = {};
-  for (const result of results) for (const [reason, count] of Object.entries(result.failures)) merged[reason] = (merged[reason] ?? 0) + count;
+  for (const result of results)
+    for (const [reason, count] of Object.entries(result.failures)) merged[reason] = (merged[reason] ?? 0) + count;
   return Object.entries(merged)
     .map(([reason, count]) => `${reason} × ${count}`)
     .join(', ');

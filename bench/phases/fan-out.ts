@@ -34,7 +34,12 @@ export function nextAmount(): number {
   return nextAmountCents++;
 }
 
-export async function measureFanOut(ctx: BenchContext, target: FanOutTarget, reps: number, label: string): Promise<FanOutSamples> {
+export async function measureFanOut(
+  ctx: BenchContext,
+  target: FanOutTarget,
+  reps: number,
+  label: string,
+): Promise<FanOutSamples> {
   const samples: FanOutSamples = { latenciesMs: [], delivered: 0, missed: 0 };
   await target.prepare?.(ctx);
   for (let rep = 1; rep <= reps; rep++) {
@@ -53,7 +58,12 @@ export async function measureFanOut(ctx: BenchContext, target: FanOutTarget, rep
 }
 
 /** `count` bids sent one after another without waiting for delivery: deliveries/s until the last one lands. */
-export async function measureBurst(ctx: BenchContext, target: FanOutTarget, count: number, label: string): Promise<{ perSec: number; missed: number }> {
+export async function measureBurst(
+  ctx: BenchContext,
+  target: FanOutTarget,
+  count: number,
+  label: string,
+): Promise<{ perSec: number; missed: number }> {
   ctx.progress.update(`${label}: burst of ${count}`);
   await target.prepare?.(ctx);
   const amounts = Array.from({ length: count }, () => nextAmount());
@@ -66,7 +76,13 @@ export async function measureBurst(ctx: BenchContext, target: FanOutTarget, coun
 }
 
 function awaitKeys(ctx: BenchContext, system: SystemUnderTest, keys: number[]): Promise<AwaitBidsResult[]> {
-  return ctx.clients.all<AwaitBidsResult>((_, id) => ({ type: 'await-bids', id, system, keys, timeoutMs: DELIVERY_TIMEOUT_MS }));
+  return ctx.clients.all<AwaitBidsResult>((_, id) => ({
+    type: 'await-bids',
+    id,
+    system,
+    keys,
+    timeoutMs: DELIVERY_TIMEOUT_MS,
+  }));
 }
 
 function tally(replies: AwaitBidsResult[], keys: number[]): { delivered: number; expected: number; last: number } {

@@ -20,7 +20,12 @@ export function measureLambdas(): LambdaFigures[] {
 function coldImportMs(file: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
   // The environment a local Lambda gets; the values only have to be present (bundles check them at cold start).
-  const env = { ...process.env, API_BASE_URL: 'http://127.0.0.1:9', GATEWAY_API_KEY: 'cold-import-measurement', API_SETTINGS_SECRET_ID: '' };
+  const env = {
+    ...process.env,
+    API_BASE_URL: 'http://127.0.0.1:9',
+    GATEWAY_API_KEY: 'cold-import-measurement',
+    API_SETTINGS_SECRET_ID: '',
+  };
   const samples = Array.from({ length: IMPORTS_PER_BUNDLE }, () =>
     Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' })),
   );

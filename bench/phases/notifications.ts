@@ -32,17 +32,26 @@ export async function measureNotifications(ctx: BenchContext, count: number): Pr
   await collect(ctx); // discard anything older
 
   const firstSentAt = epochNow();
-  await mapConcurrent(Array.from({ length: count }, (_, i) => i), ctx.options.notificationConcurrency, async (seq) => {
-    const user = seq % recipients;
-    expected += connectionsOf(user);
-    await requestJson(apiUrl, 'POST', '/notifications', {
-      headers: { 'x-api-key': serviceKey },
-      body: { userId: ctx.users[user]!.id, kind: 'bench', title: `Benchmark ${seq}`, data: { seq, sentAt: epochNow() } },
-      expect: [202],
-    });
-    sent++;
-    if (sent % 50 === 0) ctx.progress.update(`notifications: ${sent}/${count} sent`);
-  });
+  await mapConcurrent(
+    Array.from({ length: count }, (_, i) => i),
+    ctx.options.notificationConcurrency,
+    async (seq) => {
+      const user = seq % recipients;
+      expected += connectionsOf(user);
+      await requestJson(apiUrl, 'POST', '/notifications', {
+        headers: { 'x-api-key': serviceKey },
+        body: {
+          userId: ctx.users[user]!.id,
+          kind: 'bench',
+          title: `Benchmark ${seq}`,
+          data: { seq, sentAt: epochNow() },
+        },
+        expect: [202],
+      });
+      sent++;
+      if (sent % 50 === 0) ctx.progress.update(`notifications: ${sent}/${count} sent`);
+    },
+  );
 
   const latencies: number[] = [];
   let lastAt = 0;

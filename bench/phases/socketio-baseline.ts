@@ -15,7 +15,10 @@ export interface SocketIoBaseline {
 export async function startSocketIoBaseline(): Promise<SocketIoBaseline> {
   const script = fileURLToPath(new URL('../socketio/socketio-server.js', import.meta.url));
   const guard = new URL('../stack/exit-with-parent.js', import.meta.url).href;
-  const child: ChildProcess = fork(script, [], { execArgv: ['--import', guard], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(script, [], {
+    execArgv: ['--import', guard],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the Socket.IO server did not start within 10 s')), 10_000);
     child.once('message', (message: { type?: string; port?: number }) => {

@@ -21,17 +21,30 @@ export async function createUsers(apiUrl: string, count: number, progress: Progr
   const run = randomBytes(3).toString('hex');
   const password = `bench-${randomBytes(8).toString('hex')}`;
   let done = 0;
-  return mapConcurrent(Array.from({ length: count }, (_, i) => i), CONCURRENCY, async (i) => {
-    const user = await registerAndLogin(apiUrl, `bench-${run}-${i}@bench.test`, password, `Bench user ${i}`);
-    done++;
-    progress.update(`users: ${done}/${count} registered and logged in`);
-    return user;
-  });
+  return mapConcurrent(
+    Array.from({ length: count }, (_, i) => i),
+    CONCURRENCY,
+    async (i) => {
+      const user = await registerAndLogin(apiUrl, `bench-${run}-${i}@bench.test`, password, `Bench user ${i}`);
+      done++;
+      progress.update(`users: ${done}/${count} registered and logged in`);
+      return user;
+    },
+  );
 }
 
-export async function registerAndLogin(apiUrl: string, email: string, password: string, displayName: string): Promise<BenchUser> {
-  const created = await requestJson<UserResponse>(apiUrl, 'POST', '/auth/register', { body: { email, password, displayName } });
-  const { accessToken } = await requestJson<TokenResponse>(apiUrl, 'POST', '/auth/login', { body: { email, password } });
+export async function registerAndLogin(
+  apiUrl: string,
+  email: string,
+  password: string,
+  displayName: string,
+): Promise<BenchUser> {
+  const created = await requestJson<UserResponse>(apiUrl, 'POST', '/auth/register', {
+    body: { email, password, displayName },
+  });
+  const { accessToken } = await requestJson<TokenResponse>(apiUrl, 'POST', '/auth/login', {
+    body: { email, password },
+  });
   return { id: created.id, email, token: accessToken };
 }
 
@@ -39,6 +52,8 @@ export async function registerAndLogin(apiUrl: string, email: string, password: 
 export async function loginDemoAdmin(apiUrl: string): Promise<string> {
   const admin = DEMO_USERS.find((user) => user.role === 'admin');
   if (!admin) throw new Error('no demo admin in dev-defaults');
-  const { accessToken } = await requestJson<TokenResponse>(apiUrl, 'POST', '/auth/login', { body: { email: admin.email, password: DEMO_PASSWORD } });
+  const { accessToken } = await requestJson<TokenResponse>(apiUrl, 'POST', '/auth/login', {
+    body: { email: admin.email, password: DEMO_PASSWORD },
+  });
   return accessToken;
 }

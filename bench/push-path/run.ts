@@ -15,7 +15,11 @@ import { parseArgs } from 'node:util';
 import { DEV_DEFAULTS } from '@gavel/config';
 import { ManagementApiClient } from '../../apps/api/src/modules/push/management-api/index.js';
 import { PushStats } from '../../apps/api/src/modules/push/push-stats.js';
-import { DEFAULT_PUSH_TUNING, PushService, type ConnectionDirectory } from '../../apps/api/src/modules/push/push.service.js';
+import {
+  DEFAULT_PUSH_TUNING,
+  PushService,
+  type ConnectionDirectory,
+} from '../../apps/api/src/modules/push/push.service.js';
 import { epochNow } from '../clock.js';
 import { cpuTimeMs } from '../proc-stats.js';
 import { summarize } from '../stats.js';
@@ -40,12 +44,17 @@ const guard = new URL('../stack/exit-with-parent.js', import.meta.url).href;
 
 function forkChild(script: string, profileName?: string): ChildProcess {
   const profile = profileName ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', profileName] : [];
-  return fork(fileURLToPath(new URL(script, import.meta.url)), [], { execArgv: ['--import', guard, ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return fork(fileURLToPath(new URL(script, import.meta.url)), [], {
+    execArgv: ['--import', guard, ...profile],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
 }
 
 function ask<T>(child: ChildProcess, message: object): Promise<T> {
   return new Promise((resolve, reject) => {
-    child.once('message', (reply: { ok?: boolean; result?: T; message?: string }) => (reply.ok === false ? reject(new Error(reply.message)) : resolve(reply.result as T)));
+    child.once('message', (reply: { ok?: boolean; result?: T; message?: string }) =>
+      reply.ok === false ? reject(new Error(reply.message)) : resolve(reply.result as T),
+    );
     child.send(message);
   });
 }
@@ -67,7 +76,9 @@ if (values.profile) mkdirSync(profileDir, { recursive: true });
 const gateway = forkChild('./gateway-process.js', values.profile ? 'push-path-gateway.cpuprofile' : undefined);
 const holder = forkChild('./socket-holder.js');
 try {
-  const { url, managementUrl } = await new Promise<{ url: string; managementUrl: string }>((resolve) => gateway.once('message', resolve));
+  const { url, managementUrl } = await new Promise<{ url: string; managementUrl: string }>((resolve) =>
+    gateway.once('message', resolve),
+  );
   const ids = await ask<string[]>(holder, { type: 'open', url, count: n });
   const api = new ManagementApiClient({
     endpoint: managementUrl.replace(/\/dev$/, ''),
@@ -76,10 +87,16 @@ try {
     connections: values.sockets ? Number(values.sockets) : concurrency,
     requestTimeoutMs: 10_000,
   });
-  const sockets = new PushService(api, new InMemoryDirectory(ids), { ...DEFAULT_PUSH_TUNING, concurrency }, new PushStats());
+  const sockets = new PushService(
+    api,
+    new InMemoryDirectory(ids),
+    { ...DEFAULT_PUSH_TUNING, concurrency },
+    new PushStats(),
+  );
 
   // Warm-up: JIT, keep-alive sockets.
-  for (let i = 0; i < 3; i++) await sockets.broadcast({ type: 'bid', id: `warm-${i}`, ts: new Date().toISOString(), data: {} });
+  for (let i = 0; i < 3; i++)
+    await sockets.broadcast({ type: 'bid', id: `warm-${i}`, ts: new Date().toISOString(), data: {} });
   await sleep(500);
 
   const session = values.profile ? new Session() : undefined;
@@ -92,11 +109,27 @@ try {
   const driverCpuBefore = process.cpuUsage();
   const gatewayCpuBefore = cpuTimeMs(gateway.pid!);
   for (let rep = 0; rep < reps; rep++) {
-    const event = { type: 'bid', id: `bench-${rep}`, ts: new Date().toISOString(), data: { auctionId: 1, bidId: rep, amountCents: 100_000 + rep, bidderId: 2, bidderName: 'Bench bidder', createdAt: new Date().toISOString() } };
+    const event = {
+      type: 'bid',
+      id: `bench-${rep}`,
+      ts: new Date().toISOString(),
+      data: {
+        auctionId: 1,
+        bidId: rep,
+        amountCents: 100_000 + rep,
+        bidderId: 2,
+        bidderName: 'Bench bidder',
+        createdAt: new Date().toISOString(),
+      },
+    };
     const prepared = sockets.prepare(event);
     const sentAt = epochNow();
-    const [report, receipts] = await Promise.all([sockets.broadcast(prepared), ask<{ count: number; last: number }>(holder, { type: 'await', key: prepared.payload.toString('utf8') })]);
-    if (report.deliveredTo !== n || receipts.count !== n) throw new Error(`rep ${rep}: delivered ${report.deliveredTo}, received ${receipts.count} of ${n}`);
+    const [report, receipts] = await Promise.all([
+      sockets.broadcast(prepared),
+      ask<{ count: number; last: number }>(holder, { type: 'await', key: prepared.payload.toString('utf8') }),
+    ]);
+    if (report.deliveredTo !== n || receipts.count !== n)
+      throw new Error(`rep ${rep}: delivered ${report.deliveredTo}, received ${receipts.count} of ${n}`);
     latencies.push(receipts.last - sentAt);
     await sleep(100);
   }

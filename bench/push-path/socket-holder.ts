@@ -17,25 +17,27 @@ const receipts = new Map<string, { count: number; last: number }>();
 async function open(url: string, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i += 200) {
-    const batch = Array.from({ length: Math.min(200, count - i) }, () =>
-      new Promise<string>((resolve, reject) => {
-        const ws = new WebSocket(url, { perMessageDeflate: false });
-        ws.once('open', () => ws.send('whoami'));
-        ws.once('error', reject);
-        ws.once('message', (data: Buffer) => {
-          sockets.push(ws);
-          ws.on('message', (frame: Buffer) => {
-            const at = epochNow();
-            const key = frame.toString('utf8');
-            const entry = receipts.get(key);
-            if (entry) {
-              entry.count++;
-              entry.last = at;
-            } else receipts.set(key, { count: 1, last: at });
+    const batch = Array.from(
+      { length: Math.min(200, count - i) },
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const ws = new WebSocket(url, { perMessageDeflate: false });
+          ws.once('open', () => ws.send('whoami'));
+          ws.once('error', reject);
+          ws.once('message', (data: Buffer) => {
+            sockets.push(ws);
+            ws.on('message', (frame: Buffer) => {
+              const at = epochNow();
+              const key = frame.toString('utf8');
+              const entry = receipts.get(key);
+              if (entry) {
+                entry.count++;
+                entry.last = at;
+              } else receipts.set(key, { count: 1, last: at });
+            });
+            resolve(data.toString('utf8'));
           });
-          resolve(data.toString('utf8'));
-        });
-      }),
+        }),
     );
     ids.push(...(await Promise.all(batch)));
   }
@@ -51,7 +53,8 @@ async function awaitKey(key: string, timeoutMs: number): Promise<{ count: number
 }
 
 process.on('message', (command: Command) => {
-  const run = command.type === 'open' ? open(command.url!, command.count!) : awaitKey(command.key!, command.timeoutMs ?? 30_000);
+  const run =
+    command.type === 'open' ? open(command.url!, command.count!) : awaitKey(command.key!, command.timeoutMs ?? 30_000);
   run.then(
     (result) => process.send?.({ ok: true, result }),
     (error: unknown) => process.send?.({ ok: false, message: String(error) }),

@@ -20,12 +20,19 @@ export async function createBenchDatabase(databaseUrl: string | undefined, workD
   if (!databaseUrl || databaseUrl.startsWith('sqlite:')) {
     const dir = mkdtempSync(join(workDir, 'db-'));
     const file = join(dir, 'bench.sqlite');
-    return { kind: 'sqlite', url: `sqlite:${file}`, description: `SQLite ${file}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      kind: 'sqlite',
+      url: `sqlite:${file}`,
+      description: `SQLite ${file}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
-  if (!/^(mysql|mariadb):\/\//.test(databaseUrl)) throw new Error('DATABASE_URL must be sqlite:<file> or mysql://user:pass@host:port/db');
+  if (!/^(mysql|mariadb):\/\//.test(databaseUrl))
+    throw new Error('DATABASE_URL must be sqlite:<file> or mysql://user:pass@host:port/db');
   const given = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
   const base = decodeURIComponent(given.pathname.slice(1)) || 'gavel_bench';
-  if (!/^[A-Za-z0-9_]{1,40}$/.test(base)) throw new Error(`DATABASE_URL's database name must be letters, digits and _ (got "${base}")`);
+  if (!/^[A-Za-z0-9_]{1,40}$/.test(base))
+    throw new Error(`DATABASE_URL's database name must be letters, digits and _ (got "${base}")`);
   const name = `${base}_${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const server = new URL(given);
   server.pathname = '/';

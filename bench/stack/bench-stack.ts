@@ -69,7 +69,10 @@ export async function startStack(options: StackOptions): Promise<BenchStack> {
       GATEWAY_NEW_CONNECTIONS_PER_SECOND: String(options.newConnectionsPerSecond),
       GATEWAY_LOG: 'off',
     });
-    await Promise.all([waitForHttp(`${apiUrl}/health`, api, (status) => status === 200), waitForHttp(`${managementUrl}/`, gateway, () => true)]);
+    await Promise.all([
+      waitForHttp(`${apiUrl}/health`, api, (status) => status === 200),
+      waitForHttp(`${managementUrl}/`, gateway, () => true),
+    ]);
     return { apiUrl, gatewayUrl: `ws://127.0.0.1:${gatewayPort}/dev`, api: api.info, gateway: gateway.info, stop };
   } catch (error) {
     await stop();
@@ -82,11 +85,19 @@ interface Launched {
   info: ServiceProcess;
 }
 
-function launch(name: string, script: string, options: StackOptions, children: ChildProcess[], env: Record<string, string>): Launched {
+function launch(
+  name: string,
+  script: string,
+  options: StackOptions,
+  children: ChildProcess[],
+  env: Record<string, string>,
+): Launched {
   if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build`);
   const logFile = join(options.workDir, `${name}.log`);
   const log = openSync(logFile, 'a');
-  const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir, '--cpu-prof-name', `${name}.cpuprofile`] : [];
+  const profile = options.cpuProfileDir
+    ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir, '--cpu-prof-name', `${name}.cpuprofile`]
+    : [];
   const child = fork(script, [], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
@@ -98,7 +109,12 @@ function launch(name: string, script: string, options: StackOptions, children: C
   return { child, info: { name, pid: child.pid ?? 0, logFile } };
 }
 
-async function waitForHttp(url: string, launched: Launched, ok: (status: number) => boolean, timeoutMs = 90_000): Promise<void> {
+async function waitForHttp(
+  url: string,
+  launched: Launched,
+  ok: (status: number) => boolean,
+  timeoutMs = 90_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (launched.child.exitCode !== null || launched.child.signalCode !== null) {
@@ -113,7 +129,9 @@ async function waitForHttp(url: string, launched: Launched, ok: (status: number)
     }
     await sleep(200);
   }
-  throw new Error(`${launched.info.name} did not answer ${url} within ${timeoutMs / 1000} s:\n${tail(launched.info.logFile)}`);
+  throw new Error(
+    `${launched.info.name} did not answer ${url} within ${timeoutMs / 1000} s:\n${tail(launched.info.logFile)}`,
+  );
 }
 
 /** Closing the IPC channel makes the child exit normally (exit-with-parent), which also flushes a CPU profile. */

@@ -30,7 +30,9 @@ afterEach(() => {
 
 describe('auth handler', () => {
   it('registers the connection with the JWT and sends no frame itself (the API pushes auth.ok)', async () => {
-    transportMock.mockResolvedValueOnce(json(201, { connectionId: 'R1kmxc2VNj+/FIA=', userId: 7, createdAt: '2024-01-20T11:55:00.000Z' }));
+    transportMock.mockResolvedValueOnce(
+      json(201, { connectionId: 'R1kmxc2VNj+/FIA=', userId: 7, createdAt: '2024-01-20T11:55:00.000Z' }),
+    );
     const result = await handler(messageEvent(JSON.stringify({ action: 'auth', token: 'jwt-1', since: '41' })));
     expect(result).toEqual({ statusCode: 200 });
 
@@ -38,7 +40,11 @@ describe('auth handler', () => {
     const [call] = transportMock.mock.calls[0]!;
     expect(call.path).toBe('/socket-connections');
     expect(call.method).toBe('POST');
-    expect(call.headers).toMatchObject({ 'x-api-key': 'gateway-key', authorization: 'Bearer jwt-1', 'content-type': 'application/json' });
+    expect(call.headers).toMatchObject({
+      'x-api-key': 'gateway-key',
+      authorization: 'Bearer jwt-1',
+      'content-type': 'application/json',
+    });
     expect(call.timeoutMs).toBe(5_000);
     expect(JSON.parse(String(call.body))).toEqual({
       connectionId: 'R1kmxc2VNj+/FIA=',
@@ -55,22 +61,34 @@ describe('auth handler', () => {
   });
 
   it("relays the API's status and message as auth.error", async () => {
-    transportMock.mockResolvedValueOnce(json(401, { statusCode: 401, message: 'Invalid or expired token', error: 'Unauthorized' }));
+    transportMock.mockResolvedValueOnce(
+      json(401, { statusCode: 401, message: 'Invalid or expired token', error: 'Unauthorized' }),
+    );
     const result = await handler(messageEvent('{"action":"auth","token":"expired"}'));
-    expect(JSON.parse(result.body!)).toEqual({ type: 'auth.error', data: { status: 401, message: 'Invalid or expired token' } });
+    expect(JSON.parse(result.body!)).toEqual({
+      type: 'auth.error',
+      data: { status: 401, message: 'Invalid or expired token' },
+    });
   });
 
   it('joins validation messages and re-reads its settings once on 403', async () => {
-    transportMock.mockImplementation(async () => json(403, { statusCode: 403, message: ['bad key', 'really'], error: 'Forbidden' }));
+    transportMock.mockImplementation(async () =>
+      json(403, { statusCode: 403, message: ['bad key', 'really'], error: 'Forbidden' }),
+    );
     const result = await handler(messageEvent('{"action":"auth","token":"jwt"}'));
     expect(JSON.parse(result.body!)).toEqual({ type: 'auth.error', data: { status: 403, message: 'bad key; really' } });
     expect(transportMock).toHaveBeenCalledTimes(2);
   });
 
   it('answers 503 when the API is unreachable or times out', async () => {
-    transportMock.mockRejectedValueOnce(new HttpTransportError('request', false, 'connect ECONNREFUSED 127.0.0.1:3000'));
+    transportMock.mockRejectedValueOnce(
+      new HttpTransportError('request', false, 'connect ECONNREFUSED 127.0.0.1:3000'),
+    );
     const refused = await handler(messageEvent('{"action":"auth","token":"jwt"}'));
-    expect(JSON.parse(refused.body!)).toEqual({ type: 'auth.error', data: { status: 503, message: expect.any(String) } });
+    expect(JSON.parse(refused.body!)).toEqual({
+      type: 'auth.error',
+      data: { status: 503, message: expect.any(String) },
+    });
 
     transportMock.mockRejectedValueOnce(new HttpTransportError('request', true, 'timed out'));
     const timedOut = await handler(messageEvent('{"action":"auth","token":"jwt"}'));

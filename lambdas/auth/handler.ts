@@ -4,7 +4,14 @@
  * notifications, in order) through the management API right after answering, so a frame sent
  * from here would be a second, out-of-order auth.ok.
  */
-import { parseJsonObject, validateAuthMessage, type AuthErrorEvent, type AuthMessage, type WebSocketEvent, type WebSocketResult } from '@gavel/contracts';
+import {
+  parseJsonObject,
+  validateAuthMessage,
+  type AuthErrorEvent,
+  type AuthMessage,
+  type WebSocketEvent,
+  type WebSocketResult,
+} from '@gavel/contracts';
 import { apiErrorMessage, ApiUnavailableError, lambdaApiClient, type ApiResponse } from '../shared/api-client.js';
 import { ApiSettingsError } from '../shared/api-settings.js';
 
@@ -24,7 +31,10 @@ export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
     // 403 means the API refused our key: re-read the settings once, in case the key was just rotated.
     if (response.status === 403) response = await registerConnection(event, auth, true);
     if (response.status === 200 || response.status === 201) return { statusCode: 200 };
-    return authError(response.status, apiErrorMessage(response.body, `Authentication failed (HTTP ${response.status})`));
+    return authError(
+      response.status,
+      apiErrorMessage(response.body, `Authentication failed (HTTP ${response.status})`),
+    );
   } catch (error) {
     // The API (or, on AWS, the settings secret) cannot be reached: a clear, retryable answer.
     if (error instanceof ApiUnavailableError || error instanceof ApiSettingsError) {

@@ -3,7 +3,10 @@ import { messageEvent } from '../shared/test-events.js';
 import { handler } from './handler.js';
 
 const frame = async (body: string | undefined, isBase64Encoded = false) =>
-  JSON.parse((await handler(messageEvent(body, { isBase64Encoded }))).body!) as { type: string; data?: { message: string } };
+  JSON.parse((await handler(messageEvent(body, { isBase64Encoded }))).body!) as {
+    type: string;
+    data?: { message: string };
+  };
 
 describe('default handler', () => {
   it('answers ping with pong', async () => {

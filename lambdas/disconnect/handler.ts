@@ -11,9 +11,14 @@ export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
   const { connectionId } = event.requestContext;
   try {
     const client = await api();
-    const response = await client.request({ method: 'DELETE', path: `/socket-connections/${encodeURIComponent(connectionId)}` });
+    const response = await client.request({
+      method: 'DELETE',
+      path: `/socket-connections/${encodeURIComponent(connectionId)}`,
+    });
     if (response.status >= 300) {
-      console.error(`disconnect ${connectionId}: API answered ${response.status}: ${apiErrorMessage(response.body, 'no message')}`);
+      console.error(
+        `disconnect ${connectionId}: API answered ${response.status}: ${apiErrorMessage(response.body, 'no message')}`,
+      );
     }
   } catch (error) {
     console.error(`disconnect ${connectionId}: ${error instanceof Error ? error.message : String(error)}`);

@@ -37,7 +37,12 @@ export interface ApiClient {
 
 export const DEFAULT_API_TIMEOUT_MS = 5_000;
 
-export function createApiClient({ baseUrl, apiKey, timeoutMs = DEFAULT_API_TIMEOUT_MS, transport = createHttpTransport(baseUrl) }: ApiClientOptions): ApiClient {
+export function createApiClient({
+  baseUrl,
+  apiKey,
+  timeoutMs = DEFAULT_API_TIMEOUT_MS,
+  transport = createHttpTransport(baseUrl),
+}: ApiClientOptions): ApiClient {
   return {
     async request({ method, path, body, headers }) {
       let answer: HttpAnswer;
@@ -55,8 +60,16 @@ export function createApiClient({ baseUrl, apiKey, timeoutMs = DEFAULT_API_TIMEO
           timeoutMs,
         });
       } catch (error) {
-        const reason = error instanceof HttpTransportError && error.timedOut ? 'timed out' : error instanceof Error ? error.message : String(error);
-        const what = error instanceof HttpTransportError && error.stage === 'answer' ? 'API answer interrupted' : 'API unreachable';
+        const reason =
+          error instanceof HttpTransportError && error.timedOut
+            ? 'timed out'
+            : error instanceof Error
+              ? error.message
+              : String(error);
+        const what =
+          error instanceof HttpTransportError && error.stage === 'answer'
+            ? 'API answer interrupted'
+            : 'API unreachable';
         throw new ApiUnavailableError(`${what}: ${reason}`, { cause: error });
       }
       return { status: answer.status, body: parseJson(answer.text) };
@@ -90,7 +103,9 @@ function parseJson(text: string): unknown {
  * invocation — hence a function the handler awaits. `refresh` re-reads the secret after a 403,
  * so a rotated key is picked up at once.
  */
-export function lambdaApiClient(load: typeof loadApiSettings = loadApiSettings): (refresh?: boolean) => Promise<ApiClient> {
+export function lambdaApiClient(
+  load: typeof loadApiSettings = loadApiSettings,
+): (refresh?: boolean) => Promise<ApiClient> {
   if (!optionalEnv(API_SETTINGS_SECRET_ENV)) requireEnv('API_BASE_URL', 'GATEWAY_API_KEY');
   let current: { baseUrl: string; apiKey: string; client: ApiClient } | undefined;
   return async (refresh = false) => {

@@ -26,7 +26,11 @@ beforeAll(async () => {
       return;
     }
     res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(status === 200 ? JSON.stringify({ ARN: SECRET_ARN, Name: 'gavel/prod/lambda', SecretString: secretString }) : 'AccessDeniedException');
+    res.end(
+      status === 200
+        ? JSON.stringify({ ARN: SECRET_ARN, Name: 'gavel/prod/lambda', SecretString: secretString })
+        : 'AccessDeniedException',
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;

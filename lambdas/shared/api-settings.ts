@@ -70,7 +70,9 @@ function fromEnvironment(env: Record<string, string | undefined>): ApiSettings {
   const apiKey = env.GATEWAY_API_KEY;
   const missing = [!baseUrl && 'API_BASE_URL', !apiKey && 'GATEWAY_API_KEY'].filter(Boolean);
   if (missing.length > 0) {
-    throw new ApiSettingsError(`Missing environment variable ${missing.join(', ')} (or ${API_SETTINGS_SECRET_ENV} on AWS)`);
+    throw new ApiSettingsError(
+      `Missing environment variable ${missing.join(', ')} (or ${API_SETTINGS_SECRET_ENV} on AWS)`,
+    );
   }
   return { baseUrl: baseUrl!, apiKey: apiKey! };
 }
@@ -78,7 +80,10 @@ function fromEnvironment(env: Record<string, string | undefined>): ApiSettings {
 async function fetchSecretString(secretId: string, env: Record<string, string | undefined>): Promise<string> {
   // The extension only serves callers that prove they run in this sandbox: the session token of the role.
   const token = env.AWS_SESSION_TOKEN;
-  if (!token) throw new ApiSettingsError(`${API_SETTINGS_SECRET_ENV} is set but AWS_SESSION_TOKEN is not (not running on Lambda?)`);
+  if (!token)
+    throw new ApiSettingsError(
+      `${API_SETTINGS_SECRET_ENV} is set but AWS_SESSION_TOKEN is not (not running on Lambda?)`,
+    );
   const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT || EXTENSION_DEFAULT_PORT;
   const url = `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`;
 
@@ -89,7 +94,10 @@ async function fetchSecretString(secretId: string, env: Record<string, string | 
       signal: AbortSignal.timeout(EXTENSION_TIMEOUT_MS),
     });
   } catch (error) {
-    throw new ApiSettingsError(`Parameters and Secrets extension unreachable on port ${port} (is the layer attached?)`, { cause: error });
+    throw new ApiSettingsError(
+      `Parameters and Secrets extension unreachable on port ${port} (is the layer attached?)`,
+      { cause: error },
+    );
   }
   const text = await response.text();
   if (!response.ok) {
@@ -115,7 +123,9 @@ function parseSecret(secretString: string, secretId: string): ApiSettings {
     // Never echo the value: it holds the key.
     throw new ApiSettingsError(`Secret ${secretId} must be JSON {"apiBaseUrl", "gatewayApiKey"}`);
   }
-  const missing = (['apiBaseUrl', 'gatewayApiKey'] as const).filter((key) => typeof value?.[key] !== 'string' || value[key] === '');
+  const missing = (['apiBaseUrl', 'gatewayApiKey'] as const).filter(
+    (key) => typeof value?.[key] !== 'string' || value[key] === '',
+  );
   if (missing.length > 0) throw new ApiSettingsError(`Secret ${secretId} lacks ${missing.join(', ')}`);
   return { baseUrl: value.apiBaseUrl!, apiKey: value.gatewayApiKey! };
 }

@@ -24,6 +24,8 @@ describe(requireEnv.name, () => {
 
   it('names every missing or empty variable', () => {
     stubEnv('GAVEL_A', '');
-    expect(() => requireEnv('GAVEL_A', 'GAVEL_MISSING_X')).toThrow('Missing environment variable GAVEL_A, GAVEL_MISSING_X');
+    expect(() => requireEnv('GAVEL_A', 'GAVEL_MISSING_X')).toThrow(
+      'Missing environment variable GAVEL_A, GAVEL_MISSING_X',
+    );
   });
 });

@@ -24,8 +24,16 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const answer = answers.shift() ?? { status: 500, body: { statusCode: 500, message: 'no answer queued', error: 'Internal Server Error' } };
+      requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
+      const answer = answers.shift() ?? {
+        status: 500,
+        body: { statusCode: 500, message: 'no answer queued', error: 'Internal Server Error' },
+      };
       const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
       res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       res.end(text);

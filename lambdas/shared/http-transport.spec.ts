@@ -27,7 +27,14 @@ beforeAll(async () => {
     req.on('end', () => {
       const count = (requestsPerSocket.get(req.socket) ?? 0) + 1;
       requestsPerSocket.set(req.socket, count);
-      const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, socket: req.socket, requestOnSocket: count };
+      const entry = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body,
+        socket: req.socket,
+        requestOnSocket: count,
+      };
       seen.push(entry);
       answer(req, res, entry);
     });
@@ -51,7 +58,13 @@ describe(createHttpTransport.name, () => {
     answer = (_req, res) => res.writeHead(201).end('{"connectionId":"abc="}');
     const send = createHttpTransport(`${base}/stage/`);
     const body = JSON.stringify({ connectionId: 'abc=', userAgent: 'Ünïcødé' });
-    const result = await send({ method: 'POST', path: '/socket-connections', headers: { 'x-api-key': 'k', 'content-type': 'application/json' }, body, timeoutMs: 2_000 });
+    const result = await send({
+      method: 'POST',
+      path: '/socket-connections',
+      headers: { 'x-api-key': 'k', 'content-type': 'application/json' },
+      body,
+      timeoutMs: 2_000,
+    });
     expect(result).toEqual({ status: 201, text: '{"connectionId":"abc="}' });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ method: 'POST', url: '/stage/socket-connections', body });
@@ -68,7 +81,8 @@ describe(createHttpTransport.name, () => {
 
   it('sends again, once, on a fresh connection when the kept-alive one turns out to be closed', async () => {
     // The second request on a socket finds it reset, as when the server's keep-alive timeout fired just before.
-    answer = (_req, res, entry) => (entry.requestOnSocket > 1 ? entry.socket.destroy() : res.writeHead(200).end('fine'));
+    answer = (_req, res, entry) =>
+      entry.requestOnSocket > 1 ? entry.socket.destroy() : res.writeHead(200).end('fine');
     const send = createHttpTransport(base);
     expect((await send({ method: 'POST', path: '/a', headers: {}, body: '{}', timeoutMs: 2_000 })).text).toBe('fine');
     expect((await send({ method: 'POST', path: '/b', headers: {}, body: '{}', timeoutMs: 2_000 })).text).toBe('fine');
@@ -82,7 +96,9 @@ describe(createHttpTransport.name, () => {
   it('does not send again when a fresh connection fails', async () => {
     answer = (_req, _res, entry) => entry.socket.destroy();
     const send = createHttpTransport(base);
-    const error = await send({ method: 'POST', path: '/a', headers: {}, body: '{}', timeoutMs: 2_000 }).catch((e: unknown) => e);
+    const error = await send({ method: 'POST', path: '/a', headers: {}, body: '{}', timeoutMs: 2_000 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(HttpTransportError);
     expect(error).toMatchObject({ stage: 'request', timedOut: false });
     expect(seen).toHaveLength(1);
@@ -91,12 +107,19 @@ describe(createHttpTransport.name, () => {
   it('times out before the answer and during it, saying which', async () => {
     answer = () => undefined; // never answers
     const send = createHttpTransport(base);
-    await expect(send({ method: 'GET', path: '/slow', headers: {}, timeoutMs: 50 })).rejects.toMatchObject({ name: 'HttpTransportError', stage: 'request', timedOut: true });
+    await expect(send({ method: 'GET', path: '/slow', headers: {}, timeoutMs: 50 })).rejects.toMatchObject({
+      name: 'HttpTransportError',
+      stage: 'request',
+      timedOut: true,
+    });
     answer = (_req, res) => {
       res.writeHead(200);
       res.write('{"partial":'); // and nothing more
     };
-    await expect(send({ method: 'GET', path: '/stalls', headers: {}, timeoutMs: 50 })).rejects.toMatchObject({ stage: 'answer', timedOut: true });
+    await expect(send({ method: 'GET', path: '/stalls', headers: {}, timeoutMs: 50 })).rejects.toMatchObject({
+      stage: 'answer',
+      timedOut: true,
+    });
   });
 
   it('reports a refused connection and a header no request may carry as request failures', async () => {
@@ -104,12 +127,21 @@ describe(createHttpTransport.name, () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    await expect(createHttpTransport(`http://127.0.0.1:${port}`)({ method: 'GET', path: '/', headers: {}, timeoutMs: 2_000 })).rejects.toMatchObject({
+    await expect(
+      createHttpTransport(`http://127.0.0.1:${port}`)({ method: 'GET', path: '/', headers: {}, timeoutMs: 2_000 }),
+    ).rejects.toMatchObject({
       stage: 'request',
       timedOut: false,
       message: expect.stringMatching(/ECONNREFUSED/),
     });
-    await expect(createHttpTransport(base)({ method: 'GET', path: '/', headers: { authorization: 'Bearer a\r\nx: y' }, timeoutMs: 2_000 })).rejects.toBeInstanceOf(HttpTransportError);
+    await expect(
+      createHttpTransport(base)({
+        method: 'GET',
+        path: '/',
+        headers: { authorization: 'Bearer a\r\nx: y' },
+        timeoutMs: 2_000,
+      }),
+    ).rejects.toBeInstanceOf(HttpTransportError);
     expect(seen).toHaveLength(0);
   });
 
@@ -121,8 +153,15 @@ describe(createHttpTransport.name, () => {
 describe(createApiClient.name, () => {
   it('sends the key and JSON, and parses the answer (undefined when it is not JSON)', async () => {
     const client = createApiClient({ baseUrl: base, apiKey: 'gateway-key' });
-    expect(await client.request({ method: 'POST', path: '/p', body: { a: 1 }, headers: { authorization: 'Bearer t' } })).toEqual({ status: 200, body: { ok: true } });
-    expect(seen[0]!.headers).toMatchObject({ 'x-api-key': 'gateway-key', 'content-type': 'application/json', accept: 'application/json', authorization: 'Bearer t' });
+    expect(
+      await client.request({ method: 'POST', path: '/p', body: { a: 1 }, headers: { authorization: 'Bearer t' } }),
+    ).toEqual({ status: 200, body: { ok: true } });
+    expect(seen[0]!.headers).toMatchObject({
+      'x-api-key': 'gateway-key',
+      'content-type': 'application/json',
+      accept: 'application/json',
+      authorization: 'Bearer t',
+    });
     expect(JSON.parse(seen[0]!.body)).toEqual({ a: 1 });
     answer = (_req, res) => res.writeHead(502).end('<html>bad gateway</html>');
     expect(await client.request({ method: 'DELETE', path: '/d' })).toEqual({ status: 502, body: undefined });

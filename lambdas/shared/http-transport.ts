@@ -4,7 +4,13 @@
  * small JSON requests the Lambdas make, and on the local gateway every one of them shares the
  * process with the WebSocket traffic.
  */
-import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, request as httpRequest, type RequestOptions } from 'node:http';
+import {
+  Agent as HttpAgent,
+  type ClientRequest,
+  type IncomingMessage,
+  request as httpRequest,
+  type RequestOptions,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 export interface HttpCall {
@@ -70,8 +76,14 @@ export function createHttpTransport(baseUrl: string): HttpTransport {
         reject(error);
         request?.destroy();
       };
-      const timer = setTimeout(() => fail(new HttpTransportError(answering ? 'answer' : 'request', true, 'timed out')), Math.max(0, deadline - Date.now()));
-      const headers = call.body === undefined ? call.headers : { ...call.headers, 'content-length': String(Buffer.byteLength(call.body)) };
+      const timer = setTimeout(
+        () => fail(new HttpTransportError(answering ? 'answer' : 'request', true, 'timed out')),
+        Math.max(0, deadline - Date.now()),
+      );
+      const headers =
+        call.body === undefined
+          ? call.headers
+          : { ...call.headers, 'content-length': String(Buffer.byteLength(call.body)) };
       try {
         request = send({ ...target, method: call.method, path: basePath + call.path, headers });
       } catch (error) {
@@ -90,11 +102,16 @@ export function createHttpTransport(baseUrl: string): HttpTransport {
           resolve({ status: response.statusCode ?? 0, text });
         });
         response.on('aborted', () => fail(new HttpTransportError('answer', false, 'connection closed mid-answer')));
-        response.on('error', (error) => fail(new HttpTransportError('answer', false, describe(error), { cause: error })));
+        response.on('error', (error) =>
+          fail(new HttpTransportError('answer', false, describe(error), { cause: error })),
+        );
       });
       request.on('error', (error: NodeJS.ErrnoException) => {
-        const failure = new HttpTransportError(answering ? 'answer' : 'request', false, describe(error), { cause: error });
-        if (request.reusedSocket && !answering && STALE_SOCKET_CODES.has(error.code ?? '')) staleSocketFailures.add(failure);
+        const failure = new HttpTransportError(answering ? 'answer' : 'request', false, describe(error), {
+          cause: error,
+        });
+        if (request.reusedSocket && !answering && STALE_SOCKET_CODES.has(error.code ?? ''))
+          staleSocketFailures.add(failure);
         fail(failure);
       });
       request.end(call.body);

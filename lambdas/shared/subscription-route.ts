@@ -3,7 +3,12 @@
  * subscription endpoint for this connection with the gateway key, and turn a refusal into an
  * `error` frame (the route response) carrying the API's status and message.
  */
-import { parseJsonObject, validateSubscriptionMessage, type ErrorEvent, type SubscriptionMessage } from '@gavel/contracts';
+import {
+  parseJsonObject,
+  validateSubscriptionMessage,
+  type ErrorEvent,
+  type SubscriptionMessage,
+} from '@gavel/contracts';
 import { apiErrorMessage, ApiUnavailableError, type ApiClient, type ApiResponse } from './api-client.js';
 import { ApiSettingsError } from './api-settings.js';
 import type { WebSocketEvent, WebSocketResult } from '@gavel/contracts';
@@ -16,20 +21,27 @@ export interface SubscriptionRouteOptions {
   onSuccess(body: unknown): WebSocketResult;
 }
 
-export async function handleSubscriptionRoute(event: WebSocketEvent, options: SubscriptionRouteOptions): Promise<WebSocketResult> {
+export async function handleSubscriptionRoute(
+  event: WebSocketEvent,
+  options: SubscriptionRouteOptions,
+): Promise<WebSocketResult> {
   const { connectionId } = event.requestContext;
   const message = parseJsonObject(event.body);
   const request = message ? validateSubscriptionMessage(options.action, message) : 'the message must be a JSON object';
   if (typeof request === 'string') return errorFrame(400, `Invalid ${options.action} message: ${request}`);
 
   const path = `/socket-connections/${encodeURIComponent(connectionId)}/subscriptions/${encodeURIComponent(String(request.auctionId))}`;
-  const call = async (refresh: boolean): Promise<ApiResponse> => (await options.api(refresh)).request({ method: options.method, path });
+  const call = async (refresh: boolean): Promise<ApiResponse> =>
+    (await options.api(refresh)).request({ method: options.method, path });
   try {
     let response = await call(false);
     // 403 means the API refused our key: re-read the settings once, in case the key was just rotated.
     if (response.status === 403) response = await call(true);
     if (response.status >= 200 && response.status < 300) return options.onSuccess(response.body);
-    return errorFrame(response.status, apiErrorMessage(response.body, `${options.action} failed (HTTP ${response.status})`));
+    return errorFrame(
+      response.status,
+      apiErrorMessage(response.body, `${options.action} failed (HTTP ${response.status})`),
+    );
   } catch (error) {
     if (error instanceof ApiUnavailableError || error instanceof ApiSettingsError) {
       console.error(`${options.action} ${connectionId}: ${error.message}`);

@@ -1,7 +1,10 @@
 /** Lambda events for the handlers' unit tests, shaped like the ones API Gateway sends. */
 import type { WebSocketEvent } from '@gavel/contracts';
 
-export function messageEvent(body: string | undefined, overrides: { connectionId?: string; routeKey?: string; isBase64Encoded?: boolean } = {}): WebSocketEvent {
+export function messageEvent(
+  body: string | undefined,
+  overrides: { connectionId?: string; routeKey?: string; isBase64Encoded?: boolean } = {},
+): WebSocketEvent {
   return {
     requestContext: {
       routeKey: overrides.routeKey ?? '$default',

@@ -19,9 +19,18 @@ afterAll(() => api.close(), 120_000);
 
 describe('subscribe handler', () => {
   it('subscribes through the API with the gateway key and sends no frame itself (the API pushes subscribed)', async () => {
-    api.answers.push({ status: 200, body: { type: 'subscribed', data: { auctionId: 42, seq: 3, auction: { id: 42 } } } });
+    api.answers.push({
+      status: 200,
+      body: { type: 'subscribed', data: { auctionId: 42, seq: 3, auction: { id: 42 } } },
+    });
     expect(await handler(event('{"action":"subscribe","auctionId":42}'))).toEqual({ statusCode: 200 });
-    expect(api.requests).toEqual([expect.objectContaining({ method: 'PUT', url: '/socket-connections/R1kmxc2VNj%2B%2FFIA%3D/subscriptions/42', body: '' })]);
+    expect(api.requests).toEqual([
+      expect.objectContaining({
+        method: 'PUT',
+        url: '/socket-connections/R1kmxc2VNj%2B%2FFIA%3D/subscriptions/42',
+        body: '',
+      }),
+    ]);
     expect(api.requests[0]!.headers['x-api-key']).toBe('gateway-key');
   });
 
@@ -50,7 +59,10 @@ describe('subscribe handler', () => {
     ['an object', '{"action":"subscribe","auctionId":{"id":1}}'],
   ])('answers 400 to a malformed message (%s) without calling the API', async (_case, body) => {
     const frame = JSON.parse((await handler(event(body))).body!);
-    expect(frame).toEqual({ type: 'error', data: { status: 400, message: expect.stringMatching(/^Invalid subscribe message: /) } });
+    expect(frame).toEqual({
+      type: 'error',
+      data: { status: 400, message: expect.stringMatching(/^Invalid subscribe message: /) },
+    });
     expect(api.requests).toEqual([]);
   });
 

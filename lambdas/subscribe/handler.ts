@@ -11,5 +11,10 @@ import type { WebSocketEvent, WebSocketResult } from '@gavel/contracts';
 const api = lambdaApiClient();
 
 export function handler(event: WebSocketEvent): Promise<WebSocketResult> {
-  return handleSubscriptionRoute(event, { action: 'subscribe', method: 'PUT', api, onSuccess: () => ({ statusCode: 200 }) });
+  return handleSubscriptionRoute(event, {
+    action: 'subscribe',
+    method: 'PUT',
+    api,
+    onSuccess: () => ({ statusCode: 200 }),
+  });
 }

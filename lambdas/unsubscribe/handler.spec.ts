@@ -21,12 +21,17 @@ describe('unsubscribe handler', () => {
     api.answers.push({ status: 200, body: { type: 'unsubscribed', data: { auctionId: 9 } } });
     const result = await handler(event('{"action":"unsubscribe","auctionId":"9"}'));
     expect(JSON.parse(result.body!)).toEqual({ type: 'unsubscribed', data: { auctionId: 9 } });
-    expect(api.requests).toEqual([expect.objectContaining({ method: 'DELETE', url: '/socket-connections/Abc%3D/subscriptions/9' })]);
+    expect(api.requests).toEqual([
+      expect.objectContaining({ method: 'DELETE', url: '/socket-connections/Abc%3D/subscriptions/9' }),
+    ]);
     expect(api.requests[0]!.headers['x-api-key']).toBe('gateway-key');
   });
 
   it('re-reads its settings once when the API refuses the key, then relays the refusal', async () => {
-    api.answers.push({ status: 403, body: { statusCode: 403, message: 'Invalid API key', error: 'Forbidden' } }, { status: 403, body: { statusCode: 403, message: 'Invalid API key', error: 'Forbidden' } });
+    api.answers.push(
+      { status: 403, body: { statusCode: 403, message: 'Invalid API key', error: 'Forbidden' } },
+      { status: 403, body: { statusCode: 403, message: 'Invalid API key', error: 'Forbidden' } },
+    );
     const result = await handler(event('{"action":"unsubscribe","auctionId":9}'));
     expect(JSON.parse(result.body!)).toEqual({ type: 'error', data: { status: 403, message: 'Invalid API key' } });
     expect(api.requests).toHaveLength(2);
@@ -34,7 +39,10 @@ describe('unsubscribe handler', () => {
 
   it('answers 400 to a malformed auction id without calling the API', async () => {
     const result = await handler(event('{"action":"unsubscribe","auctionId":-3}'));
-    expect(JSON.parse(result.body!)).toEqual({ type: 'error', data: { status: 400, message: expect.stringContaining('auctionId must be a positive integer id') } });
+    expect(JSON.parse(result.body!)).toEqual({
+      type: 'error',
+      data: { status: 400, message: expect.stringContaining('auctionId must be a positive integer id') },
+    });
     expect(api.requests).toEqual([]);
   });
 });

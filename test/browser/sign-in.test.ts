@@ -9,75 +9,87 @@ import { startStack, type Stack } from '../support/stack.js';
 import { BROWSER_TEST_TIMEOUT, hasChromium, launchChromium, openPage, screenshot } from './support/chromium.js';
 import { clientUrl, connectionStatus } from './support/gavel-pages.js';
 
-(!hasChromium ? describe.skip : describe)('sign-in page in chromium (skipped when /usr/bin/chromium is missing: apt-get install -y chromium)', () => {
-  describe.each(databaseKinds())('on %s', (kind) => {
-    let stack: Stack;
-    let browser: Browser;
+(!hasChromium ? describe.skip : describe)(
+  'sign-in page in chromium (skipped when /usr/bin/chromium is missing: apt-get install -y chromium)',
+  () => {
+    describe.each(databaseKinds())('on %s', (kind) => {
+      let stack: Stack;
+      let browser: Browser;
 
-    beforeAll(async () => {
-      [stack, browser] = await Promise.all([startStack({ database: kind }), launchChromium()]);
-    }, 120_000);
+      beforeAll(async () => {
+        [stack, browser] = await Promise.all([startStack({ database: kind }), launchChromium()]);
+      }, 120_000);
 
-    afterAll(async () => {
-      await browser?.close();
-      await stack?.stop();
-    }, 120_000);
+      afterAll(async () => {
+        await browser?.close();
+        await stack?.stop();
+      }, 120_000);
 
-    it('offers the demo logins on a development page, refuses a wrong password inline, and signs in', async () => {
-      const { page, context, errors } = await openPage(browser);
-      await page.goto(clientUrl(stack.apiUrl));
-      for (const name of ['Alice', 'Bob', 'Admin']) await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).waitFor();
-      await screenshot(page, `${kind}-sign-in`);
+      it(
+        'offers the demo logins on a development page, refuses a wrong password inline, and signs in',
+        async () => {
+          const { page, context, errors } = await openPage(browser);
+          await page.goto(clientUrl(stack.apiUrl));
+          for (const name of ['Alice', 'Bob', 'Admin'])
+            await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).waitFor();
+          await screenshot(page, `${kind}-sign-in`);
 
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.getByText('Enter your email address').waitFor();
-      expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+          await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+          await page.getByText('Enter your email address').waitFor();
+          expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
 
-      await page.getByLabel('Email').fill('alice@gavel.test');
-      await page.getByLabel('Password').fill('not-her-password');
-      await page.getByLabel('Password').press('Enter');
-      await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
+          await page.getByLabel('Email').fill('alice@gavel.test');
+          await page.getByLabel('Password').fill('not-her-password');
+          await page.getByLabel('Password').press('Enter');
+          await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
 
-      await page.getByLabel('Password').fill('gavel-demo');
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await connectionStatus(page, 'connected');
-      expect(await page.getByTestId('signed-in-as').textContent()).toBe('Alice');
+          await page.getByLabel('Password').fill('gavel-demo');
+          await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+          await connectionStatus(page, 'connected');
+          expect(await page.getByTestId('signed-in-as').textContent()).toBe('Alice');
 
-      // A reload keeps the session and reconnects.
-      await page.reload();
-      await connectionStatus(page, 'connected');
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.getByRole('heading', { name: 'Sign in to Gavel' }).waitFor();
-      expect(errors).toEqual([]);
-      await context.close();
-    }, BROWSER_TEST_TIMEOUT);
+          // A reload keeps the session and reconnects.
+          await page.reload();
+          await connectionStatus(page, 'connected');
+          await page.getByRole('button', { name: 'Sign out' }).click();
+          await page.getByRole('heading', { name: 'Sign in to Gavel' }).waitFor();
+          expect(errors).toEqual([]);
+          await context.close();
+        },
+        BROWSER_TEST_TIMEOUT,
+      );
 
-    it('registers a new account, validating fields before sending and showing a taken email at its field', async () => {
-      const { page, context, errors } = await openPage(browser);
-      await page.goto(`${clientUrl(stack.apiUrl)}#/register`);
-      await page.getByRole('heading', { name: 'Create your Gavel account' }).waitFor();
+      it(
+        'registers a new account, validating fields before sending and showing a taken email at its field',
+        async () => {
+          const { page, context, errors } = await openPage(browser);
+          await page.goto(`${clientUrl(stack.apiUrl)}#/register`);
+          await page.getByRole('heading', { name: 'Create your Gavel account' }).waitFor();
 
-      await page.getByLabel('Display name').fill('Carol');
-      await page.getByLabel('Email').fill('carol@example.test');
-      await page.getByLabel('Password').fill('short');
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await page.getByText('Use at least 8 characters.').waitFor();
+          await page.getByLabel('Display name').fill('Carol');
+          await page.getByLabel('Email').fill('carol@example.test');
+          await page.getByLabel('Password').fill('short');
+          await page.getByRole('button', { name: 'Create account' }).click();
+          await page.getByText('Use at least 8 characters.').waitFor();
 
-      await page.getByLabel('Email').fill('alice@gavel.test');
-      await page.getByLabel('Password').fill('long-enough-password');
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await page.getByText('An account with this email already exists').waitFor();
+          await page.getByLabel('Email').fill('alice@gavel.test');
+          await page.getByLabel('Password').fill('long-enough-password');
+          await page.getByRole('button', { name: 'Create account' }).click();
+          await page.getByText('An account with this email already exists').waitFor();
 
-      await page.getByLabel('Email').fill(`carol-${kind}-${Date.now()}@example.test`);
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await connectionStatus(page, 'connected');
-      expect(await page.getByTestId('signed-in-as').textContent()).toBe('Carol');
-      // Not an admin: no console link, and the console route says so.
-      expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
-      await page.evaluate(() => (location.hash = '#/admin'));
-      await page.getByRole('heading', { name: 'Admins only' }).waitFor();
-      expect(errors).toEqual([]);
-      await context.close();
-    }, BROWSER_TEST_TIMEOUT);
-  });
-});
+          await page.getByLabel('Email').fill(`carol-${kind}-${Date.now()}@example.test`);
+          await page.getByRole('button', { name: 'Create account' }).click();
+          await connectionStatus(page, 'connected');
+          expect(await page.getByTestId('signed-in-as').textContent()).toBe('Carol');
+          // Not an admin: no console link, and the console route says so.
+          expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+          await page.evaluate(() => (location.hash = '#/admin'));
+          await page.getByRole('heading', { name: 'Admins only' }).waitFor();
+          expect(errors).toEqual([]);
+          await context.close();
+        },
+        BROWSER_TEST_TIMEOUT,
+      );
+    });
+  },
+);

@@ -10,15 +10,18 @@ export class MissingComposeVariableError extends Error {
 }
 
 export function interpolate(text: string, env: Record<string, string | undefined>): string {
-  return text.replace(VARIABLE, (match, name: string | undefined, operator: string | undefined, argument: string | undefined) => {
-    if (match === '$$') return '$';
-    const value = env[name!];
-    // `:-` / `:?` treat an empty value like an unset one; `-` / `?` only an unset one.
-    const missing = operator?.startsWith(':') ? value === undefined || value === '' : value === undefined;
-    if (operator?.endsWith('?') && missing) throw new MissingComposeVariableError(`${name}: ${argument}`);
-    if (operator?.endsWith('-') && missing) return argument ?? '';
-    return value ?? '';
-  });
+  return text.replace(
+    VARIABLE,
+    (match, name: string | undefined, operator: string | undefined, argument: string | undefined) => {
+      if (match === '$$') return '$';
+      const value = env[name!];
+      // `:-` / `:?` treat an empty value like an unset one; `-` / `?` only an unset one.
+      const missing = operator?.startsWith(':') ? value === undefined || value === '' : value === undefined;
+      if (operator?.endsWith('?') && missing) throw new MissingComposeVariableError(`${name}: ${argument}`);
+      if (operator?.endsWith('-') && missing) return argument ?? '';
+      return value ?? '';
+    },
+  );
 }
 
 /** Every `${NAME…}` the text mentions, with whether compose requires it (`:?`). */

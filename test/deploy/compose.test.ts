@@ -17,13 +17,20 @@ import { interpolate, MissingComposeVariableError, referencedVariables } from '.
 const root = resolve(import.meta.dirname, '../..');
 const composeText = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-const dockerignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim());
+const dockerignore = readFileSync(join(root, '.dockerignore'), 'utf8')
+  .split('\n')
+  .map((line) => line.trim());
 const envExample = readFileSync(join(root, '.env.example'), 'utf8');
 
 /** The variables the API's configuration knows (contract §3), from its own defaults table (plus those whose default is derived). */
 const CONFIG_VARIABLES = new Set<string>(['NODE_ENV', 'PUBLIC_WEBSOCKET_URL', ...Object.keys(DEV_DEFAULTS)]);
 /** The local gateway's own variables (apps/gateway/src/config.ts) on top of the shared ones. */
-const GATEWAY_ONLY_VARIABLES = new Set(['GATEWAY_HOST', 'GATEWAY_STAGE', 'GATEWAY_LOG', ...Object.values(LIMIT_VARIABLES)]);
+const GATEWAY_ONLY_VARIABLES = new Set([
+  'GATEWAY_HOST',
+  'GATEWAY_STAGE',
+  'GATEWAY_LOG',
+  ...Object.values(LIMIT_VARIABLES),
+]);
 const SECRET_VARIABLES = [...PRODUCTION_SECRETS, 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
 
 interface Service {
@@ -46,7 +53,8 @@ const dotEnv: Record<string, string> = {};
 let compose: ComposeFile;
 
 beforeAll(() => {
-  for (const [name, { required }] of referencedVariables(composeText)) if (required) dotEnv[name] = randomBytes(24).toString('hex');
+  for (const [name, { required }] of referencedVariables(composeText))
+    if (required) dotEnv[name] = randomBytes(24).toString('hex');
   compose = parse(interpolate(composeText, dotEnv)) as ComposeFile;
 });
 
@@ -84,7 +92,7 @@ describe('docker-compose.yml', () => {
     expect(api.healthcheck?.test.join(' ')).toContain(`/health`);
   });
 
-  it("gives the API only variables its configuration knows, and a configuration it accepts in production", () => {
+  it('gives the API only variables its configuration knows, and a configuration it accepts in production', () => {
     const api = service('api');
     for (const name of Object.keys(api.environment)) expect(CONFIG_VARIABLES, name).toContain(name);
     expect(api.environment.NODE_ENV).toBe('production');
@@ -95,8 +103,15 @@ describe('docker-compose.yml', () => {
     // Every interface of the container, and so never development mode: no demo logins even with NODE_ENV=development.
     expect(config.host).toBe('0.0.0.0');
     expect(config.seedDemoData).toBe(false);
-    const development = validateEnv(parse(interpolate(composeText, { ...dotEnv, NODE_ENV: 'development' })).services.api.environment);
-    expect(development).toMatchObject({ nodeEnv: 'development', loopback: false, seedDemoData: false, jwtSecret: dotEnv.JWT_SECRET });
+    const development = validateEnv(
+      parse(interpolate(composeText, { ...dotEnv, NODE_ENV: 'development' })).services.api.environment,
+    );
+    expect(development).toMatchObject({
+      nodeEnv: 'development',
+      loopback: false,
+      seedDemoData: false,
+      jwtSecret: dotEnv.JWT_SECRET,
+    });
   });
 
   it('wires the services by name: the API manages connections on the gateway, the gateway relays to the API', () => {
@@ -140,7 +155,8 @@ describe('docker-compose.yml', () => {
         expect(value, `${serviceName}.${name}`).toMatch(/^\$\{[A-Z_]+:\?[^}]+\}$/);
       }
     }
-    for (const name of [...PRODUCTION_SECRETS, 'AWS_SECRET_ACCESS_KEY'] as const) expect(composeText).not.toContain(DEV_DEFAULTS[name]);
+    for (const name of [...PRODUCTION_SECRETS, 'AWS_SECRET_ACCESS_KEY'] as const)
+      expect(composeText).not.toContain(DEV_DEFAULTS[name]);
     expect(raw.services.api!.environment.DATABASE_URL).toMatch(/\$\{MYSQL_PASSWORD:\?/);
 
     expect(() => interpolate(composeText, {})).toThrow(MissingComposeVariableError);
@@ -165,8 +181,12 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
-  const stages = dockerfile.split(/^FROM /m).slice(1).map((stage) => `FROM ${stage}`);
-  const stageNamed = (name: string) => stages.find((stage) => new RegExp(`^FROM \\S+ AS ${name}\\b`, 'i').test(stage)) ?? '';
+  const stages = dockerfile
+    .split(/^FROM /m)
+    .slice(1)
+    .map((stage) => `FROM ${stage}`);
+  const stageNamed = (name: string) =>
+    stages.find((stage) => new RegExp(`^FROM \\S+ AS ${name}\\b`, 'i').test(stage)) ?? '';
 
   it('builds on node:22-bookworm-slim with all dependencies, then ships production dependencies only', () => {
     for (const stage of stages) expect(stage).toMatch(/^FROM node:22-bookworm-slim\b/);

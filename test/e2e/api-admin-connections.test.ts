@@ -20,7 +20,11 @@ describe.each(databaseKinds())('admin connections API (%s)', (kind) => {
     for (let i = 0; i < 7; i++) {
       const owner = i % 2 === 0 ? alice : bob;
       const id = `Adm${i}Conn${kind.slice(0, 3)}xyz=`;
-      const answer = await call(api.baseUrl, 'POST', '/socket-connections', { token: owner.token, body: { connectionId: id, sourceIp: `10.0.0.${i}`, userAgent: `agent ${i}` }, headers: { 'x-api-key': TEST_SECRETS.GATEWAY_API_KEY } });
+      const answer = await call(api.baseUrl, 'POST', '/socket-connections', {
+        token: owner.token,
+        body: { connectionId: id, sourceIp: `10.0.0.${i}`, userAgent: `agent ${i}` },
+        headers: { 'x-api-key': TEST_SECRETS.GATEWAY_API_KEY },
+      });
       expect(answer.status).toBe(201);
       ids.push(id);
     }
@@ -29,7 +33,8 @@ describe.each(databaseKinds())('admin connections API (%s)', (kind) => {
     await api?.close();
   }, 120_000);
 
-  const list = (query: string, token = admin.token) => call(api.baseUrl, 'GET', `/admin/connections${query}`, { token });
+  const list = (query: string, token = admin.token) =>
+    call(api.baseUrl, 'GET', `/admin/connections${query}`, { token });
 
   it('answers 403 to a non-admin and 401 without a token', async () => {
     const answer = await list('', alice.token);
@@ -73,7 +78,11 @@ describe.each(databaseKinds())('admin connections API (%s)', (kind) => {
     const bobs = await list(`?userId=${bob.id}&limit=2`);
     expect(bobs.body.total).toBe(3);
     const second = await list(`?userId=${bob.id}&limit=2&cursor=${encodeURIComponent(bobs.body.nextCursor)}`);
-    expect([...bobs.body.items, ...second.body.items].map((i: { connectionId: string }) => i.connectionId)).toEqual([ids[1], ids[3], ids[5]]);
+    expect([...bobs.body.items, ...second.body.items].map((i: { connectionId: string }) => i.connectionId)).toEqual([
+      ids[1],
+      ids[3],
+      ids[5],
+    ]);
     expect(second.body.nextCursor).toBeNull();
     const nobody = await list('?userId=999999');
     expect(nobody.body).toEqual({ items: [], nextCursor: null, total: 0 });

@@ -14,29 +14,47 @@ describe.each(databaseKinds())('auth API (%s)', (kind) => {
   }, 120_000);
 
   it('registers, logs in and answers /auth/me', async () => {
-    const registered = await call(api.baseUrl, 'POST', '/auth/register', { body: { email: 'Carol@Example.com', password: 'correct horse', displayName: 'Carol' } });
+    const registered = await call(api.baseUrl, 'POST', '/auth/register', {
+      body: { email: 'Carol@Example.com', password: 'correct horse', displayName: 'Carol' },
+    });
     expect(registered.status).toBe(201);
     expect(registered.body).toMatchObject({ email: 'carol@example.com', displayName: 'Carol', roles: ['user'] });
     expect(typeof registered.body.id).toBe('number');
     expect(registered.body).not.toHaveProperty('passwordHash');
 
-    const login = await call(api.baseUrl, 'POST', '/auth/login', { body: { email: 'carol@example.com', password: 'correct horse' } });
+    const login = await call(api.baseUrl, 'POST', '/auth/login', {
+      body: { email: 'carol@example.com', password: 'correct horse' },
+    });
     expect(login.status).toBe(200);
     expect(login.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 3600 });
     const [, payload] = (login.body.accessToken as string).split('.');
-    expect(JSON.parse(Buffer.from(payload!, 'base64url').toString())).toMatchObject({ sub: String(registered.body.id), roles: ['user'] });
+    expect(JSON.parse(Buffer.from(payload!, 'base64url').toString())).toMatchObject({
+      sub: String(registered.body.id),
+      roles: ['user'],
+    });
 
     const me = await call(api.baseUrl, 'GET', '/auth/me', { token: login.body.accessToken });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ id: registered.body.id, email: 'carol@example.com', displayName: 'Carol', roles: ['user'] });
+    expect(me.body).toMatchObject({
+      id: registered.body.id,
+      email: 'carol@example.com',
+      displayName: 'Carol',
+      roles: ['user'],
+    });
   });
 
   it('answers 401 for a wrong password, an unknown email and a missing token', async () => {
-    await call(api.baseUrl, 'POST', '/auth/register', { body: { email: 'dave@example.com', password: 'right-password', displayName: 'Dave' } });
-    const wrong = await call(api.baseUrl, 'POST', '/auth/login', { body: { email: 'dave@example.com', password: 'wrong-password' } });
+    await call(api.baseUrl, 'POST', '/auth/register', {
+      body: { email: 'dave@example.com', password: 'right-password', displayName: 'Dave' },
+    });
+    const wrong = await call(api.baseUrl, 'POST', '/auth/login', {
+      body: { email: 'dave@example.com', password: 'wrong-password' },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual({ statusCode: 401, message: 'Invalid email or password', error: 'Unauthorized' });
-    const unknown = await call(api.baseUrl, 'POST', '/auth/login', { body: { email: 'nobody@example.com', password: 'whatever-pw' } });
+    const unknown = await call(api.baseUrl, 'POST', '/auth/login', {
+      body: { email: 'nobody@example.com', password: 'whatever-pw' },
+    });
     expect(unknown.status).toBe(401);
     expect(unknown.body.message).toBe(wrong.body.message);
     const me = await call(api.baseUrl, 'GET', '/auth/me');
@@ -45,15 +63,21 @@ describe.each(databaseKinds())('auth API (%s)', (kind) => {
   });
 
   it('answers 409 for an email already taken, whatever its case', async () => {
-    const first = await call(api.baseUrl, 'POST', '/auth/register', { body: { email: 'erin@example.com', password: 'password-1', displayName: 'Erin' } });
+    const first = await call(api.baseUrl, 'POST', '/auth/register', {
+      body: { email: 'erin@example.com', password: 'password-1', displayName: 'Erin' },
+    });
     expect(first.status).toBe(201);
-    const again = await call(api.baseUrl, 'POST', '/auth/register', { body: { email: 'ERIN@example.com', password: 'password-2', displayName: 'Erin 2' } });
+    const again = await call(api.baseUrl, 'POST', '/auth/register', {
+      body: { email: 'ERIN@example.com', password: 'password-2', displayName: 'Erin 2' },
+    });
     expect(again.status).toBe(409);
     expect(again.body).toEqual({ statusCode: 409, message: 'Email is already registered', error: 'Conflict' });
   });
 
   it('answers 400 naming every invalid field', async () => {
-    const answer = await call(api.baseUrl, 'POST', '/auth/register', { body: { email: 'not-an-email', password: 'short', displayName: '' } });
+    const answer = await call(api.baseUrl, 'POST', '/auth/register', {
+      body: { email: 'not-an-email', password: 'short', displayName: '' },
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.error).toBe('Bad Request');
     const messages = (answer.body.message as string[]).join('\n');
@@ -67,17 +91,23 @@ describe.each(databaseKinds())('auth API (%s)', (kind) => {
   });
 
   it('rejects unknown fields with 400 and stores nothing', async () => {
-    const answer = await call(api.baseUrl, 'POST', '/auth/register', { body: { email: 'frank@example.com', password: 'password-1', displayName: 'Frank', role: 'admin' } });
+    const answer = await call(api.baseUrl, 'POST', '/auth/register', {
+      body: { email: 'frank@example.com', password: 'password-1', displayName: 'Frank', role: 'admin' },
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.message).toContain('property role should not exist');
-    const login = await call(api.baseUrl, 'POST', '/auth/login', { body: { email: 'frank@example.com', password: 'password-1' } });
+    const login = await call(api.baseUrl, 'POST', '/auth/login', {
+      body: { email: 'frank@example.com', password: 'password-1' },
+    });
     expect(login.status).toBe(401);
   });
 
   it('stores SQL-injection-looking text verbatim', async () => {
     const displayName = `Robert'); DROP TABLE users;-- "x" \\ %_`;
     const email = "o'brien+x--@example.com";
-    const registered = await call(api.baseUrl, 'POST', '/auth/register', { body: { email, password: `pw' OR '1'='1`, displayName } });
+    const registered = await call(api.baseUrl, 'POST', '/auth/register', {
+      body: { email, password: `pw' OR '1'='1`, displayName },
+    });
     expect(registered.status).toBe(201);
     expect(registered.body.displayName).toBe(displayName);
     expect(registered.body.email).toBe(email);
@@ -85,22 +115,33 @@ describe.each(databaseKinds())('auth API (%s)', (kind) => {
     expect(login.status).toBe(200);
     const me = await call(api.baseUrl, 'GET', '/auth/me', { token: login.body.accessToken });
     expect(me.body).toMatchObject({ email, displayName });
-    const injected = await call(api.baseUrl, 'POST', '/auth/login', { body: { email: `' OR 1=1 --`, password: 'anything1' } });
+    const injected = await call(api.baseUrl, 'POST', '/auth/login', {
+      body: { email: `' OR 1=1 --`, password: 'anything1' },
+    });
     expect(injected.status).toBe(401);
   });
 
   it('refuses strings that are not valid Unicode with 400, keeps emoji and accents verbatim', async () => {
-    const lone = await call(api.baseUrl, 'POST', '/auth/register', { body: '{"email":"\\udfff\\ud800@example.com","password":"password-1","displayName":"X"}' });
+    const lone = await call(api.baseUrl, 'POST', '/auth/register', {
+      body: '{"email":"\\udfff\\ud800@example.com","password":"password-1","displayName":"X"}',
+    });
     expect(lone.status).toBe(400);
-    expect(lone.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringContaining('not valid Unicode') });
+    expect(lone.body).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: expect.stringContaining('not valid Unicode'),
+    });
     const displayName = 'Zoë 💥 ‮';
-    const ok = await call(api.baseUrl, 'POST', '/auth/register', { body: { email: 'zoe@example.com', password: 'password-1', displayName } });
+    const ok = await call(api.baseUrl, 'POST', '/auth/register', {
+      body: { email: 'zoe@example.com', password: 'password-1', displayName },
+    });
     expect(ok.status).toBe(201);
     expect(ok.body.displayName).toBe(displayName);
   });
 
   it('limits login attempts per IP and email with 429, other emails unaffected', async () => {
-    const attempt = (email: string) => call(api.baseUrl, 'POST', '/auth/login', { body: { email, password: 'wrong-password' } });
+    const attempt = (email: string) =>
+      call(api.baseUrl, 'POST', '/auth/login', { body: { email, password: 'wrong-password' } });
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await attempt('victim@example.com')).status);
     expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
@@ -111,7 +152,9 @@ describe.each(databaseKinds())('auth API (%s)', (kind) => {
   });
 
   it('answers 413 in Nest’s shape for a body over the limit, 400 for malformed JSON', async () => {
-    const big = await call(api.baseUrl, 'POST', '/auth/register', { body: { email: 'big@example.com', password: 'password-1', displayName: 'x'.repeat(300 * 1024) } });
+    const big = await call(api.baseUrl, 'POST', '/auth/register', {
+      body: { email: 'big@example.com', password: 'password-1', displayName: 'x'.repeat(300 * 1024) },
+    });
     expect(big.status).toBe(413);
     expect(big.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
     const malformed = await call(api.baseUrl, 'POST', '/auth/login', { body: '{"email":' });
@@ -133,8 +176,19 @@ describe.each(databaseKinds())('auth API (%s)', (kind) => {
     expect(docs.status).toBe(200);
     const spec = await call(api.baseUrl, 'GET', '/docs-json');
     expect(spec.status).toBe(200);
-    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/auth/register', '/auth/login', '/auth/me', '/socket-connections', '/admin/connections', '/health']));
-    expect(spec.body.components.schemas.RegisterDto.required).toEqual(expect.arrayContaining(['email', 'password', 'displayName']));
+    expect(Object.keys(spec.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/auth/register',
+        '/auth/login',
+        '/auth/me',
+        '/socket-connections',
+        '/admin/connections',
+        '/health',
+      ]),
+    );
+    expect(spec.body.components.schemas.RegisterDto.required).toEqual(
+      expect.arrayContaining(['email', 'password', 'displayName']),
+    );
   });
 
   it('sets helmet’s security headers', async () => {

@@ -20,9 +20,16 @@ const repoRoot = resolve(import.meta.dirname, '../..');
 const mainJs = resolve(repoRoot, 'dist/apps/api/src/main.js');
 
 /** Runs the compiled API; resolves with its exit code and output, or when `until` matches the output. */
-function runApi(env: Record<string, string>, until?: (output: string) => boolean): Promise<{ code: number | null; output: string; pid: number; stop: () => Promise<void> }> {
+function runApi(
+  env: Record<string, string>,
+  until?: (output: string) => boolean,
+): Promise<{ code: number | null; output: string; pid: number; stop: () => Promise<void> }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [mainJs], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [mainJs], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const pid = child.pid!;
     let output = '';
     const stop = () =>
@@ -53,14 +60,26 @@ function runApi(env: Record<string, string>, until?: (output: string) => boolean
 
 describe('API start-up configuration', () => {
   it('createApp refuses production with a development secret, naming it', async () => {
-    const attempt = createApp({ env: { NODE_ENV: 'production', JWT_SECRET: DEV_DEFAULTS.JWT_SECRET, GATEWAY_API_KEY: 'a-real-gateway-key-0001', SERVICE_API_KEY: 'a-real-service-key-0001', DATABASE_URL: 'sqlite::memory:' } });
+    const attempt = createApp({
+      env: {
+        NODE_ENV: 'production',
+        JWT_SECRET: DEV_DEFAULTS.JWT_SECRET,
+        GATEWAY_API_KEY: 'a-real-gateway-key-0001',
+        SERVICE_API_KEY: 'a-real-service-key-0001',
+        DATABASE_URL: 'sqlite::memory:',
+      },
+    });
     await expect(attempt).rejects.toBeInstanceOf(ConfigValidationError);
     await expect(attempt).rejects.toThrow(/JWT_SECRET is the development default/);
   });
 
   it('the compiled process exits 1 on a production start with a dev secret, naming every bad variable', async () => {
     await ensureBuilt();
-    const { code, output } = await runApi({ NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-at-least-32-chars', GATEWAY_API_KEY: DEV_DEFAULTS.GATEWAY_API_KEY });
+    const { code, output } = await runApi({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-production-secret-of-at-least-32-chars',
+      GATEWAY_API_KEY: DEV_DEFAULTS.GATEWAY_API_KEY,
+    });
     expect(code).toBe(1);
     expect(output).toContain('GATEWAY_API_KEY is the development default');
     expect(output).toContain('SERVICE_API_KEY is required when NODE_ENV=production');
@@ -71,7 +90,10 @@ describe('API start-up configuration', () => {
     await ensureBuilt();
     const database = await freshDatabase('sqlite');
     const port = await freePort();
-    const run = await runApi({ NODE_ENV: 'development', PORT: String(port), DATABASE_URL: database.url, APIGW_ENDPOINT: 'http://127.0.0.1:9' }, (output) => output.includes('API listening'));
+    const run = await runApi(
+      { NODE_ENV: 'development', PORT: String(port), DATABASE_URL: database.url, APIGW_ENDPOINT: 'http://127.0.0.1:9' },
+      (output) => output.includes('API listening'),
+    );
     try {
       expect(run.output).toContain('alice@gavel.test');
       expect(run.output).toContain('Applied migrations');
@@ -81,7 +103,11 @@ describe('API start-up configuration', () => {
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200);
-      const login = await fetch(`http://127.0.0.1:${port}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@gavel.test', password: 'gavel-demo' }) });
+      const login = await fetch(`http://127.0.0.1:${port}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@gavel.test', password: 'gavel-demo' }),
+      });
       expect(login.status).toBe(200);
     } finally {
       await run.stop();
@@ -97,7 +123,11 @@ const SECRETS = {
 };
 const listening = (output: string) => output.includes('API listening');
 const login = (port: number, email: string, password: string) =>
-  fetch(`http://127.0.0.1:${port}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  fetch(`http://127.0.0.1:${port}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
 
 /** Local addresses (hex, as the kernel lists them) of the TCP sockets listening on `port`. */
 function listeningAddresses(port: number): string[] {
@@ -120,13 +150,23 @@ function listeningAddresses(port: number): string[] {
 }
 
 describe('development mode is for one machine', () => {
-  const REFUSED = (name: string, host: string) => `${name}: the development default is refused because HOST=${host} is not a loopback address; set it explicitly`;
+  const REFUSED = (name: string, host: string) =>
+    `${name}: the development default is refused because HOST=${host} is not a loopback address; set it explicitly`;
 
   it('listens on 127.0.0.1 only when HOST is not set', async () => {
     await ensureBuilt();
     const database = await freshDatabase('sqlite');
     const port = await freePort();
-    const run = await runApi({ NODE_ENV: 'test', ...SECRETS, PORT: String(port), DATABASE_URL: database.url, APIGW_ENDPOINT: 'http://127.0.0.1:9' }, listening);
+    const run = await runApi(
+      {
+        NODE_ENV: 'test',
+        ...SECRETS,
+        PORT: String(port),
+        DATABASE_URL: database.url,
+        APIGW_ENDPOINT: 'http://127.0.0.1:9',
+      },
+      listening,
+    );
     try {
       expect(run.code).toBeNull();
       // 0100007F is 127.0.0.1 as /proc/net/tcp writes it; every interface would be 00000000 (or :: in tcp6).
@@ -146,7 +186,8 @@ describe('development mode is for one machine', () => {
     await run.stop();
     await database.drop();
     expect(run.code).toBe(1);
-    for (const name of ['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY']) expect(run.output).toContain(REFUSED(name, '0.0.0.0'));
+    for (const name of ['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY'])
+      expect(run.output).toContain(REFUSED(name, '0.0.0.0'));
     expect(run.output).not.toContain('listening');
   });
 
@@ -154,11 +195,20 @@ describe('development mode is for one machine', () => {
     await ensureBuilt();
     const database = process.env.TEST_MYSQL_URL ? await freshDatabase('mysql') : undefined;
     const port = await freePort();
-    const run = await runApi({ HOST: '0.0.0.0', PORT: String(port), DATABASE_URL: database?.url ?? 'mysql://gavel:pw@127.0.0.1:9/gavel', APIGW_ENDPOINT: 'http://127.0.0.1:9' }, listening);
+    const run = await runApi(
+      {
+        HOST: '0.0.0.0',
+        PORT: String(port),
+        DATABASE_URL: database?.url ?? 'mysql://gavel:pw@127.0.0.1:9/gavel',
+        APIGW_ENDPOINT: 'http://127.0.0.1:9',
+      },
+      listening,
+    );
     await run.stop();
     await database?.drop();
     expect(run.code).toBe(1);
-    for (const name of ['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY']) expect(run.output).toContain(REFUSED(name, '0.0.0.0'));
+    for (const name of ['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY'])
+      expect(run.output).toContain(REFUSED(name, '0.0.0.0'));
     expect(run.output).not.toContain('gavel-demo');
   });
 
@@ -167,11 +217,21 @@ describe('development mode is for one machine', () => {
       await ensureBuilt();
       const database = await freshDatabase(kind);
       const port = await freePort();
-      const run = await runApi({ HOST: '0.0.0.0', ...SECRETS, PORT: String(port), DATABASE_URL: database.url, APIGW_ENDPOINT: 'http://127.0.0.1:9' }, listening);
+      const run = await runApi(
+        {
+          HOST: '0.0.0.0',
+          ...SECRETS,
+          PORT: String(port),
+          DATABASE_URL: database.url,
+          APIGW_ENDPOINT: 'http://127.0.0.1:9',
+        },
+        listening,
+      );
       try {
         expect(run.code).toBeNull();
         expect(run.output).not.toContain('gavel-demo');
-        for (const email of ['admin@gavel.test', 'alice@gavel.test']) expect((await login(port, email, 'gavel-demo')).status, email).toBe(401);
+        for (const email of ['admin@gavel.test', 'alice@gavel.test'])
+          expect((await login(port, email, 'gavel-demo')).status, email).toBe(401);
       } finally {
         await run.stop();
         await database.drop();
@@ -183,13 +243,27 @@ describe('development mode is for one machine', () => {
       const database = await freshDatabase(kind);
       const port = await freePort();
       try {
-        const seeding = await runApi({ PORT: String(port), DATABASE_URL: database.url, APIGW_ENDPOINT: 'http://127.0.0.1:9' }, listening);
+        const seeding = await runApi(
+          { PORT: String(port), DATABASE_URL: database.url, APIGW_ENDPOINT: 'http://127.0.0.1:9' },
+          listening,
+        );
         await seeding.stop();
         expect(seeding.output).toContain('admin@gavel.test');
-        const exposed = await runApi({ HOST: '0.0.0.0', ...SECRETS, PORT: String(port), DATABASE_URL: database.url, APIGW_ENDPOINT: 'http://127.0.0.1:9' }, listening);
+        const exposed = await runApi(
+          {
+            HOST: '0.0.0.0',
+            ...SECRETS,
+            PORT: String(port),
+            DATABASE_URL: database.url,
+            APIGW_ENDPOINT: 'http://127.0.0.1:9',
+          },
+          listening,
+        );
         await exposed.stop();
         expect(exposed.code).toBe(1);
-        expect(exposed.output).toContain('alice@gavel.test, bob@gavel.test, admin@gavel.test still accept the published demo password');
+        expect(exposed.output).toContain(
+          'alice@gavel.test, bob@gavel.test, admin@gavel.test still accept the published demo password',
+        );
         expect(exposed.output).toContain('HOST=0.0.0.0 is not a loopback address');
       } finally {
         await database.drop();
@@ -203,7 +277,17 @@ describe('development mode is for one machine', () => {
     for (const apiDocs of ['', 'true']) {
       const database = await freshDatabase('sqlite');
       const port = await freePort();
-      const run = await runApi({ NODE_ENV: 'production', ...SECRETS, API_DOCS: apiDocs, PORT: String(port), DATABASE_URL: database.url, APIGW_ENDPOINT: 'http://127.0.0.1:9' }, listening);
+      const run = await runApi(
+        {
+          NODE_ENV: 'production',
+          ...SECRETS,
+          API_DOCS: apiDocs,
+          PORT: String(port),
+          DATABASE_URL: database.url,
+          APIGW_ENDPOINT: 'http://127.0.0.1:9',
+        },
+        listening,
+      );
       try {
         expect(run.code).toBeNull();
         statuses[apiDocs || 'unset'] = (await fetch(`http://127.0.0.1:${port}/docs`)).status;

@@ -21,9 +21,18 @@ describe.each(databaseKinds())('health (%s)', (kind) => {
     // A valid token whose user cannot be looked up is a retryable 503, never a 401.
     const me = await call(api.baseUrl, 'GET', '/auth/me', { token: user.token });
     expect(me.status).toBe(503);
-    expect(me.body).toEqual({ statusCode: 503, message: 'Database unavailable, try again', error: 'Service Unavailable' });
+    expect(me.body).toEqual({
+      statusCode: 503,
+      message: 'Database unavailable, try again',
+      error: 'Service Unavailable',
+    });
     const down = await call(api.baseUrl, 'GET', '/health');
     expect(down.status).toBe(503);
-    expect(down.body).toMatchObject({ statusCode: 503, message: 'Database is not answering', error: 'Service Unavailable', details: { database: { status: 'down' } } });
+    expect(down.body).toMatchObject({
+      statusCode: 503,
+      message: 'Database is not answering',
+      error: 'Service Unavailable',
+      details: { database: { status: 'down' } },
+    });
   });
 });

@@ -10,7 +10,10 @@ import { databaseKinds } from '../support/databases.js';
 import { type ApiHarness, call, newAdmin, newUser, startApi } from './api-harness.js';
 
 const login = (api: ApiHarness, email: string, forwardedFor?: string) =>
-  call(api.baseUrl, 'POST', '/auth/login', { body: { email, password: 'wrong-password' }, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });
+  call(api.baseUrl, 'POST', '/auth/login', {
+    body: { email, password: 'wrong-password' },
+    headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {},
+  });
 
 const statusesOf = async (count: number, attempt: () => Promise<{ status: number }>) => {
   const statuses: number[] = [];
@@ -52,7 +55,10 @@ describe.each(databaseKinds())('rate limits behind a proxy (%s)', (kind) => {
 
   it('registration is limited per client IP (20 a minute, the default): the 21st gets 429 with Retry-After, another client does not', async () => {
     const register = (i: number, ip: string) =>
-      call(api.baseUrl, 'POST', '/auth/register', { body: { email: `reg${i}-${ip}@example.com`, password: 'password-123', displayName: 'R' }, headers: { 'x-forwarded-for': ip } });
+      call(api.baseUrl, 'POST', '/auth/register', {
+        body: { email: `reg${i}-${ip}@example.com`, password: 'password-123', displayName: 'R' },
+        headers: { 'x-forwarded-for': ip },
+      });
     const statuses = await statusesOf(21, async () => register(Math.random(), '192.0.2.50'));
     expect(statuses.slice(0, 20)).toEqual(Array(20).fill(201));
     expect(statuses[20]).toBe(429);
@@ -71,7 +77,8 @@ describe.each(databaseKinds())('rate limits behind a proxy (%s)', (kind) => {
     expect(auction.status).toBe(201);
     const [eve, frank] = [await newUser(api.baseUrl, 'Eve'), await newUser(api.baseUrl, 'Frank')];
     let price = 100;
-    const bid = (token: string) => call(api.baseUrl, 'POST', `/auctions/${auction.body.id}/bids`, { token, body: { amountCents: (price += 10) } });
+    const bid = (token: string) =>
+      call(api.baseUrl, 'POST', `/auctions/${auction.body.id}/bids`, { token, body: { amountCents: (price += 10) } });
     expect(await statusesOf(3, () => bid(eve.token))).toEqual([201, 201, 201]);
     const limited = await bid(eve.token);
     expect(limited.status).toBe(429);

@@ -56,7 +56,12 @@ describe.each(databaseKinds())('migrations (%s)', (kind) => {
     const others = await Promise.all([1, 2].map(() => new DataSource(dataSourceOptions(database!.url)).initialize()));
     try {
       const applied = await Promise.all([ds, ...others].map((source) => runPendingMigrations(source)));
-      expect(applied.flat().map((m) => m.name).sort()).toEqual(MIGRATIONS.map((M) => new M().name).sort());
+      expect(
+        applied
+          .flat()
+          .map((m) => m.name)
+          .sort(),
+      ).toEqual(MIGRATIONS.map((M) => new M().name).sort());
       expect(await ds.showMigrations()).toBe(false);
     } finally {
       await Promise.all(others.map((source) => source.destroy()));
@@ -69,19 +74,35 @@ describe.each(databaseKinds())('migrations (%s)', (kind) => {
     const runner = ds.createQueryRunner();
     try {
       const table = (await runner.getTable('socket_connections'))!;
-      const uniques = [...table.indices.filter((i) => i.isUnique).map((i) => i.columnNames), ...table.uniques.map((u) => u.columnNames)];
+      const uniques = [
+        ...table.indices.filter((i) => i.isUnique).map((i) => i.columnNames),
+        ...table.uniques.map((u) => u.columnNames),
+      ];
       expect(uniques).toContainEqual(['connection_id']);
       expect(table.indices.some((i) => !i.isUnique && i.columnNames.join() === 'user_id')).toBe(true);
       expect(table.foreignKeys).toHaveLength(1);
-      expect(table.foreignKeys[0]).toMatchObject({ columnNames: ['user_id'], referencedTableName: expect.stringMatching(/users$/), onDelete: 'CASCADE' });
+      expect(table.foreignKeys[0]).toMatchObject({
+        columnNames: ['user_id'],
+        referencedTableName: expect.stringMatching(/users$/),
+        onDelete: 'CASCADE',
+      });
     } finally {
       await runner.release();
     }
 
     // The cascade really happens (SQLite needs foreign_keys on for that).
     const now = new Date();
-    const { id } = await ds.getRepository(User).save({ email: 'x@example.com', displayName: 'X', passwordHash: 'h', role: 'user', createdAt: now, updatedAt: now });
-    await ds.getRepository(SocketConnection).save({ connectionId: 'abc=', userId: id, createdAt: now, lastSeenAt: now, sourceIp: null, userAgent: null });
+    const { id } = await ds.getRepository(User).save({
+      email: 'x@example.com',
+      displayName: 'X',
+      passwordHash: 'h',
+      role: 'user',
+      createdAt: now,
+      updatedAt: now,
+    });
+    await ds
+      .getRepository(SocketConnection)
+      .save({ connectionId: 'abc=', userId: id, createdAt: now, lastSeenAt: now, sourceIp: null, userAgent: null });
     expect(await ds.getRepository(SocketConnection).count()).toBe(1);
     // Deleted with a plain DELETE (no ORM cascade involved): the database removes the connection.
     await ds.createQueryBuilder().delete().from(User).where('id = :id', { id }).execute();
@@ -93,7 +114,9 @@ describe.each(databaseKinds())('migrations (%s)', (kind) => {
     await ds.runMigrations();
     const now = new Date();
     await expect(
-      ds.getRepository(SocketConnection).insert({ connectionId: 'orphan=', userId: 424242, createdAt: now, lastSeenAt: now }),
+      ds
+        .getRepository(SocketConnection)
+        .insert({ connectionId: 'orphan=', userId: 424242, createdAt: now, lastSeenAt: now }),
     ).rejects.toThrow(/foreign key/i);
   });
 });

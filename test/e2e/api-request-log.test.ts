@@ -7,7 +7,9 @@ import { call, startApi, type ApiHarness } from './api-harness.js';
 /** The lines the request logger writes (its Logger's context is 'HTTP'). */
 function requestLines(spy: { mock: { calls: unknown[][]; contexts: unknown[] } }): unknown[] {
   const { calls, contexts } = spy.mock;
-  return calls.filter((_args, i) => (contexts[i] as { context?: string } | undefined)?.context === 'HTTP').map((args) => args[0]);
+  return calls
+    .filter((_args, i) => (contexts[i] as { context?: string } | undefined)?.context === 'HTTP')
+    .map((args) => args[0]);
 }
 
 describe.each(databaseKinds())('request log (%s)', (kind) => {

@@ -40,8 +40,12 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
     const id = connectionId();
     expect((await register(user.token, { connectionId: id }, {})).status).toBe(403);
     expect((await register(user.token, { connectionId: id }, { 'x-api-key': 'forged' })).status).toBe(403);
-    expect((await register(user.token, { connectionId: id }, { 'x-api-key': TEST_SECRETS.SERVICE_API_KEY })).status).toBe(403);
-    expect((await register(user.token, { connectionId: id }, { 'x-api-key': `${TEST_SECRETS.GATEWAY_API_KEY}x` })).status).toBe(403);
+    expect(
+      (await register(user.token, { connectionId: id }, { 'x-api-key': TEST_SECRETS.SERVICE_API_KEY })).status,
+    ).toBe(403);
+    expect(
+      (await register(user.token, { connectionId: id }, { 'x-api-key': `${TEST_SECRETS.GATEWAY_API_KEY}x` })).status,
+    ).toBe(403);
     const bothBad = await register('garbage', { connectionId: id }, { 'x-api-key': 'forged' });
     expect(bothBad.status).toBe(403);
     expect(bothBad.body).toEqual({ statusCode: 403, message: 'Missing or invalid API key', error: 'Forbidden' });
@@ -55,8 +59,14 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
     const tokens: Record<string, string | undefined> = {
       missing: undefined,
       malformed: 'not.a.jwt',
-      expired: signJwt({ sub: String(user.id), roles: ['user'], iat: now - 7200, exp: now - 3600 }, TEST_SECRETS.JWT_SECRET),
-      wrongSignature: signJwt({ sub: String(user.id), roles: ['user'], iat: now, exp: now + 3600 }, 'another-secret-that-is-long-enough-123'),
+      expired: signJwt(
+        { sub: String(user.id), roles: ['user'], iat: now - 7200, exp: now - 3600 },
+        TEST_SECRETS.JWT_SECRET,
+      ),
+      wrongSignature: signJwt(
+        { sub: String(user.id), roles: ['user'], iat: now, exp: now + 3600 },
+        'another-secret-that-is-long-enough-123',
+      ),
       algNone: `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: String(user.id), exp: now + 3600 })).toString('base64url')}.`,
     };
     for (const [name, token] of Object.entries(tokens)) {
@@ -72,7 +82,12 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
     const alice = await newUser(api.baseUrl, 'Alice');
     const bob = await newUser(api.baseUrl, 'Bob');
     const id = connectionId();
-    const first = await register(alice.token, { connectionId: id, sourceIp: '203.0.113.7', userAgent: 'Mozilla/5.0 test', since: '41' });
+    const first = await register(alice.token, {
+      connectionId: id,
+      sourceIp: '203.0.113.7',
+      userAgent: 'Mozilla/5.0 test',
+      since: '41',
+    });
     expect(first.status).toBe(201);
     expect(first.body).toEqual({ connectionId: id, userId: alice.id, createdAt: expect.any(String) });
     const again = await register(alice.token, { connectionId: id, since: 7 });
@@ -80,10 +95,22 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
     expect(again.body).toEqual(first.body);
     const stolen = await register(bob.token, { connectionId: id });
     expect(stolen.status).toBe(409);
-    expect(stolen.body).toEqual({ statusCode: 409, message: 'Connection id is registered to another user', error: 'Conflict' });
+    expect(stolen.body).toEqual({
+      statusCode: 409,
+      message: 'Connection id is registered to another user',
+      error: 'Conflict',
+    });
 
     const mine = await call(api.baseUrl, 'GET', '/me/connections', { token: alice.token });
-    expect(mine.body).toEqual([{ connectionId: id, createdAt: first.body.createdAt, lastSeenAt: expect.any(String), sourceIp: '203.0.113.7', userAgent: 'Mozilla/5.0 test' }]);
+    expect(mine.body).toEqual([
+      {
+        connectionId: id,
+        createdAt: first.body.createdAt,
+        lastSeenAt: expect.any(String),
+        sourceIp: '203.0.113.7',
+        userAgent: 'Mozilla/5.0 test',
+      },
+    ]);
     expect((await call(api.baseUrl, 'GET', '/me/connections', { token: bob.token })).body).toEqual([]);
   });
 
@@ -92,14 +119,21 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
     const other = await newUser(api.baseUrl);
     expect((await register(user.token, { connectionId: 'CaseTestAbcdEF0=' })).status).toBe(201);
     expect((await register(other.token, { connectionId: 'casetestabcdef0=' })).status).toBe(201);
-    expect((await call(api.baseUrl, 'GET', '/me/connections', { token: other.token })).body.map((c: { connectionId: string }) => c.connectionId)).toEqual(['casetestabcdef0=']);
+    expect(
+      (await call(api.baseUrl, 'GET', '/me/connections', { token: other.token })).body.map(
+        (c: { connectionId: string }) => c.connectionId,
+      ),
+    ).toEqual(['casetestabcdef0=']);
   });
 
   it('calls the registration hook after answering (auth.ok reaches the management endpoint)', async () => {
     const user = await newUser(api.baseUrl);
     const id = connectionId();
     expect((await register(user.token, { connectionId: id })).status).toBe(201);
-    await waitFor(() => expect(api.pushes.filter((p) => p.connectionId === id && p.method === 'POST').length).toBeGreaterThan(0), { timeout: 5000 });
+    await waitFor(
+      () => expect(api.pushes.filter((p) => p.connectionId === id && p.method === 'POST').length).toBeGreaterThan(0),
+      { timeout: 5000 },
+    );
     const frame = JSON.parse(api.pushes.find((p) => p.connectionId === id)!.body);
     expect(frame).toMatchObject({ type: 'auth.ok', data: { userId: user.id, connectionId: id } });
   });
@@ -112,9 +146,13 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
       expect(JSON.stringify(answer.body.message)).toContain('connectionId');
     }
     expect((await register(user.token, { connectionId: 'x'.repeat(128) })).status).toBe(201);
-    expect((await register(user.token, { connectionId: connectionId(), since: '12a' })).body.message).toEqual([expect.stringContaining('since')]);
+    expect((await register(user.token, { connectionId: connectionId(), since: '12a' })).body.message).toEqual([
+      expect.stringContaining('since'),
+    ]);
     expect((await register(user.token, { connectionId: connectionId(), since: -1 })).status).toBe(400);
-    expect((await register(user.token, { connectionId: connectionId(), userId: 1 })).body.message).toEqual(['property userId should not exist']);
+    expect((await register(user.token, { connectionId: connectionId(), userId: 1 })).body.message).toEqual([
+      'property userId should not exist',
+    ]);
     expect((await register(user.token, {})).status).toBe(400);
   });
 
@@ -142,7 +180,8 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
     await register(keep.token, { connectionId: kept });
 
     expect(await api.app.get(UserRepository).delete(user.id)).toBe(true);
-    const { SocketConnectionRepository } = await import('../../apps/api/src/modules/socket-connection/socket-connection.repository.js');
+    const { SocketConnectionRepository } =
+      await import('../../apps/api/src/modules/socket-connection/socket-connection.repository.js');
     const repository = api.app.get(SocketConnectionRepository);
     for (const id of ids) expect(await repository.findByConnectionId(id)).toBeNull();
     expect(await repository.findConnectionIdsByUser(keep.id)).toEqual([kept]);
@@ -157,16 +196,23 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
     expect((await register(holder.token, { connectionId: held })).status).toBe(201);
     expect(await api.app.get(UserRepository).delete(gone.id)).toBe(true);
     const now = Math.floor(Date.now() / 1000);
-    const neverExisted = signJwt({ sub: '987654321', roles: ['admin'], iat: now, exp: now + 3600 }, TEST_SECRETS.JWT_SECRET);
+    const neverExisted = signJwt(
+      { sub: '987654321', roles: ['admin'], iat: now, exp: now + 3600 },
+      TEST_SECRETS.JWT_SECRET,
+    );
 
     const fresh = connectionId();
     const invalid = { statusCode: 401, message: 'Invalid token', error: 'Unauthorized' };
     expect(await register(gone.token, { connectionId: fresh })).toMatchObject({ status: 401, body: invalid });
-    expect(await register(neverExisted, { connectionId: connectionId() })).toMatchObject({ status: 401, body: invalid });
+    expect(await register(neverExisted, { connectionId: connectionId() })).toMatchObject({
+      status: 401,
+      body: invalid,
+    });
     // Also when the id is someone else's: the token is refused before any question of who holds the id.
     expect(await register(gone.token, { connectionId: held })).toMatchObject({ status: 401, body: invalid });
 
-    const { SocketConnectionRepository } = await import('../../apps/api/src/modules/socket-connection/socket-connection.repository.js');
+    const { SocketConnectionRepository } =
+      await import('../../apps/api/src/modules/socket-connection/socket-connection.repository.js');
     const repository = api.app.get(SocketConnectionRepository);
     expect(await repository.findByConnectionId(fresh)).toBeNull();
     expect(await repository.findByConnectionId(held)).toMatchObject({ userId: holder.id });
@@ -176,16 +222,26 @@ describe.each(databaseKinds())('socket-connections API (%s)', (kind) => {
 
   it('the repository’s insert returns the row exactly as stored (id, dates, nulls)', async () => {
     const user = await newUser(api.baseUrl);
-    const { SocketConnectionRepository } = await import('../../apps/api/src/modules/socket-connection/socket-connection.repository.js');
+    const { SocketConnectionRepository } =
+      await import('../../apps/api/src/modules/socket-connection/socket-connection.repository.js');
     const repository = api.app.get(SocketConnectionRepository);
     const id = connectionId();
-    const inserted = await repository.insert({ connectionId: id, userId: user.id, sourceIp: '198.51.100.9', userAgent: null });
+    const inserted = await repository.insert({
+      connectionId: id,
+      userId: user.id,
+      sourceIp: '198.51.100.9',
+      userAgent: null,
+    });
     expect(typeof inserted).not.toBe('string');
     const stored = await repository.findByConnectionId(id);
     expect(stored).toEqual(inserted);
     expect(Number.isSafeInteger(stored!.id) && stored!.id > 0).toBe(true);
-    expect(await repository.insert({ connectionId: id, userId: user.id, sourceIp: null, userAgent: null })).toBe('taken');
-    expect(await repository.insert({ connectionId: connectionId(), userId: 987654321, sourceIp: null, userAgent: null })).toBe('unknown-user');
+    expect(await repository.insert({ connectionId: id, userId: user.id, sourceIp: null, userAgent: null })).toBe(
+      'taken',
+    );
+    expect(
+      await repository.insert({ connectionId: connectionId(), userId: 987654321, sourceIp: null, userAgent: null }),
+    ).toBe('unknown-user');
   });
 
   it('registers the same id concurrently from one user into exactly one row', async () => {

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { type ApiHarness, startApi } from './api-harness.js';
 
-const TEMPLATE = '<!doctype html><html><head><meta name="gavel-websocket-url" content="" /><script type="module" src="app.js"></script></head><body></body></html>';
+const TEMPLATE =
+  '<!doctype html><html><head><meta name="gavel-websocket-url" content="" /><script type="module" src="app.js"></script></head><body></body></html>';
 
 interface Answer {
   status: number;
@@ -26,7 +27,13 @@ function get(baseUrl: string, path: string, host: string): Promise<Answer> {
     const req = request({ host: url.hostname, port: url.port, path, headers: { host } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8'), csp: String(res.headers['content-security-policy'] ?? '') || undefined }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode!,
+          body: Buffer.concat(chunks).toString('utf8'),
+          csp: String(res.headers['content-security-policy'] ?? '') || undefined,
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -46,7 +53,11 @@ describe('the web client page served by the API', () => {
     writeFileSync(join(webRoot, 'index.html'), TEMPLATE);
     writeFileSync(join(webRoot, 'app.js'), 'export {};\n');
     derived = await startApi('sqlite', { GATEWAY_PORT: '4001' }, { webRoot });
-    configured = await startApi('sqlite', { GATEWAY_PORT: '4001', PUBLIC_WEBSOCKET_URL: 'wss://abc123.execute-api.eu-west-1.amazonaws.com/prod' }, { webRoot });
+    configured = await startApi(
+      'sqlite',
+      { GATEWAY_PORT: '4001', PUBLIC_WEBSOCKET_URL: 'wss://abc123.execute-api.eu-west-1.amazonaws.com/prod' },
+      { webRoot },
+    );
   }, 120_000);
   afterAll(async () => {
     await Promise.all([derived?.close(), configured?.close()]);
@@ -54,7 +65,12 @@ describe('the web client page served by the API', () => {
   }, 120_000);
 
   it('gives the page the gateway port on the host it was loaded from, whatever ?ws= says', async () => {
-    for (const path of ['/', '/index.html', '/?ws=ws%3A%2F%2Fattacker.example%3A9999', '/index.html?ws=wss://attacker.example']) {
+    for (const path of [
+      '/',
+      '/index.html',
+      '/?ws=ws%3A%2F%2Fattacker.example%3A9999',
+      '/index.html?ws=wss://attacker.example',
+    ]) {
       const page = await get(derived.baseUrl, path, '127.0.0.1:3000');
       expect(page.status, path).toBe(200);
       expect(metaContent(page.body), path).toBe('ws://127.0.0.1:4001');
@@ -83,7 +99,9 @@ describe('the web client page served by the API', () => {
       expect(connectSrc(page.csp)).toBe("connect-src 'self' wss://abc123.execute-api.eu-west-1.amazonaws.com");
     }
     // The API's own answers carry the same policy.
-    expect(connectSrc((await get(configured.baseUrl, '/health', '127.0.0.1:3000')).csp)).toBe("connect-src 'self' wss://abc123.execute-api.eu-west-1.amazonaws.com");
+    expect(connectSrc((await get(configured.baseUrl, '/health', '127.0.0.1:3000')).csp)).toBe(
+      "connect-src 'self' wss://abc123.execute-api.eu-west-1.amazonaws.com",
+    );
   });
 
   it('serves the other files of the client as they are', async () => {

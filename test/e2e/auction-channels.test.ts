@@ -11,7 +11,18 @@ import type { DataSource } from 'typeorm';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, startStack, type Stack } from '../support/stack.js';
 import { TestSocket } from '../support/ws-client.js';
-import { collectFrames, connect, createAuction, createUser, type Frame, openDatabase, placeBid, subscribe, type TestUser, until } from './push-support.js';
+import {
+  collectFrames,
+  connect,
+  createAuction,
+  createUser,
+  type Frame,
+  openDatabase,
+  placeBid,
+  subscribe,
+  type TestUser,
+  until,
+} from './push-support.js';
 
 describe.each(databaseKinds())('auction channels (%s)', (kind) => {
   let stack: Stack;
@@ -47,7 +58,11 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
   }, 120_000);
 
   it('subscribe answers the auction as GET /auctions/:id shows it; its bids reach its subscribers only, once each', async () => {
-    const [ann, ben, cat] = await Promise.all([createUser(stack, 'Ann'), createUser(stack, 'Ben'), createUser(stack, 'Cat')]);
+    const [ann, ben, cat] = await Promise.all([
+      createUser(stack, 'Ann'),
+      createUser(stack, 'Ben'),
+      createUser(stack, 'Cat'),
+    ]);
     const lot = await createAuction(stack, adminToken, { title: 'Watched lot', startingPriceCents: 1000 });
     const elsewhere = await createAuction(stack, adminToken, { title: 'Other lot' });
     expect((await placeBid(stack, ben, lot.id, 1100)).status, stack.output()).toBe(201);
@@ -71,7 +86,15 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
         type: 'bid',
         id: bid.body.id,
         ts: expect.any(String),
-        data: { auctionId: lot.id, bidId: bid.body.id, seq: 3, amountCents: 1500, bidderId: ben.id, bidderName: 'Ben', createdAt: bid.body.createdAt },
+        data: {
+          auctionId: lot.id,
+          bidId: bid.body.id,
+          seq: 3,
+          amountCents: 1500,
+          bidderId: ben.id,
+          bidderName: 'Ben',
+          createdAt: bid.body.createdAt,
+        },
       });
     }
     // Ben (the bidder, watching nothing) and Cat (watching another auction) get no bid; Cat was outbid, so she gets exactly that notification.
@@ -86,7 +109,11 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
     expect((await annPhone.socket.nextJson<Frame>()).data).toMatchObject({ seq: 4, amountCents: 1600 });
     expect(await annTab.socket.silentFor(300)).toBe(true);
 
-    const inspected = await apiJson<{ subscriptions: number[] }>(stack, `/admin/connections/${encodeURIComponent(annTab.connectionId)}`, { token: adminToken });
+    const inspected = await apiJson<{ subscriptions: number[] }>(
+      stack,
+      `/admin/connections/${encodeURIComponent(annTab.connectionId)}`,
+      { token: adminToken },
+    );
     expect(inspected.body.subscriptions).toEqual([lot.id]);
 
     // Unsubscribed (twice: also fine), the phone stops getting bids; the tab still does.
@@ -101,7 +128,9 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
   });
 
   it('concurrent bidders racing subscribes: every subscriber gets its snapshot, then each later seq exactly once, in order', async () => {
-    const bidders = await Promise.all(['Dee', 'Eli', 'Fox', 'Gil', 'Hob', 'Ida'].map((name) => createUser(stack, name)));
+    const bidders = await Promise.all(
+      ['Dee', 'Eli', 'Fox', 'Gil', 'Hob', 'Ida'].map((name) => createUser(stack, name)),
+    );
     const watcher = await createUser(stack, 'Watcher');
     const lot = await createAuction(stack, adminToken, { title: 'Race lot', startingPriceCents: 100 });
     const watchers = await Promise.all(Array.from({ length: 8 }, () => open(watcher)));
@@ -133,12 +162,17 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
     for (const [i, { socket }] of watchers.entries()) {
       const from = snapshots[i]!.data.seq as number;
       expect(snapshots[i]!.data.auction).toMatchObject({ id: lot.id, bidCount: from });
-      const bids = from < total ? await collectFrames(socket, (frames) => frames.some((f) => f.data.seq === total)) : [];
-      expect(bids.map((f) => [f.type, f.data.seq])).toEqual(Array.from({ length: total - from }, (_, k) => ['bid', from + 1 + k]));
+      const bids =
+        from < total ? await collectFrames(socket, (frames) => frames.some((f) => f.data.seq === total)) : [];
+      expect(bids.map((f) => [f.type, f.data.seq])).toEqual(
+        Array.from({ length: total - from }, (_, k) => ['bid', from + 1 + k]),
+      );
       expect(await socket.silentFor(200)).toBe(true);
     }
     // The race really happened: some snapshots were taken between bids (logged, not asserted: it depends on timing).
-    console.log(`auction channels (${kind}): ${total} bids accepted, ${racedSnapshots}/${watchers.length} snapshots taken mid-bidding`);
+    console.log(
+      `auction channels (${kind}): ${total} bids accepted, ${racedSnapshots}/${watchers.length} snapshots taken mid-bidding`,
+    );
   });
 
   it('subscriptions end with their connection: $disconnect and an admin kick remove them', async () => {
@@ -151,8 +185,14 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
     expect(await subscriptionRows(kicked.connectionId)).toBe(2);
 
     await leaving.socket.close();
-    await until(async () => (await subscriptionRows(leaving.connectionId)) === 0, 'the closed connection has no subscriptions');
-    const kick = await apiJson(stack, `/admin/connections/${encodeURIComponent(kicked.connectionId)}`, { method: 'DELETE', token: adminToken });
+    await until(
+      async () => (await subscriptionRows(leaving.connectionId)) === 0,
+      'the closed connection has no subscriptions',
+    );
+    const kick = await apiJson(stack, `/admin/connections/${encodeURIComponent(kicked.connectionId)}`, {
+      method: 'DELETE',
+      token: adminToken,
+    });
     expect(kick.status).toBe(204);
     expect(await subscriptionRows(kicked.connectionId)).toBe(0);
   });
@@ -165,16 +205,25 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
     const anonymous = await TestSocket.open(stack.wsUrl);
     sockets.push(anonymous);
     anonymous.send({ action: 'subscribe', auctionId: lot.id });
-    expect(await anonymous.nextJson<Frame>()).toEqual({ type: 'error', data: { status: 401, message: expect.stringContaining('auth') } });
+    expect(await anonymous.nextJson<Frame>()).toEqual({
+      type: 'error',
+      data: { status: 401, message: expect.stringContaining('auth') },
+    });
     anonymous.send({ action: 'unsubscribe', auctionId: lot.id });
     expect(await anonymous.nextJson<Frame>()).toEqual({ type: 'unsubscribed', data: { auctionId: lot.id } });
 
     const { socket } = await open(kim);
     socket.send({ action: 'subscribe', auctionId: 99_999_999 });
-    expect(await socket.nextJson<Frame>()).toEqual({ type: 'error', data: { status: 404, message: 'Auction 99999999 not found' } });
+    expect(await socket.nextJson<Frame>()).toEqual({
+      type: 'error',
+      data: { status: 404, message: 'Auction 99999999 not found' },
+    });
     for (const auctionId of ['abc', -1, 0, 1.5, '12/../1', null, { id: 1 }]) {
       socket.send({ action: 'subscribe', auctionId });
-      expect(await socket.nextJson<Frame>()).toEqual({ type: 'error', data: { status: 400, message: expect.stringContaining('auctionId') } });
+      expect(await socket.nextJson<Frame>()).toEqual({
+        type: 'error',
+        data: { status: 400, message: expect.stringContaining('auctionId') },
+      });
     }
     socket.send({ action: 'unsubscribe', auctionId: 'x' });
     expect((await socket.nextJson<Frame>()).data).toMatchObject({ status: 400 });
@@ -184,7 +233,10 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
     for (let i = 0; i < 51; i++) lots.push(await createAuction(stack, adminToken, { title: `Limit lot ${i}` }));
     for (const l of lots.slice(0, 50)) await subscribe(socket, l.id);
     socket.send({ action: 'subscribe', auctionId: lots[50]!.id });
-    expect(await socket.nextJson<Frame>()).toEqual({ type: 'error', data: { status: 429, message: expect.stringContaining('50') } });
+    expect(await socket.nextJson<Frame>()).toEqual({
+      type: 'error',
+      data: { status: 429, message: expect.stringContaining('50') },
+    });
     expect((await subscribe(socket, lots[3]!.id)).data.auctionId).toBe(lots[3]!.id);
     socket.send({ action: 'unsubscribe', auctionId: lots[0]!.id });
     expect((await socket.nextJson<Frame>()).type).toBe('unsubscribed');

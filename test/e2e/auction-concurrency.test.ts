@@ -8,7 +8,17 @@ import { expect } from '../support/expect.js';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, startStack, type Stack } from '../support/stack.js';
 import type { TestSocket } from '../support/ws-client.js';
-import { collectFrames, connect, createAuction, createUser, drainFrames, type Frame, placeBid, subscribe, type TestUser } from './push-support.js';
+import {
+  collectFrames,
+  connect,
+  createAuction,
+  createUser,
+  drainFrames,
+  type Frame,
+  placeBid,
+  subscribe,
+  type TestUser,
+} from './push-support.js';
 
 const USERS = 20;
 const BIDS = 200;
@@ -51,32 +61,50 @@ describe.each(databaseKinds())('concurrent bids on one auction (%s)', (kind) => 
 
     const seed = Date.now() % 100_000;
     const random = mulberry32(seed);
-    const bids = Array.from({ length: BIDS }, (_, i) => ({ user: users[i % USERS]!, amount: 1001 + Math.floor(random() * 100_000) }));
+    const bids = Array.from({ length: BIDS }, (_, i) => ({
+      user: users[i % USERS]!,
+      amount: 1001 + Math.floor(random() * 100_000),
+    }));
     const answers = await Promise.all(bids.map((b) => placeBid(stack, b.user, auction.id, b.amount)));
 
     const statuses = answers.map((a) => a.status);
-    expect(statuses.filter((s) => s !== 201 && s !== 409), `seed ${seed}: ${JSON.stringify(answers.find((a) => a.status >= 500)?.body)}`).toEqual([]);
+    expect(
+      statuses.filter((s) => s !== 201 && s !== 409),
+      `seed ${seed}: ${JSON.stringify(answers.find((a) => a.status >= 500)?.body)}`,
+    ).toEqual([]);
     const accepted = answers
       .filter((a) => a.status === 201)
       .map((a) => a.body as { id: number; amountCents: number })
       .sort((x, y) => x.id - y.id);
     expect(accepted.length).toBeGreaterThan(0);
     // Acceptance order (bid ids) has strictly increasing amounts.
-    for (let i = 1; i < accepted.length; i++) expect(accepted[i]!.amountCents, `seed ${seed}`).toBeGreaterThan(accepted[i - 1]!.amountCents);
+    for (let i = 1; i < accepted.length; i++)
+      expect(accepted[i]!.amountCents, `seed ${seed}`).toBeGreaterThan(accepted[i - 1]!.amountCents);
     const highest = Math.max(...bids.map((b) => b.amount));
     expect(accepted[accepted.length - 1]!.amountCents).toBe(highest);
-    for (const rejected of answers.filter((a) => a.status === 409)) expect(rejected.body.message).toMatch(/^Bid must be above the current price of \d+ cents$/);
+    for (const rejected of answers.filter((a) => a.status === 409))
+      expect(rejected.body.message).toMatch(/^Bid must be above the current price of \d+ cents$/);
 
-    const detail = await apiJson<{ currentPriceCents: number; bidCount: number; bids: Array<{ id: number }> }>(stack, `/auctions/${auction.id}`);
+    const detail = await apiJson<{ currentPriceCents: number; bidCount: number; bids: Array<{ id: number }> }>(
+      stack,
+      `/auctions/${auction.id}`,
+    );
     expect(detail.body.currentPriceCents).toBe(highest);
     expect(detail.body.bidCount).toBe(accepted.length);
-    expect(detail.body.bids.map((b) => b.id)).toEqual(accepted.map((b) => b.id).reverse().slice(0, 50));
+    expect(detail.body.bids.map((b) => b.id)).toEqual(
+      accepted
+        .map((b) => b.id)
+        .reverse()
+        .slice(0, 50),
+    );
 
     // Every connection: every accepted bid exactly once, in acceptance order (other frames, e.g. outbid notifications, are skipped).
     const expected = accepted.map((b) => b.id);
     for (const socket of sockets) {
       const frames = await collectFrames(socket, (f) => f.filter((x) => x.type === 'bid').length >= expected.length);
-      const seen = frames.filter((f: Frame) => f.type === 'bid' && f.data.auctionId === auction.id).map((f) => f.data.bidId as number);
+      const seen = frames
+        .filter((f: Frame) => f.type === 'bid' && f.data.auctionId === auction.id)
+        .map((f) => f.data.bidId as number);
       expect(seen).toEqual(expected);
     }
     // ... and no extra bid frame afterwards.

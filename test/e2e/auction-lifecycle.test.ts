@@ -6,7 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, startStack, type Stack } from '../support/stack.js';
 import type { TestSocket } from '../support/ws-client.js';
-import { collectFrames, connect, createAuction, createUser, drainFrames, type Frame, placeBid, subscribe, type TestUser } from './push-support.js';
+import {
+  collectFrames,
+  connect,
+  createAuction,
+  createUser,
+  drainFrames,
+  type Frame,
+  placeBid,
+  subscribe,
+  type TestUser,
+} from './push-support.js';
 
 describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
   let stack: Stack;
@@ -29,7 +39,13 @@ describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
     const list = await apiJson<Array<Record<string, unknown>>>(stack, '/auctions');
     expect(list.status).toBe(200);
     const leica = list.body.find((a) => a.title === 'Vintage Leica M6');
-    expect(leica).toMatchObject({ status: 'open', bidCount: 0, leaderId: null, currentPriceCents: expect.any(Number), endsAt: expect.any(String) });
+    expect(leica).toMatchObject({
+      status: 'open',
+      bidCount: 0,
+      leaderId: null,
+      currentPriceCents: expect.any(Number),
+      endsAt: expect.any(String),
+    });
     expect(new Date(leica!.endsAt as string).getTime()).toBeGreaterThan(Date.now() + 24 * 3_600_000);
     const detail = await apiJson(stack, `/auctions/${leica!.id}`);
     expect(detail.body).toMatchObject({ id: leica!.id, bids: [] });
@@ -41,24 +57,43 @@ describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
     const body = { title: 'Lot', startingPriceCents: 100, endsAt: new Date(Date.now() + 60_000).toISOString() };
     expect((await apiJson(stack, '/auctions', { token: ivy.token, body })).status).toBe(403);
     expect((await apiJson(stack, '/auctions', { body })).status).toBe(401);
-    const past = await apiJson<{ message: string }>(stack, '/auctions', { token: adminToken, body: { ...body, endsAt: '2020-01-01T00:00:00Z' } });
+    const past = await apiJson<{ message: string }>(stack, '/auctions', {
+      token: adminToken,
+      body: { ...body, endsAt: '2020-01-01T00:00:00Z' },
+    });
     expect(past).toMatchObject({ status: 400, body: { message: 'endsAt must be in the future' } });
-    const bad = await apiJson<{ message: string[] }>(stack, '/auctions', { token: adminToken, body: { title: '', startingPriceCents: -1, endsAt: 'tomorrow', extra: 1 } });
+    const bad = await apiJson<{ message: string[] }>(stack, '/auctions', {
+      token: adminToken,
+      body: { title: '', startingPriceCents: -1, endsAt: 'tomorrow', extra: 1 },
+    });
     expect(bad.status).toBe(400);
-    for (const field of ['title', 'startingPriceCents', 'endsAt', 'extra']) expect(bad.body.message.join(' ')).toContain(field);
+    for (const field of ['title', 'startingPriceCents', 'endsAt', 'extra'])
+      expect(bad.body.message.join(' ')).toContain(field);
   });
 
   it('bids: 400 bad amount, 404 unknown auction, 409 names the current price', async () => {
     const auction = await createAuction(stack, adminToken, { startingPriceCents: 1250 });
     for (const amountCents of [0, -5, 12.5, '1300', null]) {
-      expect((await apiJson(stack, `/auctions/${auction.id}/bids`, { token: ivy.token, body: { amountCents } })).status).toBe(400);
+      expect(
+        (await apiJson(stack, `/auctions/${auction.id}/bids`, { token: ivy.token, body: { amountCents } })).status,
+      ).toBe(400);
     }
     expect((await placeBid(stack, ivy, 999999, 5000)).status).toBe(404);
     expect((await apiJson(stack, `/auctions/${auction.id}/bids`, { body: { amountCents: 5000 } })).status).toBe(401);
     const low = await placeBid(stack, ivy, auction.id, 1250);
-    expect(low).toMatchObject({ status: 409, body: { statusCode: 409, message: 'Bid must be above the current price of 1250 cents', error: 'Conflict', currentPriceCents: 1250 } });
+    expect(low).toMatchObject({
+      status: 409,
+      body: {
+        statusCode: 409,
+        message: 'Bid must be above the current price of 1250 cents',
+        error: 'Conflict',
+        currentPriceCents: 1250,
+      },
+    });
     expect((await placeBid(stack, ivy, auction.id, 1251)).status).toBe(201);
-    expect((await placeBid(stack, jon, auction.id, 1251)).body.message).toBe('Bid must be above the current price of 1251 cents');
+    expect((await placeBid(stack, jon, auction.id, 1251)).body.message).toBe(
+      'Bid must be above the current price of 1251 cents',
+    );
   });
 
   it("closes on schedule: auction.closed to the auction's subscribers, won to the winner only, later bids 422", async () => {
@@ -66,13 +101,22 @@ describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
     const jonSocket = (await connect(stack, jon)).socket;
     const other = (await connect(stack, await createUser(stack, 'Kim'))).socket;
     sockets.push(ivySocket, jonSocket, other);
-    const auction = await createAuction(stack, adminToken, { title: 'Quick lot', startingPriceCents: 100, endsAt: new Date(Date.now() + 2_500).toISOString() });
+    const auction = await createAuction(stack, adminToken, {
+      title: 'Quick lot',
+      startingPriceCents: 100,
+      endsAt: new Date(Date.now() + 2_500).toISOString(),
+    });
     for (const socket of [ivySocket, jonSocket, other]) await subscribe(socket, auction.id);
     expect((await placeBid(stack, ivy, auction.id, 200)).status).toBe(201);
     const winning = await placeBid(stack, jon, auction.id, 300);
     expect(winning.status).toBe(201);
 
-    const closedFrame = { type: 'auction.closed', id: auction.id, ts: expect.any(String), data: { auctionId: auction.id, seq: 2, winnerId: jon.id, finalPriceCents: 300 } };
+    const closedFrame = {
+      type: 'auction.closed',
+      id: auction.id,
+      ts: expect.any(String),
+      data: { auctionId: auction.id, seq: 2, winnerId: jon.id, finalPriceCents: 300 },
+    };
     for (const socket of [ivySocket, jonSocket, other]) {
       const frames = await collectFrames(socket, (f) => f.some((x) => x.type === 'auction.closed'), 10_000);
       // Both bids first, in order, then the close.
@@ -84,7 +128,17 @@ describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
     }
     const won = (await drainFrames(jonSocket, 1_000)).filter((f: Frame) => f.type === 'notification');
     expect(won).toEqual([
-      { type: 'notification', id: expect.any(Number), ts: expect.any(String), data: { kind: 'won', title: 'You won Quick lot', body: expect.any(String), data: { auctionId: auction.id, finalPriceCents: 300 } } },
+      {
+        type: 'notification',
+        id: expect.any(Number),
+        ts: expect.any(String),
+        data: {
+          kind: 'won',
+          title: 'You won Quick lot',
+          body: expect.any(String),
+          data: { auctionId: auction.id, finalPriceCents: 300 },
+        },
+      },
     ]);
     expect((await drainFrames(other, 300)).filter((f) => f.type === 'notification')).toEqual([]);
 
@@ -97,7 +151,10 @@ describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
     // Subscribing after the close: the snapshot holds it, so no auction.closed follows.
     const latecomer = (await connect(stack, ivy)).socket;
     sockets.push(latecomer);
-    expect((await subscribe(latecomer, auction.id)).data).toMatchObject({ seq: 2, auction: { status: 'closed', bidCount: 2 } });
+    expect((await subscribe(latecomer, auction.id)).data).toMatchObject({
+      seq: 2,
+      auction: { status: 'closed', bidCount: 2 },
+    });
     expect(await latecomer.silentFor(1_500)).toBe(true);
   });
 });

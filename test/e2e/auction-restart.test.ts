@@ -19,7 +19,12 @@ describe.each(databaseKinds())('auctions across API restarts (%s)', (kind) => {
   const start = () =>
     createApp({
       // Nothing listens on port 9: with no connections nothing is pushed anyway.
-      env: { NODE_ENV: 'development', DATABASE_URL: database.url, LOG_LEVEL: 'silent', APIGW_ENDPOINT: 'http://127.0.0.1:9' },
+      env: {
+        NODE_ENV: 'development',
+        DATABASE_URL: database.url,
+        LOG_LEVEL: 'silent',
+        APIGW_ENDPOINT: 'http://127.0.0.1:9',
+      },
     });
 
   beforeAll(async () => {
@@ -33,7 +38,11 @@ describe.each(databaseKinds())('auctions across API restarts (%s)', (kind) => {
   it('seeds the demo auctions once, and closes an auction that ended while the API was down', async () => {
     app = await start();
     let auctions = app.get(AuctionRepository);
-    const due = await auctions.create({ title: 'Ends during the outage', startingPriceCents: 100, endsAt: new Date(Date.now() + 300) });
+    const due = await auctions.create({
+      title: 'Ends during the outage',
+      startingPriceCents: 100,
+      endsAt: new Date(Date.now() + 300),
+    });
     await app.close();
     app = undefined;
     await sleep(600);

@@ -4,7 +4,12 @@
  * management API pushing to a client that does not read. Each bound is set low so the test reaches it;
  * the assertions are on what the client and the SDK observe (answers, their order, the close), not on time.
  */
-import { ApiGatewayManagementApiClient, GoneException, LimitExceededException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  ApiGatewayManagementApiClient,
+  GoneException,
+  LimitExceededException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
 import type { GatewayLimits } from '../../apps/gateway/src/limits.js';
@@ -21,8 +26,16 @@ const clients: ApiGatewayManagementApiClient[] = [];
 let disconnected: Promise<WebSocketEvent>;
 let onDisconnect: (event: WebSocketEvent) => void;
 
-const whoami: GatewayRoute = { routeKey: 'whoami', twoWay: true, handler: async (event) => ({ statusCode: 200, body: event.requestContext.connectionId }) };
-const recordDisconnect: GatewayRoute = { routeKey: '$disconnect', twoWay: false, handler: async (event) => void onDisconnect(event) };
+const whoami: GatewayRoute = {
+  routeKey: 'whoami',
+  twoWay: true,
+  handler: async (event) => ({ statusCode: 200, body: event.requestContext.connectionId }),
+};
+const recordDisconnect: GatewayRoute = {
+  routeKey: '$disconnect',
+  twoWay: false,
+  handler: async (event) => void onDisconnect(event),
+};
 
 async function start(limits: Partial<GatewayLimits>, routes: GatewayRoute[]): Promise<RunningGateway> {
   disconnected = new Promise((resolve) => (onDisconnect = resolve));
@@ -41,7 +54,9 @@ async function open(url: string): Promise<TestSocket> {
 /** Fails instead of hanging when what is awaited never happens. */
 function within<T>(promise: Promise<T>, what: string, ms = 15_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not happen`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not happen`)), ms)),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -122,8 +137,14 @@ describe('gateway: a client that sends faster than its routes run', () => {
 describe('gateway: a client that does not read', () => {
   it('is closed (1008, $disconnect fires) when the answers it does not read pass maxBufferedBytes', async () => {
     const answer = 'a'.repeat(16 * 1024);
-    const echo: GatewayRoute = { routeKey: '$default', twoWay: true, handler: async () => ({ statusCode: 200, body: answer }) };
-    const { url } = await start({ maxFrameBytes: 16 * 1024, maxMessageBytes: 16 * 1024, maxBufferedBytes: 64 * 1024 }, [echo]);
+    const echo: GatewayRoute = {
+      routeKey: '$default',
+      twoWay: true,
+      handler: async () => ({ statusCode: 200, body: answer }),
+    };
+    const { url } = await start({ maxFrameBytes: 16 * 1024, maxMessageBytes: 16 * 1024, maxBufferedBytes: 64 * 1024 }, [
+      echo,
+    ]);
     const socket = await open(url);
     socket.ws.pause();
     // Far more answers than the network buffers between the two processes can hold.
@@ -164,7 +185,9 @@ describe('gateway: a client that does not read', () => {
     const event = await within(disconnected, '$disconnect of the slow reader');
     expect(event.requestContext.connectionId).toBe(connectionId);
     expect(event.requestContext.disconnectStatusCode).toBe(1008);
-    await expect(sdk.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: chunk }))).rejects.toBeInstanceOf(GoneException);
+    await expect(
+      sdk.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: chunk })),
+    ).rejects.toBeInstanceOf(GoneException);
     console.info(`[gateway-backpressure] ${accepted} pushes of 64 KB accepted before the first 429`);
   });
 });

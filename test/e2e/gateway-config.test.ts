@@ -14,7 +14,11 @@ const gatewayJs = resolve(repoRoot, 'dist/apps/gateway/src/main.js');
 /** Runs the compiled gateway until it exits or says it listens; then stops it. */
 function runGateway(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [gatewayJs], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', GATEWAY_LOG: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [gatewayJs], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', GATEWAY_LOG: 'off', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -40,7 +44,9 @@ describe('local gateway start-up configuration', () => {
     const { code, output } = await runGateway({ GATEWAY_HOST: '0.0.0.0', GATEWAY_PORT: String(port) });
     expect(code).toBe(1);
     for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'GATEWAY_API_KEY']) {
-      expect(output).toContain(`${name}: the development default is refused because GATEWAY_HOST=0.0.0.0 is not a loopback address; set it explicitly`);
+      expect(output).toContain(
+        `${name}: the development default is refused because GATEWAY_HOST=0.0.0.0 is not a loopback address; set it explicitly`,
+      );
     }
     expect(output).not.toContain('listening');
 

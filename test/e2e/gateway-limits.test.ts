@@ -13,10 +13,21 @@ let gateway: RunningGateway | undefined;
 const sockets: TestSocket[] = [];
 const disconnects: WebSocketEvent[] = [];
 
-const echo: GatewayRoute = { routeKey: '$default', twoWay: true, handler: async (event) => ({ statusCode: 200, body: `got ${event.body?.length}` }) };
-const recordDisconnect: GatewayRoute = { routeKey: '$disconnect', twoWay: false, handler: async (event) => void disconnects.push(event) };
+const echo: GatewayRoute = {
+  routeKey: '$default',
+  twoWay: true,
+  handler: async (event) => ({ statusCode: 200, body: `got ${event.body?.length}` }),
+};
+const recordDisconnect: GatewayRoute = {
+  routeKey: '$disconnect',
+  twoWay: false,
+  handler: async (event) => void disconnects.push(event),
+};
 
-async function start(limits: Partial<GatewayLimits>, routes: GatewayRoute[] = [echo, recordDisconnect]): Promise<RunningGateway> {
+async function start(
+  limits: Partial<GatewayLimits>,
+  routes: GatewayRoute[] = [echo, recordDisconnect],
+): Promise<RunningGateway> {
   gateway = await startGateway({ routes, credentials, region: 'us-east-1', limits });
   return gateway;
 }
@@ -92,7 +103,13 @@ describe('gateway limits', () => {
   it('answers "Internal server error" when a handler is slower than the integration timeout or throws', async () => {
     const { url } = await start({ integrationTimeoutMs: 100 }, [
       { routeKey: 'slow', twoWay: true, handler: () => sleep(1000, { statusCode: 200, body: 'too late' }) },
-      { routeKey: 'boom', twoWay: true, handler: async () => { throw new Error('boom'); } },
+      {
+        routeKey: 'boom',
+        twoWay: true,
+        handler: async () => {
+          throw new Error('boom');
+        },
+      },
       echo,
     ]);
     const socket = await open(url);

@@ -38,13 +38,22 @@ beforeAll(async () => {
           if (event.queryStringParameters?.probe === '1') {
             const client = clientFor(gateway.managementUrl);
             postDuringConnect = await client
-              .send(new PostToConnectionCommand({ ConnectionId: event.requestContext.connectionId, Data: Buffer.from('too early') }))
+              .send(
+                new PostToConnectionCommand({
+                  ConnectionId: event.requestContext.connectionId,
+                  Data: Buffer.from('too early'),
+                }),
+              )
               .catch((error: unknown) => error);
           }
           return { statusCode: 200 };
         },
       },
-      { routeKey: 'whoami', twoWay: true, handler: async (event) => ({ statusCode: 200, body: event.requestContext.connectionId }) },
+      {
+        routeKey: 'whoami',
+        twoWay: true,
+        handler: async (event) => ({ statusCode: 200, body: event.requestContext.connectionId }),
+      },
       { routeKey: '$disconnect', twoWay: false, handler: async (event) => void disconnects.push(event) },
     ],
   });
@@ -52,7 +61,13 @@ beforeAll(async () => {
 afterAll(() => gateway.close(), 120_000);
 
 const clientFor = (endpoint: string, overrides: Partial<typeof credentials> = {}, extra = {}) =>
-  new ApiGatewayManagementApiClient({ endpoint, region, credentials: { ...credentials, ...overrides }, maxAttempts: 1, ...extra });
+  new ApiGatewayManagementApiClient({
+    endpoint,
+    region,
+    credentials: { ...credentials, ...overrides },
+    maxAttempts: 1,
+    ...extra,
+  });
 
 /** Opens a client socket and learns its connection id from the gateway itself. */
 async function connect(): Promise<{ socket: TestSocket; connectionId: string }> {
@@ -71,7 +86,12 @@ describe('gateway management API (@connections) with the real SDK', () => {
     const client = clientFor(endpoints()[index]![1]!);
     const { socket, connectionId } = await connect();
     expect(connectionId).toMatch(/^[A-Za-z0-9+/]{15}=$/);
-    const payload = JSON.stringify({ type: 'notification', id: 1, ts: 't', data: { title: 'héllo ✓', body: 'x'.repeat(40_000) } });
+    const payload = JSON.stringify({
+      type: 'notification',
+      id: 1,
+      ts: 't',
+      data: { title: 'héllo ✓', body: 'x'.repeat(40_000) },
+    });
     await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(payload) }));
     const frame = await socket.nextFrame();
     expect(frame.binary).toBe(false);
@@ -83,7 +103,9 @@ describe('gateway management API (@connections) with the real SDK', () => {
   it('sends bytes that are not UTF-8 as one binary frame, and accepts exactly 128 KB', async () => {
     const client = clientFor(gateway.managementUrl);
     const { socket, connectionId } = await connect();
-    await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new Uint8Array([0xff, 0xfe, 0x00]) }));
+    await client.send(
+      new PostToConnectionCommand({ ConnectionId: connectionId, Data: new Uint8Array([0xff, 0xfe, 0x00]) }),
+    );
     const binary = await socket.nextFrame();
     expect(binary.binary).toBe(true);
     await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.alloc(MAX, 'a') }));
@@ -94,7 +116,9 @@ describe('gateway management API (@connections) with the real SDK', () => {
   it('rejects 128 KB + 1 with PayloadTooLargeException and sends nothing', async () => {
     const client = clientFor(gateway.managementUrl);
     const { socket, connectionId } = await connect();
-    const error = await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.alloc(MAX + 1, 'a') })).catch((e: unknown) => e);
+    const error = await client
+      .send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.alloc(MAX + 1, 'a') }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PayloadTooLargeException);
     expect((error as PayloadTooLargeException).$metadata.httpStatusCode).toBe(413);
     expect(await socket.silentFor(100)).toBe(true);
@@ -121,7 +145,9 @@ describe('gateway management API (@connections) with the real SDK', () => {
     expect((await socket.closed).code).toBe(1000);
     await waitFor(() => expect(disconnects.some((e) => e.requestContext.connectionId === connectionId)).toBe(true));
     // Gone for good afterwards.
-    await expect(client.send(new GetConnectionCommand({ ConnectionId: connectionId }))).rejects.toBeInstanceOf(GoneException);
+    await expect(client.send(new GetConnectionCommand({ ConnectionId: connectionId }))).rejects.toBeInstanceOf(
+      GoneException,
+    );
   });
 
   it('answers GoneException (410, x-amzn-ErrorType) to all three operations on an unknown id', async () => {
@@ -147,7 +173,10 @@ describe('gateway management API (@connections) with the real SDK', () => {
 
   it('refuses unsigned requests with 403 ForbiddenException and AWS headers', async () => {
     const { socket, connectionId } = await connect();
-    const response = await fetch(`${gateway.managementUrl}/@connections/${encodeURIComponent(connectionId)}`, { method: 'POST', body: 'sneaky' });
+    const response = await fetch(`${gateway.managementUrl}/@connections/${encodeURIComponent(connectionId)}`, {
+      method: 'POST',
+      body: 'sneaky',
+    });
     expect(response.status).toBe(403);
     expect(response.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
     expect(response.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
@@ -165,7 +194,9 @@ describe('gateway management API (@connections) with the real SDK', () => {
   ])('refuses requests signed with %s: SDK ForbiddenException', async (_case, creds, extra) => {
     const { socket, connectionId } = await connect();
     const client = clientFor(gateway.managementUrl, creds, extra);
-    const error = await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from('x') })).catch((e: unknown) => e);
+    const error = await client
+      .send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from('x') }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForbiddenException);
     expect((error as ForbiddenException).$metadata.httpStatusCode).toBe(403);
     expect(await socket.silentFor(100)).toBe(true);

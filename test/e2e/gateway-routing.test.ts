@@ -51,8 +51,10 @@ describe('gateway routing', () => {
     expect(notJson).toEqual({ type: 'error', data: { message: expect.stringContaining('JSON') } });
   });
 
-  it('without $default, an unmatched message gets AWS\'s Forbidden frame', async () => {
-    const { url } = await start([{ routeKey: 'auth', twoWay: true, handler: async () => ({ statusCode: 200, body: 'auth' }) }]);
+  it("without $default, an unmatched message gets AWS's Forbidden frame", async () => {
+    const { url } = await start([
+      { routeKey: 'auth', twoWay: true, handler: async () => ({ statusCode: 200, body: 'auth' }) },
+    ]);
     const socket = await open(url);
     socket.send({ action: 'ping' });
     const frame = await socket.nextJson<Record<string, string>>();
@@ -67,8 +69,16 @@ describe('gateway routing', () => {
   it('selects routes on $request.body.action and sends bodies back only on two-way routes', async () => {
     const events: WebSocketEvent[] = [];
     const { url } = await start([
-      { routeKey: 'oneway', twoWay: false, handler: async (event) => (events.push(event), { statusCode: 200, body: 'never sent' }) },
-      { routeKey: 'twoway', twoWay: true, handler: async (event) => (events.push(event), { statusCode: 200, body: event.body }) },
+      {
+        routeKey: 'oneway',
+        twoWay: false,
+        handler: async (event) => (events.push(event), { statusCode: 200, body: 'never sent' }),
+      },
+      {
+        routeKey: 'twoway',
+        twoWay: true,
+        handler: async (event) => (events.push(event), { statusCode: 200, body: event.body }),
+      },
       { routeKey: 'empty', twoWay: true, handler: async () => ({ statusCode: 200 }) },
       defaultRoute,
     ]);
@@ -81,9 +91,11 @@ describe('gateway routing', () => {
     expect(events.map((e) => e.requestContext.routeKey)).toEqual(['oneway', 'twoway']);
   });
 
-  it('builds MESSAGE events with AWS\'s shape', async () => {
+  it("builds MESSAGE events with AWS's shape", async () => {
     let seen: WebSocketEvent | undefined;
-    const { url, port } = await start([{ routeKey: '$default', twoWay: false, handler: async (event) => void (seen = event) }]);
+    const { url, port } = await start([
+      { routeKey: '$default', twoWay: false, handler: async (event) => void (seen = event) },
+    ]);
     const socket = await open(url);
     socket.send('hello');
     await waitFor(() => expect(seen).toBeDefined());
@@ -137,11 +149,19 @@ describe('gateway routing', () => {
 
   it('fires $disconnect with the close code and reason', async () => {
     const disconnects: WebSocketEvent[] = [];
-    const { url } = await start([defaultRoute, { routeKey: '$disconnect', twoWay: false, handler: async (e) => void disconnects.push(e) }]);
+    const { url } = await start([
+      defaultRoute,
+      { routeKey: '$disconnect', twoWay: false, handler: async (e) => void disconnects.push(e) },
+    ]);
     const socket = await open(url);
     socket.ws.close(4000, 'bye');
     await waitFor(() => expect(disconnects.length).toBe(1));
-    expect(disconnects[0]!.requestContext).toMatchObject({ eventType: 'DISCONNECT', routeKey: '$disconnect', disconnectStatusCode: 4000, disconnectReason: 'bye' });
+    expect(disconnects[0]!.requestContext).toMatchObject({
+      eventType: 'DISCONNECT',
+      routeKey: '$disconnect',
+      disconnectStatusCode: 4000,
+      disconnectReason: 'bye',
+    });
     expect(gateway!.connectionCount()).toBe(0);
   });
 

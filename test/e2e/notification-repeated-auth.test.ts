@@ -8,7 +8,15 @@ import { expect } from '../support/expect.js';
 import { databaseKinds } from '../support/databases.js';
 import { startStack, type Stack } from '../support/stack.js';
 import type { TestSocket } from '../support/ws-client.js';
-import { collectFrames, connect, createUser, drainFrames, type Frame, sendNotification, type TestUser } from './push-support.js';
+import {
+  collectFrames,
+  connect,
+  createUser,
+  drainFrames,
+  type Frame,
+  sendNotification,
+  type TestUser,
+} from './push-support.js';
 
 const REPEATS = 40;
 
@@ -26,7 +34,8 @@ describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) =>
     expect(answer.status, JSON.stringify(answer.body)).toBe(202);
     return answer.body.id as number;
   };
-  const reauth = (socket: TestSocket, user: TestUser, since: number | string = '0') => socket.send({ action: 'auth', token: user.token, since });
+  const reauth = (socket: TestSocket, user: TestUser, since: number | string = '0') =>
+    socket.send({ action: 'auth', token: user.token, since });
   const authOks = (frames: Frame[]) => frames.filter((f) => f.type === 'auth.ok');
   const notifications = (frames: Frame[]) => frames.filter((f) => f.type === 'notification');
 
@@ -44,7 +53,12 @@ describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) =>
     for (let i = 0; i < 5; i++) stored.push(await notify(ada, `stored ${i}`));
 
     const { socket, authOk } = await open(ada, '0');
-    expect(authOk.data).toEqual({ userId: ada.id, connectionId: expect.any(String), replayed: stored.length, recovered: true });
+    expect(authOk.data).toEqual({
+      userId: ada.id,
+      connectionId: expect.any(String),
+      replayed: stored.length,
+      recovered: true,
+    });
     const replayed = await collectFrames(socket, (f) => f.length === stored.length);
     expect(replayed.map((f) => f.id)).toEqual(stored);
 
@@ -52,7 +66,14 @@ describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) =>
     const answers = await collectFrames(socket, (f) => authOks(f).length === REPEATS);
     const after = [...answers, ...(await drainFrames(socket, 500))];
     expect(notifications(after)).toEqual([]);
-    expect(authOks(after).map((f) => f.data)).toEqual(Array.from({ length: REPEATS }, () => ({ userId: ada.id, connectionId: authOk.data.connectionId, replayed: 0, recovered: true })));
+    expect(authOks(after).map((f) => f.data)).toEqual(
+      Array.from({ length: REPEATS }, () => ({
+        userId: ada.id,
+        connectionId: authOk.data.connectionId,
+        replayed: 0,
+        recovered: true,
+      })),
+    );
   });
 
   it('auth frames sent back to back: exactly one of them replays, and each notification arrives once', async () => {
@@ -62,7 +83,11 @@ describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) =>
     const { socket, authOk } = await open(bo, '0');
     // The first auth.ok is already here; the others race its replay through the gateway and the API.
     for (let i = 0; i < 10; i++) reauth(socket, bo);
-    const frames = [authOk as unknown as Frame, ...(await collectFrames(socket, (f) => authOks(f).length >= 10 && notifications(f).length >= stored.length)), ...(await drainFrames(socket, 500))];
+    const frames = [
+      authOk as unknown as Frame,
+      ...(await collectFrames(socket, (f) => authOks(f).length >= 10 && notifications(f).length >= stored.length)),
+      ...(await drainFrames(socket, 500)),
+    ];
     expect(authOks(frames)).toHaveLength(11);
     expect(notifications(frames).map((f) => f.id)).toEqual(stored);
     expect(authOks(frames).reduce((sum, f) => sum + (f.data.replayed as number), 0)).toBe(stored.length);
@@ -79,7 +104,10 @@ describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) =>
 
     reauth(socket, cy, '0');
     reauth(socket, cy, before[1]!);
-    const repeated = [...(await collectFrames(socket, (f) => authOks(f).length === 2)), ...(await drainFrames(socket, 500))];
+    const repeated = [
+      ...(await collectFrames(socket, (f) => authOks(f).length === 2)),
+      ...(await drainFrames(socket, 500)),
+    ];
     expect(repeated.map((f) => [f.type, f.data.replayed])).toEqual([
       ['auth.ok', 0],
       ['auth.ok', 0],
@@ -89,14 +117,18 @@ describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) =>
     const later = await notify(cy, 'later');
     expect((await collectFrames(socket, (f) => f.length === 1)).map((f) => f.id)).toEqual([later]);
     reauth(socket, cy, '0');
-    expect((await collectFrames(socket, (f) => f.length === 1)).map((f) => f.data)).toEqual([expect.objectContaining({ replayed: 0 })]);
+    expect((await collectFrames(socket, (f) => f.length === 1)).map((f) => f.data)).toEqual([
+      expect.objectContaining({ replayed: 0 }),
+    ]);
     expect(await drainFrames(socket, 500)).toEqual([]);
 
     // Another device of the same user: everything after its `since`, as ever.
     const everything = [...before, ...live, later];
     const other = await open(cy, '0');
     expect(other.authOk.data).toMatchObject({ replayed: everything.length, recovered: true });
-    expect((await collectFrames(other.socket, (f) => f.length === everything.length)).map((f) => f.id)).toEqual(everything);
+    expect((await collectFrames(other.socket, (f) => f.length === everything.length)).map((f) => f.id)).toEqual(
+      everything,
+    );
   });
 
   it('a connection that authenticated without since gets the older notifications once when it later asks for them', async () => {
@@ -110,7 +142,7 @@ describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) =>
     // It never got the two older ones: they come now, and the live one does not come again.
     reauth(socket, di, '0');
     const frames = await collectFrames(socket, (f) => f.length === 1 + old.length);
-    expect(frames.map((f) => f.type === 'auth.ok' ? f.data.replayed : f.id)).toEqual([old.length, ...old]);
+    expect(frames.map((f) => (f.type === 'auth.ok' ? f.data.replayed : f.id))).toEqual([old.length, ...old]);
     reauth(socket, di, '0');
     expect((await collectFrames(socket, (f) => f.length === 1)).map((f) => f.data.replayed)).toEqual([0]);
     expect(await drainFrames(socket, 500)).toEqual([]);

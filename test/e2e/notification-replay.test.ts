@@ -39,16 +39,30 @@ describe.each(databaseKinds())('notifications and replay (%s)', (kind) => {
   it('a user offline while 3 notifications are sent gets all 3 on auth with since, in order, then live ones', async () => {
     const lea = await createUser(stack, 'Lea');
     const first = await open(lea);
-    expect(first.authOk.data).toEqual({ userId: lea.id, connectionId: expect.any(String), replayed: 0, recovered: true });
+    expect(first.authOk.data).toEqual({
+      userId: lea.id,
+      connectionId: expect.any(String),
+      replayed: 0,
+      recovered: true,
+    });
     const seen = await notify(lea, 'seen');
     expect((await first.socket.nextJson()).id).toBe(seen);
     await first.socket.close();
-    await waitFor(async () => expect((await apiJson<unknown[]>(stack, '/me/connections', { token: lea.token })).body.length).toBe(0), { timeout: 10_000 });
+    await waitFor(
+      async () =>
+        expect((await apiJson<unknown[]>(stack, '/me/connections', { token: lea.token })).body.length).toBe(0),
+      { timeout: 10_000 },
+    );
 
     const missed = [await notify(lea, 'one'), await notify(lea, 'two'), await notify(lea, 'three')];
     // `since` as the client got it (a number here; a numeric string works the same).
     const back = await open(lea, String(seen));
-    expect(back.authOk.data).toEqual({ userId: lea.id, connectionId: expect.any(String), replayed: 3, recovered: true });
+    expect(back.authOk.data).toEqual({
+      userId: lea.id,
+      connectionId: expect.any(String),
+      replayed: 3,
+      recovered: true,
+    });
     const replayed = await collectFrames(back.socket, (f) => f.length === 3);
     expect(replayed.map((f) => [f.type, f.id, f.data.title])).toEqual([
       ['notification', missed[0], 'one'],
@@ -66,7 +80,10 @@ describe.each(databaseKinds())('notifications and replay (%s)', (kind) => {
       const burst = Promise.all(Array.from({ length: 20 }, (_, i) => notify(max, `burst ${i}`)));
       const { socket } = await open(max, base);
       const ids = (await burst).sort((a, b) => a - b);
-      const received = [...(await collectFrames(socket, (f) => f.length === ids.length)), ...(await drainFrames(socket, 500))];
+      const received = [
+        ...(await collectFrames(socket, (f) => f.length === ids.length)),
+        ...(await drainFrames(socket, 500)),
+      ];
       expect(received.map((f) => f.id)).toEqual(ids);
     }
   });
@@ -81,13 +98,27 @@ describe.each(databaseKinds())('notifications and replay (%s)', (kind) => {
     expect(frames.map((f) => f.id)).toEqual(ids.slice(3));
     expect(await socket.silentFor(300)).toBe(true);
 
-    const page1 = await apiJson<{ items: Array<{ id: number }>; nextCursor: number | null }>(stack, '/me/notifications?limit=100', { token: ned.token });
+    const page1 = await apiJson<{ items: Array<{ id: number }>; nextCursor: number | null }>(
+      stack,
+      '/me/notifications?limit=100',
+      { token: ned.token },
+    );
     expect(page1.body.items.map((n) => n.id)).toEqual(ids.slice(0, 100));
     expect(page1.body.nextCursor).toBe(ids[99]);
-    const page2 = await apiJson<{ items: Array<{ id: number; kind: string; createdAt: string }>; nextCursor: number | null }>(stack, `/me/notifications?after=${page1.body.nextCursor}`, { token: ned.token });
+    const page2 = await apiJson<{
+      items: Array<{ id: number; kind: string; createdAt: string }>;
+      nextCursor: number | null;
+    }>(stack, `/me/notifications?after=${page1.body.nextCursor}`, { token: ned.token });
     expect(page2.body.items.map((n) => n.id)).toEqual(ids.slice(100));
     expect(page2.body.nextCursor).toBeNull();
-    expect(page2.body.items[0]).toEqual({ id: ids[100], kind: 'test.note', title: 'n100', body: null, data: null, createdAt: expect.any(String) });
+    expect(page2.body.items[0]).toEqual({
+      id: ids[100],
+      kind: 'test.note',
+      title: 'n100',
+      body: null,
+      data: null,
+      createdAt: expect.any(String),
+    });
     expect((await apiJson(stack, '/me/notifications?limit=0', { token: ned.token })).status).toBe(400);
     expect((await apiJson(stack, '/me/notifications?after=x', { token: ned.token })).status).toBe(400);
     expect((await apiJson(stack, '/me/notifications')).status).toBe(401);
@@ -102,12 +133,26 @@ describe.each(databaseKinds())('notifications and replay (%s)', (kind) => {
     // Neither a key nor a JWT: the key is what this route asks for first.
     expect((await apiJson(stack, '/notifications', { body })).status).toBe(403);
 
-    const bad = await sendNotification(stack, { userId: 'x', kind: 'Bad Kind!', title: 't'.repeat(201), body: 'b'.repeat(4001), extra: true });
+    const bad = await sendNotification(stack, {
+      userId: 'x',
+      kind: 'Bad Kind!',
+      title: 't'.repeat(201),
+      body: 'b'.repeat(4001),
+      extra: true,
+    });
     expect(bad.status).toBe(400);
-    for (const field of ['userId', 'kind', 'title', 'body', 'extra']) expect((bad.body.message as string[]).join(' ')).toContain(field);
-    expect((await sendNotification(stack, { userId: 99_999_999, kind: 'test.note', title: 'Nobody' })).status).toBe(404);
+    for (const field of ['userId', 'kind', 'title', 'body', 'extra'])
+      expect((bad.body.message as string[]).join(' ')).toContain(field);
+    expect((await sendNotification(stack, { userId: 99_999_999, kind: 'test.note', title: 'Nobody' })).status).toBe(
+      404,
+    );
 
-    const tooLarge = await sendNotification(stack, { userId: ola.id, kind: 'test.big', title: 'Big', data: { blob: 'x'.repeat(131_000) } });
+    const tooLarge = await sendNotification(stack, {
+      userId: ola.id,
+      kind: 'test.big',
+      title: 'Big',
+      data: { blob: 'x'.repeat(131_000) },
+    });
     expect(tooLarge.status).toBe(413);
     const history = await apiJson<{ items: Array<{ kind: string }> }>(stack, '/me/notifications', { token: ola.token });
     expect(history.body.items.map((n) => n.kind)).toEqual(['test.note']);

@@ -10,7 +10,16 @@ import type { DataSource } from 'typeorm';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, startStack, type Stack } from '../support/stack.js';
 import type { TestSocket } from '../support/ws-client.js';
-import { connect, connectionRowExists, createUser, insertPhantomConnections, openDatabase, phantomConnectionId, sendNotification, type TestUser } from './push-support.js';
+import {
+  connect,
+  connectionRowExists,
+  createUser,
+  insertPhantomConnections,
+  openDatabase,
+  phantomConnectionId,
+  sendNotification,
+  type TestUser,
+} from './push-support.js';
 
 describe.each(databaseKinds())('admin live inspection (%s)', (kind) => {
   let stack: Stack;
@@ -31,11 +40,13 @@ describe.each(databaseKinds())('admin live inspection (%s)', (kind) => {
     await stack?.stop();
   }, 120_000);
 
-  it('GET /admin/connections/:id: the row plus the gateway\'s live view; live: null (and the row removed) when the gateway lost it', async () => {
+  it("GET /admin/connections/:id: the row plus the gateway's live view; live: null (and the row removed) when the gateway lost it", async () => {
     const { socket, authOk } = await connect(stack, pam);
     sockets.push(socket);
     const id = authOk.data.connectionId;
-    const detail = await apiJson<Record<string, any>>(stack, `/admin/connections/${encodeURIComponent(id)}`, { token: adminToken });
+    const detail = await apiJson<Record<string, any>>(stack, `/admin/connections/${encodeURIComponent(id)}`, {
+      token: adminToken,
+    });
     expect(detail.status).toBe(200);
     expect(detail.body).toEqual({
       connectionId: id,
@@ -51,22 +62,36 @@ describe.each(databaseKinds())('admin live inspection (%s)', (kind) => {
     expect(new Date(detail.body.live.connectedAt).getTime()).toBeLessThanOrEqual(Date.now());
 
     const [phantom] = await insertPhantomConnections(db, pam.id, 1);
-    const gone = await apiJson<Record<string, any>>(stack, `/admin/connections/${encodeURIComponent(phantom!)}`, { token: adminToken });
+    const gone = await apiJson<Record<string, any>>(stack, `/admin/connections/${encodeURIComponent(phantom!)}`, {
+      token: adminToken,
+    });
     expect(gone.body).toMatchObject({ connectionId: phantom, live: null });
     expect(await connectionRowExists(db, phantom!)).toBe(false);
-    expect((await apiJson(stack, `/admin/connections/${encodeURIComponent(phantom!)}`, { token: adminToken })).status).toBe(404);
+    expect(
+      (await apiJson(stack, `/admin/connections/${encodeURIComponent(phantom!)}`, { token: adminToken })).status,
+    ).toBe(404);
   });
 
   it('DELETE /admin/connections/:id kicks: the client sees its socket closed and the row is gone; unknown ids are 404', async () => {
     const { socket, authOk } = await connect(stack, pam);
     sockets.push(socket);
     const id = authOk.data.connectionId;
-    const kicked = await apiJson(stack, `/admin/connections/${encodeURIComponent(id)}`, { method: 'DELETE', token: adminToken });
+    const kicked = await apiJson(stack, `/admin/connections/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+      token: adminToken,
+    });
     expect(kicked.status).toBe(204);
     const closed = await Promise.race([socket.closed, sleep(5_000, 'still open')]);
     expect(closed).toMatchObject({ code: expect.any(Number) });
     expect(await connectionRowExists(db, id)).toBe(false);
-    expect((await apiJson(stack, `/admin/connections/${encodeURIComponent(phantomConnectionId())}`, { method: 'DELETE', token: adminToken })).status).toBe(404);
+    expect(
+      (
+        await apiJson(stack, `/admin/connections/${encodeURIComponent(phantomConnectionId())}`, {
+          method: 'DELETE',
+          token: adminToken,
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('GET /admin/stats counts users online, connections and pushes', async () => {
@@ -77,14 +102,25 @@ describe.each(databaseKinds())('admin live inspection (%s)', (kind) => {
     expect(before.body).toEqual({
       usersOnline: expect.any(Number),
       connections: expect.any(Number),
-      pushes: { sent: expect.any(Number), failed: expect.any(Number), staleRemoved: expect.any(Number), retries: expect.any(Number) },
+      pushes: {
+        sent: expect.any(Number),
+        failed: expect.any(Number),
+        staleRemoved: expect.any(Number),
+        retries: expect.any(Number),
+      },
     });
-    const rows = await apiJson<{ items: Array<{ userId: number }>; total: number }>(stack, '/admin/connections?limit=500', { token: adminToken });
+    const rows = await apiJson<{ items: Array<{ userId: number }>; total: number }>(
+      stack,
+      '/admin/connections?limit=500',
+      { token: adminToken },
+    );
     expect(before.body.connections).toBe(rows.body.total);
     expect(before.body.usersOnline).toBe(new Set(rows.body.items.map((r) => r.userId)).size);
     expect(before.body.usersOnline).toBeGreaterThanOrEqual(2);
 
-    expect((await sendNotification(stack, { userId: quinn.id, kind: 'test.stats', title: 'Count me' })).body.deliveredTo).toBe(2);
+    expect(
+      (await sendNotification(stack, { userId: quinn.id, kind: 'test.stats', title: 'Count me' })).body.deliveredTo,
+    ).toBe(2);
     const after = await apiJson<Record<string, any>>(stack, '/admin/stats', { token: adminToken });
     expect(after.body.pushes.sent).toBe(before.body.pushes.sent + 2);
   });

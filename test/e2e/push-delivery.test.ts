@@ -50,7 +50,11 @@ describe.each(databaseKinds())('push delivery (%s)', (kind) => {
   }, 120_000);
 
   it('three users, five connections watching the auction: a bid reaches all five exactly once; outbid reaches exactly the previous leader', async () => {
-    const [ann, ben, cat] = await Promise.all([createUser(stack, 'Ann'), createUser(stack, 'Ben'), createUser(stack, 'Cat')]);
+    const [ann, ben, cat] = await Promise.all([
+      createUser(stack, 'Ann'),
+      createUser(stack, 'Ben'),
+      createUser(stack, 'Cat'),
+    ]);
     const annSockets = [(await open(ann)).socket, (await open(ann)).socket];
     const benSockets = [(await open(ben)).socket, (await open(ben)).socket];
     const catSockets = [(await open(cat)).socket];
@@ -60,13 +64,27 @@ describe.each(databaseKinds())('push delivery (%s)', (kind) => {
 
     const first = await placeBid(stack, ann, auction.id, 1500);
     expect(first.status, stack.output()).toBe(201);
-    expect(first.body).toEqual({ id: expect.any(Number), auctionId: auction.id, bidderId: ann.id, amountCents: 1500, createdAt: expect.any(String) });
+    expect(first.body).toEqual({
+      id: expect.any(Number),
+      auctionId: auction.id,
+      bidderId: ann.id,
+      amountCents: 1500,
+      createdAt: expect.any(String),
+    });
     for (const socket of everyone) {
       expect(await socket.nextJson<Frame>()).toEqual({
         type: 'bid',
         id: first.body.id,
         ts: expect.any(String),
-        data: { auctionId: auction.id, bidId: first.body.id, seq: 1, amountCents: 1500, bidderId: ann.id, bidderName: 'Ann', createdAt: first.body.createdAt },
+        data: {
+          auctionId: auction.id,
+          bidId: first.body.id,
+          seq: 1,
+          amountCents: 1500,
+          bidderId: ann.id,
+          bidderName: 'Ann',
+          createdAt: first.body.createdAt,
+        },
       });
     }
 
@@ -74,7 +92,10 @@ describe.each(databaseKinds())('push delivery (%s)', (kind) => {
     const second = await placeBid(stack, ben, auction.id, 2500);
     expect(second.status).toBe(201);
     for (const socket of [...benSockets, ...catSockets]) {
-      expect(await socket.nextJson<Frame>()).toMatchObject({ type: 'bid', data: { bidId: second.body.id, amountCents: 2500, bidderName: 'Ben' } });
+      expect(await socket.nextJson<Frame>()).toMatchObject({
+        type: 'bid',
+        data: { bidId: second.body.id, amountCents: 2500, bidderName: 'Ben' },
+      });
     }
     for (const socket of annSockets) {
       const frames = await collectFrames(socket, (f) => f.length === 2);
@@ -85,7 +106,12 @@ describe.each(databaseKinds())('push delivery (%s)', (kind) => {
         type: 'notification',
         id: expect.any(Number),
         ts: expect.any(String),
-        data: { kind: 'outbid', title: 'You were outbid on Fan-out lot', body: expect.stringContaining('Ben'), data: { auctionId: auction.id, amountCents: 2500 } },
+        data: {
+          kind: 'outbid',
+          title: 'You were outbid on Fan-out lot',
+          body: expect.stringContaining('Ben'),
+          data: { auctionId: auction.id, amountCents: 2500 },
+        },
       });
     }
     // Exactly once: nothing else arrives anywhere.
@@ -111,20 +137,31 @@ describe.each(databaseKinds())('push delivery (%s)', (kind) => {
     expect(answer.status, stack.output()).toBe(202);
     expect(answer.body).toEqual({ id: expect.any(Number), deliveredTo: 1, staleRemoved: 1 });
     expect(await connectionRowExists(db, phantom!)).toBe(false);
-    expect(await socket.nextJson<Frame>()).toMatchObject({ type: 'notification', id: answer.body.id, data: { title: 'Hello Dan' } });
+    expect(await socket.nextJson<Frame>()).toMatchObject({
+      type: 'notification',
+      id: answer.body.id,
+      data: { title: 'Hello Dan' },
+    });
   });
 
-  it("rows the gateway lost (as after a gateway restart) and watching an auction are all gone after one of its bids", async () => {
+  it('rows the gateway lost (as after a gateway restart) and watching an auction are all gone after one of its bids', async () => {
     const [eve, fay] = await Promise.all([createUser(stack, 'Eve'), createUser(stack, 'Fay')]);
     const live = await open(eve);
-    const phantoms = [...(await insertPhantomConnections(db, eve.id, 3)), ...(await insertPhantomConnections(db, fay.id, 4))];
+    const phantoms = [
+      ...(await insertPhantomConnections(db, eve.id, 3)),
+      ...(await insertPhantomConnections(db, fay.id, 4)),
+    ];
     const auction = await createAuction(stack, adminToken);
     await subscribe(live.socket, auction.id);
     await subscribePhantoms(db, phantoms, auction.id);
 
     expect((await placeBid(stack, fay, auction.id, 5000)).status).toBe(201);
     expect(await live.socket.nextJson<Frame>()).toMatchObject({ type: 'bid', data: { amountCents: 5000 } });
-    await waitFor(async () => expect((await Promise.all(phantoms.map((id) => connectionRowExists(db, id)))).filter(Boolean).length).toBe(0), { timeout: 10_000 });
+    await waitFor(
+      async () =>
+        expect((await Promise.all(phantoms.map((id) => connectionRowExists(db, id)))).filter(Boolean).length).toBe(0),
+      { timeout: 10_000 },
+    );
     expect(await connectionRowExists(db, live.authOk.data.connectionId)).toBe(true);
   });
 
@@ -140,7 +177,9 @@ describe.each(databaseKinds())('push delivery (%s)', (kind) => {
     expect(first.status).toBe(201);
     expect(again).toEqual(first);
     // Concurrent duplicates with a new key: still one bid.
-    const concurrent = await Promise.all(Array.from({ length: 8 }, () => placeBid(stack, gus, auction.id, 900, `bid-${auction.id}-burst`)));
+    const concurrent = await Promise.all(
+      Array.from({ length: 8 }, () => placeBid(stack, gus, auction.id, 900, `bid-${auction.id}-burst`)),
+    );
     expect(new Set(concurrent.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify(concurrent[0])]));
     expect(concurrent[0]!.status).toBe(201);
     // The same key with another request is refused, and a stored 409 is replayed as a 409.
@@ -149,19 +188,32 @@ describe.each(databaseKinds())('push delivery (%s)', (kind) => {
     expect(low.status).toBe(409);
     expect(await placeBid(stack, gus, auction.id, 100, `bid-${auction.id}-low`)).toEqual(low);
 
-    const detail = await apiJson<{ bidCount: number; currentPriceCents: number; bids: unknown[] }>(stack, `/auctions/${auction.id}`);
+    const detail = await apiJson<{ bidCount: number; currentPriceCents: number; bids: unknown[] }>(
+      stack,
+      `/auctions/${auction.id}`,
+    );
     expect(detail.body).toMatchObject({ bidCount: 2, currentPriceCents: 900 });
     const bidFrames = await collectFrames(watcher.socket, (f) => f.length === 2);
     expect(bidFrames.map((f) => f.data.amountCents)).toEqual([700, 900]);
     expect(await watcher.socket.silentFor(300)).toBe(true);
 
     // Notifications: a repeat returns the first answer and pushes nothing.
-    const body = { userId: hal.id, kind: 'order.shipped', title: 'Shipped', body: 'Arrives Tuesday', data: { orderId: 42 } };
+    const body = {
+      userId: hal.id,
+      kind: 'order.shipped',
+      title: 'Shipped',
+      body: 'Arrives Tuesday',
+      data: { orderId: 42 },
+    };
     const sent = await sendNotification(stack, body, 'ship-42');
     const repeat = await sendNotification(stack, body, 'ship-42');
     expect(sent.status).toBe(202);
     expect(repeat).toEqual(sent);
-    expect(await watcher.socket.nextJson<Frame>()).toMatchObject({ type: 'notification', id: sent.body.id, data: { kind: 'order.shipped', data: { orderId: 42 } } });
+    expect(await watcher.socket.nextJson<Frame>()).toMatchObject({
+      type: 'notification',
+      id: sent.body.id,
+      data: { kind: 'order.shipped', data: { orderId: 42 } },
+    });
     expect(await watcher.socket.silentFor(300)).toBe(true);
     const history = await apiJson<{ items: unknown[] }>(stack, '/me/notifications', { token: hal.token });
     expect(history.body.items).toHaveLength(1);

@@ -29,40 +29,65 @@ export async function createUser(stack: Stack, displayName: string): Promise<Tes
   const email = `${displayName.toLowerCase().replace(/[^a-z0-9]/g, '')}-${randomBytes(4).toString('hex')}@example.test`;
   const password = 'correct horse battery';
   const registered = await apiJson<{ id: number }>(stack, '/auth/register', { body: { email, password, displayName } });
-  if (registered.status !== 201) throw new Error(`register ${email}: ${registered.status} ${JSON.stringify(registered.body)}`);
+  if (registered.status !== 201)
+    throw new Error(`register ${email}: ${registered.status} ${JSON.stringify(registered.body)}`);
   return { id: Number(registered.body.id), email, displayName, token: await login(stack, email, password) };
 }
 
 /** A live socket authenticated as `user`; resolves after its auth.ok (which is returned). */
-export async function connect(stack: Stack, user: TestUser, since?: number | string): Promise<{ socket: TestSocket; authOk: AuthOkEvent }> {
+export async function connect(
+  stack: Stack,
+  user: TestUser,
+  since?: number | string,
+): Promise<{ socket: TestSocket; authOk: AuthOkEvent }> {
   const socket = await TestSocket.open(stack.wsUrl);
-  socket.send(since === undefined ? { action: 'auth', token: user.token } : { action: 'auth', token: user.token, since });
+  socket.send(
+    since === undefined ? { action: 'auth', token: user.token } : { action: 'auth', token: user.token, since },
+  );
   const authOk = await socket.nextJson<AuthOkEvent>(10_000);
   if (authOk.type !== 'auth.ok') throw new Error(`expected auth.ok, got ${JSON.stringify(authOk)}`);
   return { socket, authOk };
 }
 
 /** Reads frames until `done` says so (or fails after `timeoutMs` of silence). */
-export async function collectFrames(socket: TestSocket, done: (frames: Frame[]) => boolean, timeoutMs = 15_000): Promise<Frame[]> {
+export async function collectFrames(
+  socket: TestSocket,
+  done: (frames: Frame[]) => boolean,
+  timeoutMs = 15_000,
+): Promise<Frame[]> {
   const frames: Frame[] = [];
   while (!done(frames)) frames.push(await socket.nextJson<Frame>(timeoutMs));
   return frames;
 }
 
-export async function createAuction(stack: Stack, adminToken: string, input: { title?: string; startingPriceCents?: number; endsAt?: string } = {}) {
-  const answer = await apiJson<{ id: number; currentPriceCents: number; status: string; endsAt: string }>(stack, '/auctions', {
-    token: adminToken,
-    body: {
-      title: input.title ?? `Test lot ${randomBytes(3).toString('hex')}`,
-      startingPriceCents: input.startingPriceCents ?? 1000,
-      endsAt: input.endsAt ?? new Date(Date.now() + 3_600_000).toISOString(),
+export async function createAuction(
+  stack: Stack,
+  adminToken: string,
+  input: { title?: string; startingPriceCents?: number; endsAt?: string } = {},
+) {
+  const answer = await apiJson<{ id: number; currentPriceCents: number; status: string; endsAt: string }>(
+    stack,
+    '/auctions',
+    {
+      token: adminToken,
+      body: {
+        title: input.title ?? `Test lot ${randomBytes(3).toString('hex')}`,
+        startingPriceCents: input.startingPriceCents ?? 1000,
+        endsAt: input.endsAt ?? new Date(Date.now() + 3_600_000).toISOString(),
+      },
     },
-  });
+  );
   if (answer.status !== 201) throw new Error(`create auction: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body;
 }
 
-export function placeBid(stack: Stack, user: TestUser, auctionId: number | string, amountCents: number, idempotencyKey?: string) {
+export function placeBid(
+  stack: Stack,
+  user: TestUser,
+  auctionId: number | string,
+  amountCents: number,
+  idempotencyKey?: string,
+) {
   return apiJson<Record<string, any>>(stack, `/auctions/${auctionId}/bids`, {
     token: user.token,
     body: { amountCents },
@@ -73,7 +98,10 @@ export function placeBid(stack: Stack, user: TestUser, auctionId: number | strin
 export function sendNotification(stack: Stack, body: Record<string, unknown>, idempotencyKey?: string) {
   return apiJson<Record<string, any>>(stack, '/notifications', {
     body,
-    headers: { 'x-api-key': STACK_SECRETS.SERVICE_API_KEY, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
+    headers: {
+      'x-api-key': STACK_SECRETS.SERVICE_API_KEY,
+      ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+    },
   });
 }
 
@@ -97,13 +125,23 @@ export async function insertPhantomConnections(db: DataSource, userId: number, c
   const ids = Array.from({ length: count }, phantomConnectionId);
   const now = new Date(Date.now() - 60_000);
   for (const connectionId of ids) {
-    await db.createQueryBuilder().insert().into('socket_connections').values({ connectionId, userId, createdAt: now, lastSeenAt: now }).execute();
+    await db
+      .createQueryBuilder()
+      .insert()
+      .into('socket_connections')
+      .values({ connectionId, userId, createdAt: now, lastSeenAt: now })
+      .execute();
   }
   return ids;
 }
 
 export async function connectionRowExists(db: DataSource, connectionId: string): Promise<boolean> {
-  const rows = await db.createQueryBuilder().select('id').from('socket_connections', 'c').where('c.connection_id = :connectionId', { connectionId }).getRawMany();
+  const rows = await db
+    .createQueryBuilder()
+    .select('id')
+    .from('socket_connections', 'c')
+    .where('c.connection_id = :connectionId', { connectionId })
+    .getRawMany();
   return rows.length > 0;
 }
 
@@ -123,7 +161,8 @@ export async function drainFrames(socket: TestSocket, quietMs = 300): Promise<Fr
 export async function subscribe(socket: TestSocket, auctionId: number | string): Promise<Frame> {
   socket.send({ action: 'subscribe', auctionId });
   const frame = await socket.nextJson<Frame>(10_000);
-  if (frame.type !== 'subscribed') throw new Error(`expected subscribed for auction ${auctionId}, got ${JSON.stringify(frame)}`);
+  if (frame.type !== 'subscribed')
+    throw new Error(`expected subscribed for auction ${auctionId}, got ${JSON.stringify(frame)}`);
   return frame;
 }
 
@@ -139,7 +178,17 @@ export async function until(check: () => Promise<boolean>, what: string, timeout
 /** Subscribes connection rows the gateway never had to an auction, directly in the database. */
 export async function subscribePhantoms(db: DataSource, connectionIds: string[], auctionId: number): Promise<void> {
   for (const connectionId of connectionIds) {
-    const [row] = await db.createQueryBuilder().select('c.id', 'id').from('socket_connections', 'c').where('c.connection_id = :connectionId', { connectionId }).getRawMany<{ id: number }>();
-    await db.createQueryBuilder().insert().into('subscriptions').values({ socketConnectionId: Number(row!.id), auctionId, snapshotPosition: 0, createdAt: new Date() }).execute();
+    const [row] = await db
+      .createQueryBuilder()
+      .select('c.id', 'id')
+      .from('socket_connections', 'c')
+      .where('c.connection_id = :connectionId', { connectionId })
+      .getRawMany<{ id: number }>();
+    await db
+      .createQueryBuilder()
+      .insert()
+      .into('subscriptions')
+      .values({ socketConnectionId: Number(row!.id), auctionId, snapshotPosition: 0, createdAt: new Date() })
+      .execute();
   }
 }

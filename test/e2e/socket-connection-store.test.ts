@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DataSource, In, type Repository } from 'typeorm';
 import { dataSourceOptions } from '../../apps/api/src/database/data-source.js';
 import { SocketConnection } from '../../apps/api/src/modules/socket-connection/socket-connection.entity.js';
-import { type NewSocketConnection, SocketConnectionRepository } from '../../apps/api/src/modules/socket-connection/socket-connection.repository.js';
+import {
+  type NewSocketConnection,
+  SocketConnectionRepository,
+} from '../../apps/api/src/modules/socket-connection/socket-connection.repository.js';
 import { databaseKinds } from '../support/databases.js';
 import { type MigratedStore, migratedStore } from '../support/migrated-store.js';
 
@@ -39,14 +42,21 @@ describe.each(databaseKinds())('socket connection store (%s)', (kind) => {
     await store?.close();
   }, 120_000);
 
-  const registration = (userId: number, id = connectionId()): NewSocketConnection => ({ connectionId: id, userId, sourceIp: '203.0.113.7', userAgent: `agent ${id}` });
+  const registration = (userId: number, id = connectionId()): NewSocketConnection => ({
+    connectionId: id,
+    userId,
+    sourceIp: '203.0.113.7',
+    userAgent: `agent ${id}`,
+  });
 
   /** The INSERTs the repository sends while `run` runs, each as its number of rows. */
   async function insertStatements<T>(run: () => Promise<T>): Promise<{ result: T; rowsPerInsert: number[] }> {
     const query = jest.spyOn(table, 'query');
     try {
       const result = await run();
-      const rowsPerInsert = query.mock.calls.filter(([sql]) => /^INSERT/i.test(sql)).map(([, parameters]) => (parameters?.length ?? 0) / COLUMNS_PER_ROW);
+      const rowsPerInsert = query.mock.calls
+        .filter(([sql]) => /^INSERT/i.test(sql))
+        .map(([, parameters]) => (parameters?.length ?? 0) / COLUMNS_PER_ROW);
       return { result, rowsPerInsert };
     } finally {
       query.mockRestore();
@@ -60,7 +70,9 @@ describe.each(databaseKinds())('socket connection store (%s)', (kind) => {
 
   it('concurrent registrations share INSERTs of at most 64 rows; each returned id is its own stored row', async () => {
     const inputs = Array.from({ length: 150 }, (_, i) => registration(userIds[i % userIds.length]!));
-    const { result: outcomes, rowsPerInsert } = await insertStatements(() => Promise.all(inputs.map((input) => repository.insert(input))));
+    const { result: outcomes, rowsPerInsert } = await insertStatements(() =>
+      Promise.all(inputs.map((input) => repository.insert(input))),
+    );
 
     expect(rowsPerInsert.reduce((a, b) => a + b, 0)).toBe(inputs.length);
     expect(rowsPerInsert.length).toBeLessThanOrEqual(Math.ceil(inputs.length / 64));
@@ -72,13 +84,18 @@ describe.each(databaseKinds())('socket connection store (%s)', (kind) => {
       if (typeof outcome === 'string') throw new Error(`registration ${i} answered ${outcome}`);
       const row = stored.get(inputs[i]!.connectionId)!;
       expect(outcome.id).toBe(row.id);
-      expect(outcome).toMatchObject({ connectionId: row.connectionId, userId: inputs[i]!.userId, sourceIp: row.sourceIp, userAgent: row.userAgent });
+      expect(outcome).toMatchObject({
+        connectionId: row.connectionId,
+        userId: inputs[i]!.userId,
+        sourceIp: row.sourceIp,
+        userAgent: row.userAgent,
+      });
       expect(row.userId).toBe(inputs[i]!.userId);
     });
     expect(new Set(outcomes.map((o) => (o as SocketConnection).id)).size).toBe(inputs.length);
   });
 
-  it('the push reads: keyset pages of (id, connectionId) in id order, and a user\'s connection ids in id order', async () => {
+  it("the push reads: keyset pages of (id, connectionId) in id order, and a user's connection ids in id order", async () => {
     const userId = userIds[4]!;
     const stored: SocketConnection[] = [];
     for (let i = 0; i < 7; i++) {
@@ -88,7 +105,11 @@ describe.each(databaseKinds())('socket connection store (%s)', (kind) => {
     }
     const from = stored[0]!.id - 1;
     const pages: { id: number; connectionId: string }[][] = [];
-    for (let after = from, page = await repository.pageConnectionIds(after, 3); page.length > 0 && pages.length < 10; page = await repository.pageConnectionIds(after, 3)) {
+    for (
+      let after = from, page = await repository.pageConnectionIds(after, 3);
+      page.length > 0 && pages.length < 10;
+      page = await repository.pageConnectionIds(after, 3)
+    ) {
       pages.push(page);
       after = page[page.length - 1]!.id;
     }
@@ -113,7 +134,9 @@ describe.each(databaseKinds())('socket connection store (%s)', (kind) => {
       registration(UNKNOWN_USER),
       registration(userIds[4]!),
     ];
-    const { result: outcomes, rowsPerInsert } = await insertStatements(() => Promise.all(inputs.map((input) => repository.insert(input))));
+    const { result: outcomes, rowsPerInsert } = await insertStatements(() =>
+      Promise.all(inputs.map((input) => repository.insert(input))),
+    );
 
     // The multi-row INSERT failed as a whole, then each row went alone.
     expect(rowsPerInsert).toEqual([5, 1, 1, 1, 1, 1]);
@@ -133,7 +156,11 @@ describe.each(databaseKinds())('socket connection store (%s)', (kind) => {
 
   it('the same id twice in one batch: the first is stored, the second is taken', async () => {
     const id = connectionId();
-    const outcomes = await Promise.all([repository.insert(registration(userIds[0]!, id)), repository.insert(registration(userIds[1]!, id)), repository.insert(registration(userIds[2]!))]);
+    const outcomes = await Promise.all([
+      repository.insert(registration(userIds[0]!, id)),
+      repository.insert(registration(userIds[1]!, id)),
+      repository.insert(registration(userIds[2]!)),
+    ]);
     expect(outcomes[0]).toMatchObject({ connectionId: id, userId: userIds[0] });
     expect(outcomes[1]).toBe('taken');
     expect(outcomes[2]).toBeInstanceOf(SocketConnection);
@@ -159,30 +186,44 @@ describe.each(databaseKinds())('socket connection store (%s)', (kind) => {
   it('the housekeeping sweep deletes only the rows created before the cutoff', async () => {
     const [old1, old2, fresh] = [registration(userIds[0]!), registration(userIds[1]!), registration(userIds[2]!)];
     await Promise.all([old1, old2, fresh].map((input) => repository.insert(input)));
-    await table.update({ connectionId: In([old1.connectionId, old2.connectionId]) }, { createdAt: new Date('2020-01-01T00:00:00Z') });
+    await table.update(
+      { connectionId: In([old1.connectionId, old2.connectionId]) },
+      { createdAt: new Date('2020-01-01T00:00:00Z') },
+    );
     expect(await repository.deleteCreatedBefore(new Date('2021-01-01T00:00:00Z'))).toBe(2);
-    expect([...(await storedByConnectionId([old1.connectionId, old2.connectionId, fresh.connectionId])).keys()]).toEqual([fresh.connectionId]);
+    expect([
+      ...(await storedByConnectionId([old1.connectionId, old2.connectionId, fresh.connectionId])).keys(),
+    ]).toEqual([fresh.connectionId]);
   });
 
   // MySQL/MariaDB only: SQLite has no such setting.
-  if (kind === 'mysql') it('a server stepping auto-increment ids by more than one gets one INSERT per row', async () => {
-    // A fresh DataSource: the step is asked once per DataSource.
-    const stepping = new DataSource(dataSourceOptions(store.database.url));
-    await stepping.initialize();
-    try {
-      const query = stepping.query.bind(stepping);
-      const ask = jest.spyOn(stepping, 'query').mockImplementation((sql, parameters) => (/auto_increment_increment/.test(sql) ? Promise.resolve([{ step: 2 }]) : query(sql, parameters)));
-      const steppingTable = stepping.getRepository(SocketConnection);
-      const statements = jest.spyOn(steppingTable, 'query');
-      const steppingRepository = new SocketConnectionRepository(steppingTable);
-      const inputs = Array.from({ length: 4 }, (_, i) => registration(userIds[i]!));
-      const outcomes = await Promise.all(inputs.map((input) => steppingRepository.insert(input)));
-      expect(ask).toHaveBeenCalledWith('SELECT @@auto_increment_increment AS step');
-      expect(statements.mock.calls.map(([, parameters]) => (parameters?.length ?? 0) / COLUMNS_PER_ROW)).toEqual([1, 1, 1, 1]);
-      const stored = await storedByConnectionId(inputs.map((input) => input.connectionId));
-      outcomes.forEach((outcome, i) => expect((outcome as SocketConnection).id).toBe(stored.get(inputs[i]!.connectionId)!.id));
-    } finally {
-      await stepping.destroy();
-    }
-  });
+  if (kind === 'mysql')
+    it('a server stepping auto-increment ids by more than one gets one INSERT per row', async () => {
+      // A fresh DataSource: the step is asked once per DataSource.
+      const stepping = new DataSource(dataSourceOptions(store.database.url));
+      await stepping.initialize();
+      try {
+        const query = stepping.query.bind(stepping);
+        const ask = jest
+          .spyOn(stepping, 'query')
+          .mockImplementation((sql, parameters) =>
+            /auto_increment_increment/.test(sql) ? Promise.resolve([{ step: 2 }]) : query(sql, parameters),
+          );
+        const steppingTable = stepping.getRepository(SocketConnection);
+        const statements = jest.spyOn(steppingTable, 'query');
+        const steppingRepository = new SocketConnectionRepository(steppingTable);
+        const inputs = Array.from({ length: 4 }, (_, i) => registration(userIds[i]!));
+        const outcomes = await Promise.all(inputs.map((input) => steppingRepository.insert(input)));
+        expect(ask).toHaveBeenCalledWith('SELECT @@auto_increment_increment AS step');
+        expect(statements.mock.calls.map(([, parameters]) => (parameters?.length ?? 0) / COLUMNS_PER_ROW)).toEqual([
+          1, 1, 1, 1,
+        ]);
+        const stored = await storedByConnectionId(inputs.map((input) => input.connectionId));
+        outcomes.forEach((outcome, i) =>
+          expect((outcome as SocketConnection).id).toBe(stored.get(inputs[i]!.connectionId)!.id),
+        );
+      } finally {
+        await stepping.destroy();
+      }
+    });
 });

@@ -37,7 +37,9 @@ describe.each(databaseKinds())('whole stack: at most 20 connections per user (%s
 
   it('the 21st auth gets auth.error 429 while the first 20 still receive pushes', async () => {
     const email = `many-tabs-${kind}@example.com`;
-    const registered = await apiJson<{ id: number }>(stack, '/auth/register', { body: { email, password: 'password-123', displayName: 'Tabs' } });
+    const registered = await apiJson<{ id: number }>(stack, '/auth/register', {
+      body: { email, password: 'password-123', displayName: 'Tabs' },
+    });
     expect(registered.status).toBe(201);
     const token = await login(stack, email, 'password-123');
     const own = async () => (await apiJson<Array<{ connectionId: string }>>(stack, '/me/connections', { token })).body;
@@ -50,7 +52,10 @@ describe.each(databaseKinds())('whole stack: at most 20 connections per user (%s
       held.push(socket);
     }
     const extra = await open();
-    expect(await authenticate(extra, token)).toEqual({ type: 'auth.error', data: { status: 429, message: expect.stringContaining(`${MAX} connections`) } });
+    expect(await authenticate(extra, token)).toEqual({
+      type: 'auth.error',
+      data: { status: 429, message: expect.stringContaining(`${MAX} connections`) },
+    });
     expect(await own()).toHaveLength(MAX);
     extra.send({ action: 'ping' });
     expect(await extra.nextJson()).toEqual({ type: 'pong' });
@@ -62,7 +67,8 @@ describe.each(databaseKinds())('whole stack: at most 20 connections per user (%s
     });
     expect(pushed.status).toBe(202);
     expect(pushed.body.deliveredTo).toBe(MAX);
-    for (const socket of held) expect(await socket.nextJson(10_000)).toMatchObject({ type: 'notification', data: { title: 'to every tab' } });
+    for (const socket of held)
+      expect(await socket.nextJson(10_000)).toMatchObject({ type: 'notification', data: { title: 'to every tab' } });
     expect(await extra.silentFor(300)).toBe(true);
 
     // A fresh auth on a connection the user holds is not a new connection.

@@ -4,7 +4,11 @@
  * connect → auth → auth.ok (pushed by the API through the management API) → row → close → row gone.
  */
 import { createHmac } from 'node:crypto';
-import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GetConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  GetConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { waitFor } from '../support/wait-for.js';
@@ -41,8 +45,10 @@ describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows 
     socket.send({ action: 'auth', token });
     return socket.nextJson<AuthOkEvent | AuthErrorEvent>(10_000);
   };
-  const ownConnections = async (token: string) => (await apiJson<OwnConnection[]>(stack, '/me/connections', { token })).body;
-  const totalConnections = async () => (await apiJson<{ total: number }>(stack, '/admin/connections', { token: adminToken })).body.total;
+  const ownConnections = async (token: string) =>
+    (await apiJson<OwnConnection[]>(stack, '/me/connections', { token })).body;
+  const totalConnections = async () =>
+    (await apiJson<{ total: number }>(stack, '/admin/connections', { token: adminToken })).body.total;
 
   beforeAll(async () => {
     stack = await startStack({ database: kind });
@@ -65,7 +71,13 @@ describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows 
     expect(await socket.silentFor(300)).toBe(true);
 
     const rows = await ownConnections(aliceToken);
-    expect(rows).toEqual([expect.objectContaining({ connectionId: data.connectionId, sourceIp: '127.0.0.1', userAgent: 'gavel-stack-test/1.0' })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        connectionId: data.connectionId,
+        sourceIp: '127.0.0.1',
+        userAgent: 'gavel-stack-test/1.0',
+      }),
+    ]);
 
     await socket.close();
     await waitFor(async () => expect(await ownConnections(aliceToken)).toEqual([]), { timeout: 10_000 });
@@ -104,7 +116,10 @@ describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows 
   it('a malformed auth message gets auth.error 400 from the Lambda', async () => {
     const socket = await open();
     socket.send({ action: 'auth' });
-    expect(await socket.nextJson()).toEqual({ type: 'auth.error', data: { status: 400, message: expect.stringContaining('token') } });
+    expect(await socket.nextJson()).toEqual({
+      type: 'auth.error',
+      data: { status: 400, message: expect.stringContaining('token') },
+    });
     await socket.close();
   });
 
@@ -115,7 +130,10 @@ describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows 
     const client = new ApiGatewayManagementApiClient({
       endpoint: stack.managementUrl,
       region: STACK_SECRETS.AWS_REGION,
-      credentials: { accessKeyId: STACK_SECRETS.AWS_ACCESS_KEY_ID, secretAccessKey: STACK_SECRETS.AWS_SECRET_ACCESS_KEY },
+      credentials: {
+        accessKeyId: STACK_SECRETS.AWS_ACCESS_KEY_ID,
+        secretAccessKey: STACK_SECRETS.AWS_SECRET_ACCESS_KEY,
+      },
     });
     const live = await client.send(new GetConnectionCommand({ ConnectionId: answer.data.connectionId }));
     expect(live.Identity).toEqual({ SourceIp: '127.0.0.1', UserAgent: 'sdk-check' });
@@ -152,7 +170,10 @@ describe.each(databaseKinds())('whole stack: a Lambda configured with the wrong 
     const token = await login(stack, 'bob@gavel.test');
     const socket = await TestSocket.open(stack.wsUrl);
     socket.send({ action: 'auth', token });
-    expect(await socket.nextJson(10_000)).toEqual({ type: 'auth.error', data: { status: 403, message: expect.any(String) } });
+    expect(await socket.nextJson(10_000)).toEqual({
+      type: 'auth.error',
+      data: { status: 403, message: expect.any(String) },
+    });
     const { body } = await apiJson<{ total: number }>(stack, '/admin/connections', { token: adminToken });
     expect(body.total).toBe(0);
     await socket.close();

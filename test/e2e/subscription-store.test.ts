@@ -33,8 +33,15 @@ describe.each(databaseKinds())('subscription store (%s)', (kind) => {
     for (let i = 0; i < 55; i++) {
       const now = new Date();
       const result = await dataSource.getRepository(Auction).insert({
-        title: `Lot ${i}`, startingPriceCents: 100, currentPriceCents: 100, leaderId: null, endsAt: new Date(now.getTime() + 3_600_000),
-        status: 'open', bidCount: 0, version: 0, createdAt: now,
+        title: `Lot ${i}`,
+        startingPriceCents: 100,
+        currentPriceCents: 100,
+        leaderId: null,
+        endsAt: new Date(now.getTime() + 3_600_000),
+        status: 'open',
+        bidCount: 0,
+        version: 0,
+        createdAt: now,
       });
       auctionIds.push(Number(result.identifiers[0]!.id));
     }
@@ -66,7 +73,8 @@ describe.each(databaseKinds())('subscription store (%s)', (kind) => {
 
   it('a connection watches at most `limit` auctions; re-subscribing one of them still works at the limit', async () => {
     const connection = await newConnection();
-    for (const auction of auctionIds.slice(0, 50)) expect(await subscriptions.subscribe(connection.id, auction, 0, 50)).toBe('subscribed');
+    for (const auction of auctionIds.slice(0, 50))
+      expect(await subscriptions.subscribe(connection.id, auction, 0, 50)).toBe('subscribed');
     expect(await subscriptions.subscribe(connection.id, auctionIds[50]!, 0, 50)).toBe('limit-reached');
     expect(await subscriptions.subscribe(connection.id, auctionIds[7]!, 1, 50)).toBe('subscribed');
     expect(await subscriptions.auctionIdsOf(connection.id)).toEqual(auctionIds.slice(0, 50));
@@ -88,14 +96,20 @@ describe.each(databaseKinds())('subscription store (%s)', (kind) => {
 
     const first = await subscriptions.pageSubscriberConnectionIds(auction, 4, 0, 3);
     const second = await subscriptions.pageSubscriberConnectionIds(auction, 4, first[first.length - 1]!.id, 3);
-    expect([...first, ...second]).toEqual(watchers.slice(0, 4).map((w) => ({ id: w.id, connectionId: w.connectionId })));
+    expect([...first, ...second]).toEqual(
+      watchers.slice(0, 4).map((w) => ({ id: w.id, connectionId: w.connectionId })),
+    );
     expect(first).toHaveLength(3);
     expect(await subscriptions.pageSubscriberConnectionIds(auction, 100, 0, 100)).toHaveLength(7);
     expect(await subscriptions.pageSubscriberConnectionIds(auctionIds[54]!, 100, 0, 100)).toEqual([]);
   });
 
   it('subscriptions go with their connection: deleted by connection id, by the expiry sweep, and with the user', async () => {
-    const [a, b, c] = [await newConnection(store.userIds[1]), await newConnection(store.userIds[1]), await newConnection(store.userIds[2])];
+    const [a, b, c] = [
+      await newConnection(store.userIds[1]),
+      await newConnection(store.userIds[1]),
+      await newConnection(store.userIds[2]),
+    ];
     for (const connection of [a, b, c]) {
       await subscriptions.subscribe(connection.id, auctionIds[0]!, 0, 50);
       await subscriptions.subscribe(connection.id, auctionIds[1]!, 0, 50);

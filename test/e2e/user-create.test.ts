@@ -104,11 +104,15 @@ describe('user:create', () => {
     const database = await freshDatabase('sqlite');
     try {
       // util-linux `script` gives the process a pseudo-terminal; whatever the terminal echoes comes back on its stdout.
-      const child = spawn('script', ['-qec', `'${process.execPath}' '${userCreateJs}' --email tty@example.com`, '/dev/null'], {
-        cwd: repoRoot,
-        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: database.url },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        'script',
+        ['-qec', `'${process.execPath}' '${userCreateJs}' --email tty@example.com`, '/dev/null'],
+        {
+          cwd: repoRoot,
+          env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: database.url },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
       let output = '';
       let typed = false;
       const exited = new Promise<number | null>((done) => child.on('exit', done));

@@ -35,7 +35,9 @@ describe.each(databaseKinds())('attacks on the API (%s)', (kind) => {
     aliceToken = await login(api.baseUrl, 'alice@gavel.test', PASSWORD);
     bobToken = await login(api.baseUrl, 'bob@gavel.test', PASSWORD);
     adminToken = await login(api.baseUrl, 'admin@gavel.test', PASSWORD);
-    const victim = await http(api.baseUrl, '/auth/register', { body: { email: 'victim@gavel.test', password: VICTIM_PASSWORD, displayName: 'Victim' } });
+    const victim = await http(api.baseUrl, '/auth/register', {
+      body: { email: 'victim@gavel.test', password: VICTIM_PASSWORD, displayName: 'Victim' },
+    });
     expect(victim.status).toBe(201);
   }, 120_000);
 
@@ -53,15 +55,54 @@ describe.each(databaseKinds())('attacks on the API (%s)', (kind) => {
 
     it.each([
       ['alg none, no signature', () => forgeJwt({ alg: 'none', typ: 'JWT' }, aliceClaims())],
-      ['alg none, with the original signature', () => `${forgeJwt({ alg: 'none', typ: 'JWT' }, aliceClaims())}${aliceToken.split('.')[2]}`],
+      [
+        'alg none, with the original signature',
+        () => `${forgeJwt({ alg: 'none', typ: 'JWT' }, aliceClaims())}${aliceToken.split('.')[2]}`,
+      ],
       ['alg NONE (case games)', () => forgeJwt({ alg: 'NONE', typ: 'JWT' }, aliceClaims())],
-      ['the wrong secret', () => forgeJwt({ alg: 'HS256', typ: 'JWT' }, aliceClaims(), 'not-the-secret-not-the-secret-not-the-secret')],
-      ['the right secret but HS512 (algorithm not allowed)', () => forgeJwt({ alg: 'HS512', typ: 'JWT' }, aliceClaims(), api.secrets.JWT_SECRET)],
-      ['expired', () => forgeJwt({ alg: 'HS256', typ: 'JWT' }, { ...aliceClaims(), iat: now() - 7200, exp: now() - 3600 }, api.secrets.JWT_SECRET)],
-      ['tampered roles (admin) with the original signature', () => tamperJwt(aliceToken, (p) => ({ ...p, roles: ['admin'] }))],
-      ['tampered sub (bob) with the original signature', () => tamperJwt(aliceToken, (p) => ({ ...p, sub: jwtPayload(bobToken).sub }))],
-      ['a token of a user that does not exist, correctly signed', () => forgeJwt({ alg: 'HS256', typ: 'JWT' }, { sub: '999999', roles: ['admin'], email: 'ghost@gavel.test', exp: now() + 600 }, api.secrets.JWT_SECRET)],
-      ['a non-numeric sub, correctly signed', () => forgeJwt({ alg: 'HS256', typ: 'JWT' }, { sub: "1 OR 1=1", roles: ['user'], exp: now() + 600 }, api.secrets.JWT_SECRET)],
+      [
+        'the wrong secret',
+        () => forgeJwt({ alg: 'HS256', typ: 'JWT' }, aliceClaims(), 'not-the-secret-not-the-secret-not-the-secret'),
+      ],
+      [
+        'the right secret but HS512 (algorithm not allowed)',
+        () => forgeJwt({ alg: 'HS512', typ: 'JWT' }, aliceClaims(), api.secrets.JWT_SECRET),
+      ],
+      [
+        'expired',
+        () =>
+          forgeJwt(
+            { alg: 'HS256', typ: 'JWT' },
+            { ...aliceClaims(), iat: now() - 7200, exp: now() - 3600 },
+            api.secrets.JWT_SECRET,
+          ),
+      ],
+      [
+        'tampered roles (admin) with the original signature',
+        () => tamperJwt(aliceToken, (p) => ({ ...p, roles: ['admin'] })),
+      ],
+      [
+        'tampered sub (bob) with the original signature',
+        () => tamperJwt(aliceToken, (p) => ({ ...p, sub: jwtPayload(bobToken).sub })),
+      ],
+      [
+        'a token of a user that does not exist, correctly signed',
+        () =>
+          forgeJwt(
+            { alg: 'HS256', typ: 'JWT' },
+            { sub: '999999', roles: ['admin'], email: 'ghost@gavel.test', exp: now() + 600 },
+            api.secrets.JWT_SECRET,
+          ),
+      ],
+      [
+        'a non-numeric sub, correctly signed',
+        () =>
+          forgeJwt(
+            { alg: 'HS256', typ: 'JWT' },
+            { sub: '1 OR 1=1', roles: ['user'], exp: now() + 600 },
+            api.secrets.JWT_SECRET,
+          ),
+      ],
       ['garbage', () => 'not.a.jwt'],
       ['three empty parts', () => '..'],
     ])('refuses %s with 401 on user and admin routes', async (_name, makeToken) => {
@@ -74,7 +115,11 @@ describe.each(databaseKinds())('attacks on the API (%s)', (kind) => {
     });
 
     it('takes roles from the database, not from the token: a correctly signed "admin" claim of a user gets 403', async () => {
-      const forged = forgeJwt({ alg: 'HS256', typ: 'JWT' }, { ...aliceClaims(), roles: ['admin'], exp: now() + 600 }, api.secrets.JWT_SECRET);
+      const forged = forgeJwt(
+        { alg: 'HS256', typ: 'JWT' },
+        { ...aliceClaims(), roles: ['admin'], exp: now() + 600 },
+        api.secrets.JWT_SECRET,
+      );
       expect((await call('/auth/me', { token: forged })).status).toBe(200);
       expect((await call('/admin/connections', { token: forged })).status).toBe(403);
     });
@@ -101,8 +146,12 @@ describe.each(databaseKinds())('attacks on the API (%s)', (kind) => {
     it('registering a connection without the gateway key, or with a wrong or another kind of key, is 403', async () => {
       expect((await register('NoKeyConnAAAAA1=', {}, aliceToken)).status).toBe(403);
       expect((await register('NoKeyConnAAAAA2=', { 'x-api-key': 'wrong-key-wrong-key' }, aliceToken)).status).toBe(403);
-      expect((await register('NoKeyConnAAAAA3=', { 'x-api-key': api.secrets.SERVICE_API_KEY }, aliceToken)).status).toBe(403);
-      expect((await register('NoKeyConnAAAAA4=', { 'x-api-key': `${api.secrets.GATEWAY_API_KEY}x` }, aliceToken)).status).toBe(403);
+      expect(
+        (await register('NoKeyConnAAAAA3=', { 'x-api-key': api.secrets.SERVICE_API_KEY }, aliceToken)).status,
+      ).toBe(403);
+      expect(
+        (await register('NoKeyConnAAAAA4=', { 'x-api-key': `${api.secrets.GATEWAY_API_KEY}x` }, aliceToken)).status,
+      ).toBe(403);
       // Even an admin's JWT does not replace the gateway key.
       expect((await register('NoKeyConnAAAAA5=', {}, adminToken)).status).toBe(403);
       const own = await call('/me/connections', { token: aliceToken });
@@ -126,19 +175,29 @@ describe.each(databaseKinds())('attacks on the API (%s)', (kind) => {
       expect(bob.body.map((c: { connectionId: string }) => c.connectionId)).not.toContain('HeldByAliceAAA1=');
     });
 
-    it('deleting a connection row needs the gateway key: a user JWT (even the owner\'s) is 403 and the row stays', async () => {
+    it("deleting a connection row needs the gateway key: a user JWT (even the owner's) is 403 and the row stays", async () => {
       expect((await register('DeleteMeAAAAAA1=', gatewayKey(), aliceToken)).status).toBe(201);
-      expect((await call('/socket-connections/DeleteMeAAAAAA1%3D', { method: 'DELETE', token: bobToken })).status).toBe(403);
-      expect((await call('/socket-connections/DeleteMeAAAAAA1%3D', { method: 'DELETE', token: aliceToken })).status).toBe(403);
+      expect((await call('/socket-connections/DeleteMeAAAAAA1%3D', { method: 'DELETE', token: bobToken })).status).toBe(
+        403,
+      );
+      expect(
+        (await call('/socket-connections/DeleteMeAAAAAA1%3D', { method: 'DELETE', token: aliceToken })).status,
+      ).toBe(403);
       const alice = await call('/me/connections', { token: aliceToken });
       expect(alice.body.map((c: { connectionId: string }) => c.connectionId)).toContain('DeleteMeAAAAAA1=');
-      expect((await call('/socket-connections/DeleteMeAAAAAA1%3D', { method: 'DELETE', headers: gatewayKey() })).status).toBe(204);
+      expect(
+        (await call('/socket-connections/DeleteMeAAAAAA1%3D', { method: 'DELETE', headers: gatewayKey() })).status,
+      ).toBe(204);
     });
   });
 
   describe("other users' connections", () => {
     beforeAll(async () => {
-      const answer = await http(api.baseUrl, '/socket-connections', { body: { connectionId: 'AliceSecretAAA1=' }, headers: gatewayKey(), token: aliceToken });
+      const answer = await http(api.baseUrl, '/socket-connections', {
+        body: { connectionId: 'AliceSecretAAA1=' },
+        headers: gatewayKey(),
+        token: aliceToken,
+      });
       expect(answer.status).toBe(201);
     }, 120_000);
 
@@ -152,7 +211,9 @@ describe.each(databaseKinds())('attacks on the API (%s)', (kind) => {
       const aliceId = jwtPayload(aliceToken).sub as string;
       expect((await call(`/admin/connections?userId=${aliceId}`, { token: bobToken })).status).toBe(403);
       expect((await call('/admin/connections/AliceSecretAAA1%3D', { token: bobToken })).status).toBe(403);
-      expect((await call('/admin/connections/AliceSecretAAA1%3D', { method: 'DELETE', token: bobToken })).status).toBe(403);
+      expect((await call('/admin/connections/AliceSecretAAA1%3D', { method: 'DELETE', token: bobToken })).status).toBe(
+        403,
+      );
       expect((await call('/admin/stats', { token: bobToken })).status).toBe(403);
       const alice = await call('/me/connections', { token: aliceToken });
       expect(alice.body.map((c: { connectionId: string }) => c.connectionId)).toContain('AliceSecretAAA1=');
@@ -169,17 +230,23 @@ describe.each(databaseKinds())('attacks on the API (%s)', (kind) => {
     it('answers 429 after the limit for one address and email, without ever answering 200 to a wrong password', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) {
-        statuses.push((await call('/auth/login', { body: { email: 'victim@gavel.test', password: `guess-${i}-wrong` } })).status);
+        statuses.push(
+          (await call('/auth/login', { body: { email: 'victim@gavel.test', password: `guess-${i}-wrong` } })).status,
+        );
       }
       expect(statuses).not.toContain(200);
       expect(statuses.slice(0, 5).every((s) => s === 401)).toBe(true);
       expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
       // Even the right password is refused while the window lasts: the attacker cannot confirm a guess.
-      expect((await call('/auth/login', { body: { email: 'victim@gavel.test', password: VICTIM_PASSWORD } })).status).toBe(429);
+      expect(
+        (await call('/auth/login', { body: { email: 'victim@gavel.test', password: VICTIM_PASSWORD } })).status,
+      ).toBe(429);
     });
 
     it('email case and padding do not open a fresh window', async () => {
-      const status = (await call('/auth/login', { body: { email: 'VICTIM@gavel.test', password: 'another-wrong-guess' } })).status;
+      const status = (
+        await call('/auth/login', { body: { email: 'VICTIM@gavel.test', password: 'another-wrong-guess' } })
+      ).status;
       expect(status).toBe(429);
     });
 
@@ -191,10 +258,20 @@ describe.each(databaseKinds())('attacks on the API (%s)', (kind) => {
   describe('secrets', () => {
     it('never appear in the captured log or in any answer body', async () => {
       // A few requests that log errors: bad keys, bad tokens, a wrong password.
-      await call('/socket-connections', { body: { connectionId: 'LogProbeAAAAAA1=' }, headers: { 'x-api-key': api.secrets.SERVICE_API_KEY }, token: aliceToken });
+      await call('/socket-connections', {
+        body: { connectionId: 'LogProbeAAAAAA1=' },
+        headers: { 'x-api-key': api.secrets.SERVICE_API_KEY },
+        token: aliceToken,
+      });
       await call('/auth/me', { token: forgeJwt({ alg: 'HS256' }, { sub: '1' }, api.secrets.JWT_SECRET) });
       await call('/auth/login', { body: { email: 'carol@gavel.test', password: 'SuperSecretPassword-xyz' } });
-      const secrets = { ...api.secrets, victimPassword: VICTIM_PASSWORD, probePassword: 'SuperSecretPassword-xyz', aliceToken, adminToken };
+      const secrets = {
+        ...api.secrets,
+        victimPassword: VICTIM_PASSWORD,
+        probePassword: 'SuperSecretPassword-xyz',
+        aliceToken,
+        adminToken,
+      };
       const log = api.logs.text();
       expect(log.length).toBeGreaterThan(0);
       expect(leakedSecrets(log, secrets)).toEqual([]);

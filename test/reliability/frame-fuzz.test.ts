@@ -55,11 +55,17 @@ function classifyAnswer(text: string): { kind: string; violation?: string } {
   }
   if (answer.message !== undefined) return { kind: 'gateway-error', violation: `gateway-level error frame ${text}` };
   if (answer.type === 'pong') return { kind: 'pong' };
-  if (answer.type === 'error') return typeof answer.data?.message === 'string' ? { kind: 'error' } : { kind: 'error', violation: `error without message: ${text}` };
-  if (answer.type !== 'auth.error') return { kind: String(answer.type), violation: `unexpected answer ${text.slice(0, 200)}` };
+  if (answer.type === 'error')
+    return typeof answer.data?.message === 'string'
+      ? { kind: 'error' }
+      : { kind: 'error', violation: `error without message: ${text}` };
+  if (answer.type !== 'auth.error')
+    return { kind: String(answer.type), violation: `unexpected answer ${text.slice(0, 200)}` };
   const status = answer.data?.status as number;
   const kind = `auth.error ${status}`;
-  return status === 400 || status === 401 ? { kind } : { kind, violation: `auth.error ${status} (expected 400 or 401): ${text}` };
+  return status === 400 || status === 401
+    ? { kind }
+    : { kind, violation: `auth.error ${status} (expected 400 or 401): ${text}` };
 }
 
 describe.each(databaseKinds())('WebSocket frame fuzz (%s)', (kind) => {
@@ -108,7 +114,10 @@ describe.each(databaseKinds())('WebSocket frame fuzz (%s)', (kind) => {
         throw new Error(`${where}: ${error.message}`);
       });
       const { kind: answerKind, violation } = classifyAnswer(reply.text);
-      if (violation) violations.push(`${where} ${JSON.stringify(frame.data.subarray(0, 120).toString(frame.binary ? 'base64' : 'utf8'))}: ${violation}`);
+      if (violation)
+        violations.push(
+          `${where} ${JSON.stringify(frame.data.subarray(0, 120).toString(frame.binary ? 'base64' : 'utf8'))}: ${violation}`,
+        );
       tally.answered++;
       tally.answers[answerKind] = (tally.answers[answerKind] ?? 0) + 1;
     }
@@ -127,17 +136,41 @@ describe.each(databaseKinds())('WebSocket frame fuzz (%s)', (kind) => {
   }, 240_000);
 
   it('answers a VALID token with hostile `since` values and extra keys by auth.ok or auth.error 400, never an internal error', async () => {
-    const sinceValues = ['1e308', '-1', '-0', '1.5', '9007199254740993', '123456789012345678901234567890', '"99999999999999999999"', '"abc"', '""', 'null', 'true', '[]', '{}', '"0"', '0', '"18446744073709551615"', '{"__proto__":{"polluted":1}}'];
+    const sinceValues = [
+      '1e308',
+      '-1',
+      '-0',
+      '1.5',
+      '9007199254740993',
+      '123456789012345678901234567890',
+      '"99999999999999999999"',
+      '"abc"',
+      '""',
+      'null',
+      'true',
+      '[]',
+      '{}',
+      '"0"',
+      '0',
+      '"18446744073709551615"',
+      '{"__proto__":{"polluted":1}}',
+    ];
     const outcomes: Record<string, number> = {};
     for (const since of sinceValues) {
-      for (const extra of ['', ',"__proto__":{"isAdmin":true}', ',"constructor":{"prototype":{"polluted":1}}', ',"action":"ping"']) {
+      for (const extra of [
+        '',
+        ',"__proto__":{"isAdmin":true}',
+        ',"constructor":{"prototype":{"polluted":1}}',
+        ',"action":"ping"',
+      ]) {
         const socket = await TestSocket.open(stack.gateway.url);
         socket.ws.send(`{"action":"auth","token":"${token}","since":${since}${extra}}`);
         const answer = await socket.nextJson<{ type?: string; message?: string; data?: { status?: number } }>(15_000);
         const where = `since ${since}${extra}: ${JSON.stringify(answer)}`;
         expect(answer.message, where).toBeUndefined();
         if (answer.type === 'auth.error') expect(answer.data?.status, where).toBe(400);
-        else if (extra.includes('"action":"ping"')) expect(answer.type, where).toBe('pong'); // the last "action" wins
+        else if (extra.includes('"action":"ping"'))
+          expect(answer.type, where).toBe('pong'); // the last "action" wins
         else expect(answer.type, where).toBe('auth.ok');
         const key = answer.type === 'auth.error' ? 'auth.error 400' : String(answer.type);
         outcomes[key] = (outcomes[key] ?? 0) + 1;

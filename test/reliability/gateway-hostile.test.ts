@@ -8,7 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { ApiGatewayManagementApiClient, ForbiddenException, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  ApiGatewayManagementApiClient,
+  ForbiddenException,
+  GoneException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
@@ -35,7 +40,11 @@ describe('gateway under hostile HTTP', () => {
       routes: [
         { routeKey: '$default', twoWay: true, handler: defaultHandler },
         // Tells a test its own connection id, as a Lambda would see it.
-        { routeKey: 'whoami', twoWay: true, handler: async (event) => ({ statusCode: 200, body: event.requestContext.connectionId }) },
+        {
+          routeKey: 'whoami',
+          twoWay: true,
+          handler: async (event) => ({ statusCode: 200, body: event.requestContext.connectionId }),
+        },
       ],
       credentials,
       region,
@@ -66,7 +75,14 @@ describe('gateway under hostile HTTP', () => {
       const method = rng.pick(['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD']);
       const id = rng.bool(0.3) ? liveId : rng.pick(NASTY_STRINGS.filter(isWellFormedUnicode));
       const segment = rng.bool(0.8) ? encodeURIComponent(id) : id.replace(/[#?\s]/g, '');
-      const path = rng.pick([`/@connections/${segment}`, `/dev/@connections/${segment}`, `/@connections/`, `/@connections`, `/other/@connections/${segment}`, `/${segment}`]);
+      const path = rng.pick([
+        `/@connections/${segment}`,
+        `/dev/@connections/${segment}`,
+        `/@connections/`,
+        `/@connections`,
+        `/other/@connections/${segment}`,
+        `/${segment}`,
+      ]);
       const headers: Record<string, string> = {};
       if (rng.bool(0.6)) {
         headers.authorization = rng.pick([
@@ -78,10 +94,18 @@ describe('gateway under hostile HTTP', () => {
         ]);
         headers['x-amz-date'] = rng.pick(['20260101T000000Z', 'not-a-date', '99999999T999999Z']);
       }
-      const body = method === 'POST' || method === 'PUT' || method === 'PATCH' ? rng.pick(['', '{}', 'x'.repeat(rng.int(1, 200_000))]) : undefined;
+      const body =
+        method === 'POST' || method === 'PUT' || method === 'PATCH'
+          ? rng.pick(['', '{}', 'x'.repeat(rng.int(1, 200_000))])
+          : undefined;
       let status: number;
       try {
-        const response = await fetch(`${gateway.managementUrl.replace(/\/dev$/, '')}${path}`, { method, headers, body, signal: AbortSignal.timeout(10_000) });
+        const response = await fetch(`${gateway.managementUrl.replace(/\/dev$/, '')}${path}`, {
+          method,
+          headers,
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
         await response.arrayBuffer();
         status = response.status;
       } catch (error) {
@@ -117,9 +141,16 @@ describe('gateway under hostile HTTP', () => {
     expect(genuine.status).toBe(200);
     expect(await live.nextJson()).toEqual({ type: 'genuine' });
 
-    const impostor = new ApiGatewayManagementApiClient({ endpoint: gateway.managementUrl, region, credentials: { ...credentials, secretAccessKey: 'guessed-secret' }, maxAttempts: 1 });
+    const impostor = new ApiGatewayManagementApiClient({
+      endpoint: gateway.managementUrl,
+      region,
+      credentials: { ...credentials, secretAccessKey: 'guessed-secret' },
+      maxAttempts: 1,
+    });
     try {
-      await expect(impostor.send(new PostToConnectionCommand({ ConnectionId: liveId, Data: Buffer.from('{"type":"forged"}') }))).rejects.toBeInstanceOf(ForbiddenException);
+      await expect(
+        impostor.send(new PostToConnectionCommand({ ConnectionId: liveId, Data: Buffer.from('{"type":"forged"}') })),
+      ).rejects.toBeInstanceOf(ForbiddenException);
     } finally {
       impostor.destroy();
     }
@@ -127,8 +158,15 @@ describe('gateway under hostile HTTP', () => {
   });
 
   /** Signs like the SDK (its own signer) a POST whose body is not given: only its declared length and hash. */
-  async function signedHead(options: { contentLength?: number; chunked?: boolean; signHost?: boolean; secret?: string } = {}): Promise<Record<string, string>> {
-    const signer = new SignatureV4({ credentials: { ...credentials, secretAccessKey: options.secret ?? credentials.secretAccessKey }, region, service: 'execute-api', sha256: NodeSha256 });
+  async function signedHead(
+    options: { contentLength?: number; chunked?: boolean; signHost?: boolean; secret?: string } = {},
+  ): Promise<Record<string, string>> {
+    const signer = new SignatureV4({
+      credentials: { ...credentials, secretAccessKey: options.secret ?? credentials.secretAccessKey },
+      region,
+      service: 'execute-api',
+      sha256: NodeSha256,
+    });
     const url = new URL(`${gateway.managementUrl}/@connections/${encodeURIComponent(liveId)}`);
     const headers: Record<string, string> = {
       host: url.host,
@@ -138,19 +176,31 @@ describe('gateway under hostile HTTP', () => {
     if (options.contentLength !== undefined) headers['content-length'] = String(options.contentLength);
     if (options.chunked) headers['transfer-encoding'] = 'chunked';
     const signed = await signer.sign(
-      new HttpRequest({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, headers }),
+      new HttpRequest({
+        method: 'POST',
+        protocol: 'http:',
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: url.pathname,
+        headers,
+      }),
       options.signHost === false ? { unsignableHeaders: new Set(['host']) } : {},
     );
     return signed.headers as Record<string, string>;
   }
 
   /** Writes a request's head (and `body`, if any) on a raw socket and reads the answer's status line and headers. */
-  async function rawPost(headers: Record<string, string>, body?: Buffer): Promise<{ status: number; headers: string; socket: Socket; closed: Promise<void> }> {
+  async function rawPost(
+    headers: Record<string, string>,
+    body?: Buffer,
+  ): Promise<{ status: number; headers: string; socket: Socket; closed: Promise<void> }> {
     const socket = connect(gateway.port, '127.0.0.1');
     socket.on('error', () => undefined);
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     const path = `/dev/@connections/${encodeURIComponent(liveId)}`;
-    const head = `POST ${path} HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+    const head = `POST ${path} HTTP/1.1\r\n${Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('')}\r\n`;
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     socket.write(head);
     if (body) socket.write(body);
@@ -161,28 +211,36 @@ describe('gateway under hostile HTTP', () => {
         const end = received.indexOf('\r\n\r\n');
         if (end !== -1) resolve(received.slice(0, end));
       });
-      socket.once('close', () => reject(new Error(`closed without an answer (got ${JSON.stringify(received.slice(0, 200))})`)));
+      socket.once('close', () =>
+        reject(new Error(`closed without an answer (got ${JSON.stringify(received.slice(0, 200))})`)),
+      );
       setTimeout(() => reject(new Error('no answer within 10 s: the gateway is waiting for the body')), 10_000).unref();
     });
     const text = await answer;
     return { status: Number(text.split(' ')[1]), headers: text.toLowerCase(), socket, closed };
   }
 
-  it.each([200_000, 50_000_000])('answers a signed push declaring %i bytes 413 PayloadTooLargeException before any of its body is sent', async (contentLength) => {
-    const { status, headers, socket, closed } = await rawPost(await signedHead({ contentLength }));
-    expect(status).toBe(413);
-    expect(headers).toContain('x-amzn-errortype: payloadtoolargeexception');
-    if (contentLength > 1024 * 1024) {
-      // Far over the limit: the body is left unread and the connection closed.
-      expect(headers).toContain('connection: close');
-      await closed;
-    }
-    socket.destroy();
-    expect(await live.silentFor(100)).toBe(true);
-  });
+  it.each([200_000, 50_000_000])(
+    'answers a signed push declaring %i bytes 413 PayloadTooLargeException before any of its body is sent',
+    async (contentLength) => {
+      const { status, headers, socket, closed } = await rawPost(await signedHead({ contentLength }));
+      expect(status).toBe(413);
+      expect(headers).toContain('x-amzn-errortype: payloadtoolargeexception');
+      if (contentLength > 1024 * 1024) {
+        // Far over the limit: the body is left unread and the connection closed.
+        expect(headers).toContain('connection: close');
+        await closed;
+      }
+      socket.destroy();
+      expect(await live.silentFor(100)).toBe(true);
+    },
+  );
 
   it('answers an unsigned or mis-signed push declaring 50 MB 403 before any of its body is sent', async () => {
-    for (const headers of [{ host: 'x', 'content-length': '50000000' }, await signedHead({ contentLength: 50_000_000, secret: 'guessed-secret' })]) {
+    for (const headers of [
+      { host: 'x', 'content-length': '50000000' },
+      await signedHead({ contentLength: 50_000_000, secret: 'guessed-secret' }),
+    ]) {
       const { status, headers: answer, socket } = await rawPost(headers);
       expect(status).toBe(403);
       expect(answer).toContain('x-amzn-errortype: forbiddenexception');
@@ -192,7 +250,9 @@ describe('gateway under hostile HTTP', () => {
 
   it('cuts a chunked push off at 128 KB with 413 and stops reading it', async () => {
     const chunk = Buffer.alloc(16 * 1024, 'c');
-    const chunks = Array.from({ length: 9 }, () => Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]));
+    const chunks = Array.from({ length: 9 }, () =>
+      Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]),
+    );
     // 144 KB in chunks and no final chunk: only a gateway that stops at the limit can answer.
     const { status, headers, closed } = await rawPost(await signedHead({ chunked: true }), Buffer.concat(chunks));
     expect(status).toBe(413);
@@ -206,14 +266,24 @@ describe('gateway under hostile HTTP', () => {
     const signer = new SignatureV4({ credentials, region, service: 'execute-api', sha256: NodeSha256 });
     const body = '{"type":"hostless"}';
     const signed = await signer.sign(
-      new HttpRequest({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, headers: { host: url.host, 'content-type': 'application/octet-stream' }, body }),
+      new HttpRequest({
+        method: 'POST',
+        protocol: 'http:',
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: url.pathname,
+        headers: { host: url.host, 'content-type': 'application/octet-stream' },
+        body,
+      }),
       { unsignableHeaders: new Set(['host']) },
     );
     expect(String(signed.headers.authorization)).not.toMatch(/SignedHeaders=[^,]*\bhost\b/);
     const response = await fetch(url, { method: 'POST', headers: signed.headers, body });
     expect(response.status).toBe(403);
     expect(response.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
-    expect(await response.json()).toEqual({ message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." });
+    expect(await response.json()).toEqual({
+      message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    });
     expect(await live.silentFor(100)).toBe(true);
     // The unmodified SDK client signs host, so it keeps working.
     await expectLiveConnectionWorks();
@@ -221,7 +291,10 @@ describe('gateway under hostile HTTP', () => {
 
   it('answers GoneException to signed pushes for nasty connection ids', async () => {
     for (const id of NASTY_STRINGS.filter((s) => s.length > 0 && s.length < 1000 && isWellFormedUnicode(s))) {
-      await expect(sdk.send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from('{"type":"x"}') })), JSON.stringify(id)).rejects.toBeInstanceOf(GoneException);
+      await expect(
+        sdk.send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from('{"type":"x"}') })),
+        JSON.stringify(id),
+      ).rejects.toBeInstanceOf(GoneException);
     }
     await expectLiveConnectionWorks();
   });
@@ -233,8 +306,12 @@ describe('gateway under hostile HTTP', () => {
       rng.bytes(4096),
       Buffer.from('\r\n\r\n\r\n'),
       Buffer.from(`GET /dev HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`),
-      Buffer.from(`GET /dev HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: not-base64\r\nSec-WebSocket-Version: 13\r\n\r\n`),
-      Buffer.from(`GET /dev HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n\r\n`),
+      Buffer.from(
+        `GET /dev HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: not-base64\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      ),
+      Buffer.from(
+        `GET /dev HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n\r\n`,
+      ),
       Buffer.from(`GET /dev HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`),
       Buffer.from(`POST /@connections/x HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\nabc`),
       Buffer.from(`GET /dev HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\nzzzz\r\n`),

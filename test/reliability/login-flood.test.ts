@@ -46,14 +46,22 @@ describe.each(databaseKinds())('login flood (%s)', (kind) => {
         body: body ? JSON.stringify(body) : undefined,
       });
       const text = await response.text();
-      done.push({ who, status: response.status, retryAfter: response.headers.get('retry-after'), ms: performance.now() - t0 });
+      done.push({
+        who,
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        ms: performance.now() - t0,
+      });
       return { status: response.status, text };
     };
 
     let received = 0;
     api.app.getHttpServer().on('request', () => (received += 1));
     const flood = [...Array(FLOOD)].map(() =>
-      request('flood', '/auth/login', ATTACKER, { email: `nobody-${randomBytes(6).toString('hex')}@example.com`, password: 'guess-password' }),
+      request('flood', '/auth/login', ATTACKER, {
+        email: `nobody-${randomBytes(6).toString('hex')}@example.com`,
+        password: 'guess-password',
+      }),
     );
     // The whole flood is inside the API, and one more flood answer came back after that, so every flood
     // login is answered, hashing, or queued for a hash (before the fix: queued in libuv's threadpool).
@@ -72,7 +80,13 @@ describe.each(databaseKinds())('login flood (%s)', (kind) => {
     const floodAnswers = done.filter((d) => d.who === 'flood');
     const hashed = floodAnswers.filter((d) => d.status === 401);
     const shed = floodAnswers.filter((d) => d.status === 503);
-    const floodAnsweredBefore = (who: Done['who']) => done.slice(sentAt, done.findIndex((d) => d.who === who)).filter((d) => d.who === 'flood').length;
+    const floodAnsweredBefore = (who: Done['who']) =>
+      done
+        .slice(
+          sentAt,
+          done.findIndex((d) => d.who === who),
+        )
+        .filter((d) => d.who === 'flood').length;
     // Recorded before asserting, so a failing run reports its figures too.
     const at = (who: Done['who']) => done.find((d) => d.who === who)!;
     figures.push(

@@ -36,7 +36,10 @@ describe.each(databaseKinds())('API shutdown during pushes (%s)', (kind) => {
     const accepted: string[] = [];
     const inFlight = Array.from({ length: IN_FLIGHT }, async (_, n) => {
       try {
-        const answer = await http(stack.api.baseUrl, '/notifications', { headers: { 'x-api-key': stack.api.secrets.SERVICE_API_KEY }, body: { userId: alice.id, kind: 'shutdown', title: `n${n}` } });
+        const answer = await http(stack.api.baseUrl, '/notifications', {
+          headers: { 'x-api-key': stack.api.secrets.SERVICE_API_KEY },
+          body: { userId: alice.id, kind: 'shutdown', title: `n${n}` },
+        });
         if (answer.status === 202) accepted.push(String(answer.body.id));
       } catch {
         // cut off by the shutdown: fine, as long as nothing arrives twice
@@ -47,9 +50,12 @@ describe.each(databaseKinds())('API shutdown during pushes (%s)', (kind) => {
     await stack.api.app.close();
     await Promise.all(inFlight);
     await sleep(2_000);
-    const duplicates = clients.flatMap((client) => client.duplicates().map((d) => `${d} on ${client.currentConnectionId}`));
+    const duplicates = clients.flatMap((client) =>
+      client.duplicates().map((d) => `${d} on ${client.currentConnectionId}`),
+    );
     expect(duplicates.slice(0, 10), `${duplicates.length} duplicate deliveries`).toEqual([]);
     // What was accepted before the shutdown still reached every connection.
-    for (const client of clients) for (const id of accepted) expect(client.notifications.get(id), `notification ${id}`).toBe(1);
+    for (const client of clients)
+      for (const id of accepted) expect(client.notifications.get(id), `notification ${id}`).toBe(1);
   }, 60_000);
 });

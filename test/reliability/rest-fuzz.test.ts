@@ -8,7 +8,15 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway.js';
 import { databaseKinds } from '../support/databases.js';
-import { MALFORMED_JSON_BODIES, mutateBody, NASTY_STRINGS, Rng, runSeed, scaled, SQL_INJECTION_STRINGS } from '../support/fuzz.js';
+import {
+  MALFORMED_JSON_BODIES,
+  mutateBody,
+  NASTY_STRINGS,
+  Rng,
+  runSeed,
+  scaled,
+  SQL_INJECTION_STRINGS,
+} from '../support/fuzz.js';
 import { type InProcessApi, runSecrets, startInProcessApi } from './support/in-process-api.js';
 import { http, type HttpAnswer, login } from './support/http.js';
 import { leakedSecrets } from './support/log-capture.js';
@@ -58,7 +66,12 @@ const BODY_ENDPOINTS: BodyEndpoint[] = [
     method: 'POST',
     path: () => '/socket-connections',
     caller: 'gateway+user',
-    valid: (_ctx, n) => ({ connectionId: `Fuzz${String(n).padStart(11, '0')}=`, sourceIp: '203.0.113.1', userAgent: 'fuzz', since: 0 }),
+    valid: (_ctx, n) => ({
+      connectionId: `Fuzz${String(n).padStart(11, '0')}=`,
+      sourceIp: '203.0.113.1',
+      userAgent: 'fuzz',
+      since: 0,
+    }),
     allowed: [200, 201, 400, 409],
   },
   {
@@ -74,7 +87,11 @@ const BODY_ENDPOINTS: BodyEndpoint[] = [
     method: 'POST',
     path: () => '/auctions',
     caller: 'admin',
-    valid: () => ({ title: 'Fuzz lot', startingPriceCents: 100, endsAt: new Date(Date.now() + 3_600_000).toISOString() }),
+    valid: () => ({
+      title: 'Fuzz lot',
+      startingPriceCents: 100,
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    }),
     allowed: [201, 400],
   },
   {
@@ -96,13 +113,55 @@ interface ParamEndpoint {
 }
 
 const PARAM_ENDPOINTS: ParamEndpoint[] = [
-  { name: 'DELETE /socket-connections/:connectionId', method: 'DELETE', path: (v) => `/socket-connections/${v}`, caller: 'gateway', allowed: [204, 400, 404] },
-  { name: 'GET /admin/connections?…', method: 'GET', path: (v) => `/admin/connections?userId=${v}&limit=${v}&cursor=${v}`, caller: 'admin', allowed: [200, 400] },
-  { name: 'GET /admin/connections/:connectionId', method: 'GET', path: (v) => `/admin/connections/${v}`, caller: 'admin', allowed: [200, 400, 404] },
-  { name: 'DELETE /admin/connections/:connectionId', method: 'DELETE', path: (v) => `/admin/connections/${v}`, caller: 'admin', allowed: [204, 400, 404] },
-  { name: 'GET /me/notifications?…', method: 'GET', path: (v) => `/me/notifications?after=${v}&limit=${v}`, caller: 'user', allowed: [200, 400] },
-  { name: 'GET /auctions/:id', method: 'GET', path: (v) => `/auctions/${v}`, caller: 'anyone', allowed: [200, 400, 404] },
-  { name: 'POST /auctions/:id/bids (id)', method: 'POST', path: (v) => `/auctions/${v}/bids`, caller: 'user', allowed: [400, 404] },
+  {
+    name: 'DELETE /socket-connections/:connectionId',
+    method: 'DELETE',
+    path: (v) => `/socket-connections/${v}`,
+    caller: 'gateway',
+    allowed: [204, 400, 404],
+  },
+  {
+    name: 'GET /admin/connections?…',
+    method: 'GET',
+    path: (v) => `/admin/connections?userId=${v}&limit=${v}&cursor=${v}`,
+    caller: 'admin',
+    allowed: [200, 400],
+  },
+  {
+    name: 'GET /admin/connections/:connectionId',
+    method: 'GET',
+    path: (v) => `/admin/connections/${v}`,
+    caller: 'admin',
+    allowed: [200, 400, 404],
+  },
+  {
+    name: 'DELETE /admin/connections/:connectionId',
+    method: 'DELETE',
+    path: (v) => `/admin/connections/${v}`,
+    caller: 'admin',
+    allowed: [204, 400, 404],
+  },
+  {
+    name: 'GET /me/notifications?…',
+    method: 'GET',
+    path: (v) => `/me/notifications?after=${v}&limit=${v}`,
+    caller: 'user',
+    allowed: [200, 400],
+  },
+  {
+    name: 'GET /auctions/:id',
+    method: 'GET',
+    path: (v) => `/auctions/${v}`,
+    caller: 'anyone',
+    allowed: [200, 400, 404],
+  },
+  {
+    name: 'POST /auctions/:id/bids (id)',
+    method: 'POST',
+    path: (v) => `/auctions/${v}/bids`,
+    caller: 'user',
+    allowed: [400, 404],
+  },
 ];
 
 function headersFor(ctx: Context, caller: Caller): { headers: Record<string, string>; token?: string } {
@@ -125,7 +184,10 @@ function headersFor(ctx: Context, caller: Caller): { headers: Record<string, str
 
 /** Nest's error shape, as the contract promises for every error. */
 function expectErrorShape(answer: HttpAnswer, where: string): void {
-  expect(answer.body, `${where}: ${answer.text.slice(0, 300)}`).toMatchObject({ statusCode: answer.status, error: expect.any(String) });
+  expect(answer.body, `${where}: ${answer.text.slice(0, 300)}`).toMatchObject({
+    statusCode: answer.status,
+    error: expect.any(String),
+  });
   const message = answer.body.message;
   expect(typeof message === 'string' || Array.isArray(message), where).toBe(true);
 }
@@ -142,16 +204,32 @@ function encodable(value: string): boolean {
 /** Express answers "Cannot GET /x" when no route matched: the endpoint of the contract is missing. */
 function expectMounted(answer: HttpAnswer, where: string): void {
   const message = answer.body?.message;
-  expect(typeof message === 'string' && /^Cannot (GET|POST|DELETE|PUT|PATCH) /.test(message), `${where}: the endpoint is not mounted (${message})`).toBe(false);
+  expect(
+    typeof message === 'string' && /^Cannot (GET|POST|DELETE|PUT|PATCH) /.test(message),
+    `${where}: the endpoint is not mounted (${message})`,
+  ).toBe(false);
 }
 
 /** Path segment values that must never become a 5xx. */
 function hostileParamValues(rng: Rng): string[] {
-  const values = [...NASTY_STRINGS, ...SQL_INJECTION_STRINGS, '-1', '0', '1.5', '1e3', '99999999999999999999', 'abc', 'A'.repeat(300)].filter((v) => v !== '' && encodable(v));
+  const values = [
+    ...NASTY_STRINGS,
+    ...SQL_INJECTION_STRINGS,
+    '-1',
+    '0',
+    '1.5',
+    '1e3',
+    '99999999999999999999',
+    'abc',
+    'A'.repeat(300),
+  ].filter((v) => v !== '' && encodable(v));
   // Raw where a URL may keep them raw; control characters always encoded: the URL parser strips them at the end of a
   // URL (a raw trailing NUL turned `/socket-connections/\0` into `/socket-connections/`, an unmounted path, 1 seed in 5).
   // eslint-disable-next-line no-control-regex -- control characters are exactly what this must find
-  const encoded = values.map((v) => (rng.bool(0.8) ? encodeURIComponent(v) : v.replace(/[#?/\\\s%\x00-\x1f\x7f]/g, encodeURIComponent)));
+  const mustEncode = /[#?/\\\s%\x00-\x1f\x7f]/g;
+  const encoded = values.map((v) =>
+    rng.bool(0.8) ? encodeURIComponent(v) : v.replace(mustEncode, encodeURIComponent),
+  );
   // Already-encoded oddities: NUL, a malformed escape, encoded slashes, an encoded lone surrogate, overlong UTF-8.
   // (An empty segment or an encoded "..": the URL itself changes, so no route of this endpoint is reached.)
   return [...encoded, '%00', '%ZZ', '%', '..%2F..%2F', '%ED%A0%80', '%C0%AF', '%FF'];
@@ -174,9 +252,21 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
   beforeAll(async () => {
     // A real management API (no routes needed), so the admin endpoints that call it answer as in production.
     const secrets = runSecrets();
-    gateway = await startGateway({ routes: [], credentials: { accessKeyId: secrets.AWS_ACCESS_KEY_ID, secretAccessKey: secrets.AWS_SECRET_ACCESS_KEY }, region: 'us-east-1' });
+    gateway = await startGateway({
+      routes: [],
+      credentials: { accessKeyId: secrets.AWS_ACCESS_KEY_ID, secretAccessKey: secrets.AWS_SECRET_ACCESS_KEY },
+      region: 'us-east-1',
+    });
     // No login or register limit here: the fuzz of /auth/* must reach the handler, not the throttler.
-    ctx.api = await startInProcessApi(kind, { secrets, env: { LOGIN_RATE_LIMIT: '1000000', REGISTER_RATE_LIMIT: '1000000', BID_RATE_LIMIT: '1000000', APIGW_ENDPOINT: gateway.managementUrl } });
+    ctx.api = await startInProcessApi(kind, {
+      secrets,
+      env: {
+        LOGIN_RATE_LIMIT: '1000000',
+        REGISTER_RATE_LIMIT: '1000000',
+        BID_RATE_LIMIT: '1000000',
+        APIGW_ENDPOINT: gateway.managementUrl,
+      },
+    });
     ctx.userToken = await login(ctx.api.baseUrl, 'alice@gavel.test', 'gavel-demo');
     ctx.adminToken = await login(ctx.api.baseUrl, 'admin@gavel.test', 'gavel-demo');
     ctx.userId = (await http(ctx.api.baseUrl, '/auth/me', { token: ctx.userToken })).body.id;
@@ -190,12 +280,18 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
   afterAll(async () => {
     await ctx.api?.close();
     await gateway?.close();
-    console.info(`[rest-fuzz ${kind}] seed ${SEED}: ${tally.requests} requests, statuses ${JSON.stringify(Object.fromEntries(tally.byStatus))}`);
+    console.info(
+      `[rest-fuzz ${kind}] seed ${SEED}: ${tally.requests} requests, statuses ${JSON.stringify(Object.fromEntries(tally.byStatus))}`,
+    );
   }, 120_000);
 
   describe.each(BODY_ENDPOINTS)('$name', (endpoint) => {
     it('exists and accepts a valid body (control)', async () => {
-      const answer = await send(endpoint.path(ctx), { method: endpoint.method, body: endpoint.valid(ctx, 0), ...headersFor(ctx, endpoint.caller) });
+      const answer = await send(endpoint.path(ctx), {
+        method: endpoint.method,
+        body: endpoint.valid(ctx, 0),
+        ...headersFor(ctx, endpoint.caller),
+      });
       expectMounted(answer, endpoint.name);
       expect(answer.status, `${endpoint.name} refused a valid body: ${answer.text.slice(0, 300)}`).toBeLessThan(300);
     });
@@ -204,7 +300,11 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
       const rng = new Rng(SEED ^ endpoint.name.length);
       for (let n = 1; n <= BODIES_PER_ENDPOINT; n++) {
         const body = mutateBody(endpoint.valid(ctx, n), rng);
-        const answer = await send(endpoint.path(ctx), { method: endpoint.method, body, ...headersFor(ctx, endpoint.caller) });
+        const answer = await send(endpoint.path(ctx), {
+          method: endpoint.method,
+          body,
+          ...headersFor(ctx, endpoint.caller),
+        });
         const where = `seed ${SEED} #${n} ${endpoint.name} ${JSON.stringify(body)?.slice(0, 200)}`;
         expect(endpoint.allowed, `${where} → ${answer.status} ${answer.text.slice(0, 300)}`).toContain(answer.status);
         if (answer.status >= 400) expectErrorShape(answer, where);
@@ -213,7 +313,11 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
 
     it('answers malformed JSON with 400 and non-JSON content types with 400/415', async () => {
       for (const raw of MALFORMED_JSON_BODIES) {
-        const answer = await send(endpoint.path(ctx), { method: endpoint.method, rawBody: raw, ...headersFor(ctx, endpoint.caller) });
+        const answer = await send(endpoint.path(ctx), {
+          method: endpoint.method,
+          rawBody: raw,
+          ...headersFor(ctx, endpoint.caller),
+        });
         expect(answer.status, `${endpoint.name} ${JSON.stringify(raw)}: ${answer.text}`).toBe(400);
         expectErrorShape(answer, raw);
       }
@@ -232,28 +336,44 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
       for (const key of Object.keys(valid).filter((k) => typeof valid[k] === 'string')) {
         for (const bad of ['\ud800', 'a\udfffb', '\udc00\ud800']) {
           const body = { ...valid, [key]: bad };
-          const answer = await send(endpoint.path(ctx), { method: endpoint.method, body, ...headersFor(ctx, endpoint.caller) });
-          expect(endpoint.allowed.filter((s) => s >= 400), `${endpoint.name} ${key}=${JSON.stringify(bad)} → ${answer.status} ${answer.text.slice(0, 200)}`).toContain(answer.status);
+          const answer = await send(endpoint.path(ctx), {
+            method: endpoint.method,
+            body,
+            ...headersFor(ctx, endpoint.caller),
+          });
+          expect(
+            endpoint.allowed.filter((s) => s >= 400),
+            `${endpoint.name} ${key}=${JSON.stringify(bad)} → ${answer.status} ${answer.text.slice(0, 200)}`,
+          ).toContain(answer.status);
         }
       }
     });
 
     it('rejects unknown fields (mass assignment) with 400 naming the field', async () => {
       const body = { ...endpoint.valid(ctx, 9_999), role: 'admin', isAdmin: true };
-      const answer = await send(endpoint.path(ctx), { method: endpoint.method, body, ...headersFor(ctx, endpoint.caller) });
+      const answer = await send(endpoint.path(ctx), {
+        method: endpoint.method,
+        body,
+        ...headersFor(ctx, endpoint.caller),
+      });
       expect(answer.status).toBe(400);
       expect(JSON.stringify(answer.body.message)).toContain('role');
     });
 
     it('answers an oversized body with 413 (Content-Length and chunked)', async () => {
       const huge = JSON.stringify({ ...endpoint.valid(ctx, 0), pad: 'x'.repeat(300 * 1024) });
-      const answer = await send(endpoint.path(ctx), { method: endpoint.method, rawBody: huge, ...headersFor(ctx, endpoint.caller) });
+      const answer = await send(endpoint.path(ctx), {
+        method: endpoint.method,
+        rawBody: huge,
+        ...headersFor(ctx, endpoint.caller),
+      });
       expect(answer.status).toBe(413);
       expectErrorShape(answer, 'oversized');
       // Without Content-Length: the limit must hold while streaming too.
       const chunks = new ReadableStream<Uint8Array>({
         start(controller) {
-          for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode(i === 0 ? `{"pad":"` : 'y'.repeat(40 * 1024)));
+          for (let i = 0; i < 10; i++)
+            controller.enqueue(new TextEncoder().encode(i === 0 ? `{"pad":"` : 'y'.repeat(40 * 1024)));
           controller.enqueue(new TextEncoder().encode('"}'));
           controller.close();
         },
@@ -261,7 +381,11 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
       const { headers, token } = headersFor(ctx, endpoint.caller);
       const streamed = await fetch(`${ctx.api.baseUrl}${endpoint.path(ctx)}`, {
         method: endpoint.method,
-        headers: { ...headers, 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: chunks,
         duplex: 'half',
       } as RequestInit);
@@ -273,7 +397,10 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
     it('answers hostile path and query values with an allowed status, never 5xx', async () => {
       const rng = new Rng(SEED ^ 0x5eed);
       for (const value of hostileParamValues(rng)) {
-        const answer = await send(endpoint.path(value), { method: endpoint.method, ...headersFor(ctx, endpoint.caller) });
+        const answer = await send(endpoint.path(value), {
+          method: endpoint.method,
+          ...headersFor(ctx, endpoint.caller),
+        });
         const where = `seed ${SEED} ${endpoint.name} ${value.slice(0, 80)}`;
         expectMounted(answer, where);
         expect(endpoint.allowed, `${where} → ${answer.status} ${answer.text.slice(0, 300)}`).toContain(answer.status);
@@ -286,7 +413,9 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
     it('stores display names verbatim and returns them unchanged; the strings never act as SQL', async () => {
       for (const [i, displayName] of SQL_INJECTION_STRINGS.entries()) {
         const email = `sqli${i}@gavel.test`;
-        const registered = await send('/auth/register', { body: { email, password: 'correct horse battery', displayName } });
+        const registered = await send('/auth/register', {
+          body: { email, password: 'correct horse battery', displayName },
+        });
         expect(registered.status, registered.text).toBe(201);
         expect(registered.body.displayName).toBe(displayName);
         const token = await login(ctx.api.baseUrl, email, 'correct horse battery');
@@ -297,23 +426,33 @@ describe.each(databaseKinds())('REST fuzz (%s)', (kind) => {
       for (const email of SQL_INJECTION_STRINGS) {
         expect((await send('/auth/login', { body: { email, password: "' OR '1'='1" } })).status).toBe(401);
       }
-      expect((await send('/auth/login', { body: { email: 'alice@gavel.test', password: 'gavel-demo' } })).status).toBe(200);
+      expect((await send('/auth/login', { body: { email: 'alice@gavel.test', password: 'gavel-demo' } })).status).toBe(
+        200,
+      );
     }, 120_000);
 
     it('stores auction titles and notification texts verbatim', async () => {
       if (ctx.auctionId === undefined) throw new Error('POST /auctions is not available: cannot check auction titles');
       for (const title of SQL_INJECTION_STRINGS) {
-        const created = await send('/auctions', { token: ctx.adminToken, body: { title, startingPriceCents: 100, endsAt: new Date(Date.now() + 3_600_000).toISOString() } });
+        const created = await send('/auctions', {
+          token: ctx.adminToken,
+          body: { title, startingPriceCents: 100, endsAt: new Date(Date.now() + 3_600_000).toISOString() },
+        });
         expect(created.status, created.text).toBe(201);
         expect((await send(`/auctions/${created.body.id}`, {})).body.title).toBe(title);
       }
       const service = { 'x-api-key': ctx.api.secrets.SERVICE_API_KEY };
       for (const text of SQL_INJECTION_STRINGS) {
-        const sent = await send('/notifications', { headers: service, body: { userId: ctx.userId, kind: 'sqli', title: text, body: text } });
+        const sent = await send('/notifications', {
+          headers: service,
+          body: { userId: ctx.userId, kind: 'sqli', title: text, body: text },
+        });
         expect(sent.status, sent.text).toBe(202);
       }
       const page = await send('/me/notifications?limit=100', { token: ctx.userToken });
-      const titles = (page.body.items as Array<{ title?: string; data?: { title?: string } }>).map((n) => n.title ?? n.data?.title);
+      const titles = (page.body.items as Array<{ title?: string; data?: { title?: string } }>).map(
+        (n) => n.title ?? n.data?.title,
+      );
       for (const text of SQL_INJECTION_STRINGS) expect(titles).toContain(text);
     }, 120_000);
   });
@@ -337,16 +476,29 @@ describe.each(databaseKinds())('SQL injection in connection rows (%s)', (kind) =
       const gateway = { 'x-api-key': api.secrets.GATEWAY_API_KEY };
       const ids = ["'OR'1'='1", "';DROP/**/TABLE/**/users;--", '`x`"y"', '%_\\%'];
       for (const [i, connectionId] of ids.entries()) {
-        const answer = await http(api.baseUrl, '/socket-connections', { headers: gateway, token, body: { connectionId, userAgent: SQL_INJECTION_STRINGS[i] } });
+        const answer = await http(api.baseUrl, '/socket-connections', {
+          headers: gateway,
+          token,
+          body: { connectionId, userAgent: SQL_INJECTION_STRINGS[i] },
+        });
         expect(answer.status, answer.text).toBe(201);
         expect(answer.body.connectionId).toBe(connectionId);
       }
       const own = await http(api.baseUrl, '/me/connections', { token });
       for (const [i, connectionId] of ids.entries()) {
-        expect(own.body.find((c: { connectionId: string }) => c.connectionId === connectionId)?.userAgent).toBe(SQL_INJECTION_STRINGS[i]);
+        expect(own.body.find((c: { connectionId: string }) => c.connectionId === connectionId)?.userAgent).toBe(
+          SQL_INJECTION_STRINGS[i],
+        );
       }
       // The LIKE-looking id must delete itself only.
-      expect((await http(api.baseUrl, `/socket-connections/${encodeURIComponent('%_\\%')}`, { method: 'DELETE', headers: gateway })).status).toBe(204);
+      expect(
+        (
+          await http(api.baseUrl, `/socket-connections/${encodeURIComponent('%_\\%')}`, {
+            method: 'DELETE',
+            headers: gateway,
+          })
+        ).status,
+      ).toBe(204);
       const after = await http(api.baseUrl, '/me/connections', { token });
       expect(after.body.map((c: { connectionId: string }) => c.connectionId).sort()).toEqual(ids.slice(0, 3).sort());
     } finally {

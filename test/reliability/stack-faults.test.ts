@@ -28,7 +28,11 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
   let clients: LiveClient[][];
 
   const notify = (user: TestUser, title: string) =>
-    http(stack.apiUrl, '/notifications', { headers: { 'x-api-key': stack.secrets.SERVICE_API_KEY }, body: { userId: user.id, kind: 'reliability', title }, timeoutMs: 20_000 });
+    http(stack.apiUrl, '/notifications', {
+      headers: { 'x-api-key': stack.secrets.SERVICE_API_KEY },
+      body: { userId: user.id, kind: 'reliability', title },
+      timeoutMs: 20_000,
+    });
 
   beforeAll(async () => {
     database = await freshDatabase(kind);
@@ -36,7 +40,12 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
     const created = await createUsers(stack.apiUrl, USERS + 1, `fault-${kind}-`);
     users = created.slice(0, USERS);
     probe = created[USERS]!;
-    clients = users.map((user) => Array.from({ length: CONNECTIONS_PER_USER }, () => new LiveClient(stack.wsUrl, user.token, { reconnect: true, minDelayMs: 100, maxDelayMs: 1_000 })));
+    clients = users.map((user) =>
+      Array.from(
+        { length: CONNECTIONS_PER_USER },
+        () => new LiveClient(stack.wsUrl, user.token, { reconnect: true, minDelayMs: 100, maxDelayMs: 1_000 }),
+      ),
+    );
     await Promise.all(clients.flat().map((client) => client.connect()));
   }, 120_000);
 
@@ -76,20 +85,30 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
       expect(client.closes).toEqual([]);
       expect(client.isOpen).toBe(true);
     }
-    expect(Object.keys(statuses).filter((s) => s !== '202' && s !== 'unreachable'), JSON.stringify(statuses)).toEqual([]);
+    expect(
+      Object.keys(statuses).filter((s) => s !== '202' && s !== 'unreachable'),
+      JSON.stringify(statuses),
+    ).toEqual([]);
     expect(beforeRestart).toBeGreaterThan(0);
     expect(accepted.length, 'pushes resumed after the restart').toBeGreaterThan(afterRestart);
     // Every 202 reached every connection of its user exactly once, and is stored.
     for (const { userIndex, id } of accepted) {
-      for (const client of clients[userIndex]!) await client.until(() => client.notifications.has(id), 20_000, `notification ${id} on user ${userIndex}`);
+      for (const client of clients[userIndex]!)
+        await client.until(() => client.notifications.has(id), 20_000, `notification ${id} on user ${userIndex}`);
     }
-    const duplicates = clients.flat().flatMap((client) => client.duplicates().map((d) => `${d} on ${client.currentConnectionId}`));
+    const duplicates = clients
+      .flat()
+      .flatMap((client) => client.duplicates().map((d) => `${d} on ${client.currentConnectionId}`));
     if (duplicates.length > 0) {
-      const admin = await http(stack.apiUrl, '/auth/login', { body: { email: 'admin@gavel.test', password: 'gavel-demo' } });
+      const admin = await http(stack.apiUrl, '/auth/login', {
+        body: { email: 'admin@gavel.test', password: 'gavel-demo' },
+      });
       const stats = await http(stack.apiUrl, '/admin/stats', { token: admin.body.accessToken });
       const first = clients.flat().find((c) => c.duplicates().length > 0)!;
       const id = first.duplicates()[0]!.split(' ')[1]!;
-      const frames = first.recentFrames.filter((f) => f.includes(`"id":${id},`) || f.includes(`"id":"${id}"`) || f.includes('auth.ok'));
+      const frames = first.recentFrames.filter(
+        (f) => f.includes(`"id":${id},`) || f.includes(`"id":"${id}"`) || f.includes('auth.ok'),
+      );
       expect(duplicates, `push stats: ${stats.text}\nframes: ${frames.join('\n')}`).toEqual([]);
     }
     for (const [userIndex, user] of users.entries()) {
@@ -123,7 +142,10 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
     await stack.api.stop('SIGKILL');
     try {
       socket.send({ action: 'auth', token: probe.token });
-      expect(await socket.nextJson(10_000)).toEqual({ type: 'auth.error', data: { status: 503, message: expect.any(String) } });
+      expect(await socket.nextJson(10_000)).toEqual({
+        type: 'auth.error',
+        data: { status: 503, message: expect.any(String) },
+      });
     } finally {
       await stack.api.start();
     }
@@ -137,55 +159,77 @@ describe.each(databaseKinds())('whole-stack faults (%s)', (kind) => {
   it.each([
     ['SIGKILL', 'crash: no $disconnect ever runs, the rows go stale', 1006],
     ['SIGTERM', 'graceful stop: connections closed with 1001 "Going away"', 1001],
-  ] as const)('gateway %s (%s): clients reconnect with backoff, missed notifications are replayed, no stale row survives', async (signal, _what, closeCode) => {
-    // Every client has seen a notification, so it resumes from a cursor.
-    const warmUp = await Promise.all(users.map((user) => notify(user, 'before the crash')));
-    for (const [u, answer] of warmUp.entries()) {
-      expect(answer.status).toBe(202);
-      for (const client of clients[u]!) await client.until(() => client.notifications.has(String(answer.body.id)), 20_000, 'warm-up notification');
-    }
-    const oldIds = clients.map((userClients) => userClients.map((c) => c.currentConnectionId!));
-    const authenticatedBefore = clients.flat().map((c) => c.connectionIds.length);
+  ] as const)(
+    'gateway %s (%s): clients reconnect with backoff, missed notifications are replayed, no stale row survives',
+    async (signal, _what, closeCode) => {
+      // Every client has seen a notification, so it resumes from a cursor.
+      const warmUp = await Promise.all(users.map((user) => notify(user, 'before the crash')));
+      for (const [u, answer] of warmUp.entries()) {
+        expect(answer.status).toBe(202);
+        for (const client of clients[u]!)
+          await client.until(() => client.notifications.has(String(answer.body.id)), 20_000, 'warm-up notification');
+      }
+      const oldIds = clients.map((userClients) => userClients.map((c) => c.currentConnectionId!));
+      const authenticatedBefore = clients.flat().map((c) => c.connectionIds.length);
 
-    const closesBefore = clients.flat().map((c) => c.closes.length);
-    expect(clients.flat().map((c) => (c.isOpen ? 'open' : `closed ${c.closes.join(',')}`)).filter((state) => state !== 'open'), 'every client is connected before the gateway goes').toEqual([]);
-    await stack.gateway.stop(signal);
-    // Wait for the close event itself (the socket may sit in CLOSING for a moment before it).
-    for (const [i, client] of clients.flat().entries()) await client.until(() => client.closes.length > closesBefore[i]!, 10_000, 'client notices the gateway going');
-    clients.flat().forEach((client, i) => expect(client.closes[closesBefore[i]!]).toBe(closeCode));
-    // Sent while the gateway is down: stored, delivered to nobody yet.
-    const missed = await notify(users[0]!, 'while the gateway was down');
-    expect(missed.status).toBe(202);
-    await sleep(1_000);
-    await stack.gateway.start();
+      const closesBefore = clients.flat().map((c) => c.closes.length);
+      expect(
+        clients
+          .flat()
+          .map((c) => (c.isOpen ? 'open' : `closed ${c.closes.join(',')}`))
+          .filter((state) => state !== 'open'),
+        'every client is connected before the gateway goes',
+      ).toEqual([]);
+      await stack.gateway.stop(signal);
+      // Wait for the close event itself (the socket may sit in CLOSING for a moment before it).
+      for (const [i, client] of clients.flat().entries())
+        await client.until(() => client.closes.length > closesBefore[i]!, 10_000, 'client notices the gateway going');
+      clients.flat().forEach((client, i) => expect(client.closes[closesBefore[i]!]).toBe(closeCode));
+      // Sent while the gateway is down: stored, delivered to nobody yet.
+      const missed = await notify(users[0]!, 'while the gateway was down');
+      expect(missed.status).toBe(202);
+      await sleep(1_000);
+      await stack.gateway.start();
 
-    for (const [i, client] of clients.flat().entries()) {
-      await client.until(() => client.connectionIds.length > authenticatedBefore[i]!, 30_000, `client ${i} re-authenticated`);
-    }
-    for (const client of clients.flat()) expect(client.reconnects).toBeGreaterThan(0);
-    // The missed notification arrives by replay, once per connection.
-    for (const client of clients[0]!) {
-      await client.until(() => client.notifications.has(String(missed.body.id)), 20_000, 'replayed notification');
-      expect(client.notifications.get(String(missed.body.id))).toBe(1);
-    }
+      for (const [i, client] of clients.flat().entries()) {
+        await client.until(
+          () => client.connectionIds.length > authenticatedBefore[i]!,
+          30_000,
+          `client ${i} re-authenticated`,
+        );
+      }
+      for (const client of clients.flat()) expect(client.reconnects).toBeGreaterThan(0);
+      // The missed notification arrives by replay, once per connection.
+      for (const client of clients[0]!) {
+        await client.until(() => client.notifications.has(String(missed.body.id)), 20_000, 'replayed notification');
+        expect(client.notifications.get(String(missed.body.id))).toBe(1);
+      }
 
-    // The old rows are stale (their gateway connections died with the process). The next push heals them.
-    for (const [u, user] of users.entries()) {
-      const answer = await notify(user, 'after the crash');
-      expect(answer.status).toBe(202);
-      expect(answer.body.deliveredTo).toBe(CONNECTIONS_PER_USER);
-      // After a crash the old rows are found stale by this very push (410) and removed; after a graceful stop $disconnect removed them.
-      expect(answer.body.staleRemoved).toBe(signal === 'SIGKILL' ? CONNECTIONS_PER_USER : 0);
-      const own = await http(stack.apiUrl, '/me/connections', { token: user.token });
-      const ids = (own.body as Array<{ connectionId: string }>).map((c) => c.connectionId).sort();
-      const current = clients[u]!.map((c) => c.currentConnectionId!);
-      const extra = (own.body as Array<{ connectionId: string; userAgent: string | null; createdAt: string }>).filter((c) => !current.includes(c.connectionId));
-      expect(ids, `user ${u}: rows that are no live client's: ${JSON.stringify(extra)}; old ids ${oldIds[u]!.join(' ')}; all ids seen ${clients[u]!.map((c) => c.connectionIds.join('>')).join(' | ')}`).toEqual([...current].sort());
-      for (const old of oldIds[u]!) expect(ids).not.toContain(old);
-      for (const client of clients[u]!) await client.until(() => client.notifications.has(String(answer.body.id)), 20_000, 'post-crash notification');
-    }
-    expect(stack.api.unexpectedExits).toEqual([]);
-  }, 120_000);
+      // The old rows are stale (their gateway connections died with the process). The next push heals them.
+      for (const [u, user] of users.entries()) {
+        const answer = await notify(user, 'after the crash');
+        expect(answer.status).toBe(202);
+        expect(answer.body.deliveredTo).toBe(CONNECTIONS_PER_USER);
+        // After a crash the old rows are found stale by this very push (410) and removed; after a graceful stop $disconnect removed them.
+        expect(answer.body.staleRemoved).toBe(signal === 'SIGKILL' ? CONNECTIONS_PER_USER : 0);
+        const own = await http(stack.apiUrl, '/me/connections', { token: user.token });
+        const ids = (own.body as Array<{ connectionId: string }>).map((c) => c.connectionId).sort();
+        const current = clients[u]!.map((c) => c.currentConnectionId!);
+        const extra = (own.body as Array<{ connectionId: string; userAgent: string | null; createdAt: string }>).filter(
+          (c) => !current.includes(c.connectionId),
+        );
+        expect(
+          ids,
+          `user ${u}: rows that are no live client's: ${JSON.stringify(extra)}; old ids ${oldIds[u]!.join(' ')}; all ids seen ${clients[u]!.map((c) => c.connectionIds.join('>')).join(' | ')}`,
+        ).toEqual([...current].sort());
+        for (const old of oldIds[u]!) expect(ids).not.toContain(old);
+        for (const client of clients[u]!)
+          await client.until(() => client.notifications.has(String(answer.body.id)), 20_000, 'post-crash notification');
+      }
+      expect(stack.api.unexpectedExits).toEqual([]);
+    },
+    120_000,
+  );
 
   it("leaks no secret into the processes' output", () => {
     const output = stack.output();

@@ -25,7 +25,11 @@ export function databaseKinds(): DatabaseKind[] {
 export async function freshDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'gavel-test-'));
-    return { kind, url: `sqlite:${join(dir, 'gavel.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      kind,
+      url: `sqlite:${join(dir, 'gavel.sqlite')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const serverUrl = process.env.TEST_MYSQL_URL;
   if (!serverUrl) throw new Error('TEST_MYSQL_URL is not set');

@@ -17,7 +17,11 @@ function annotate(thrown: unknown, message: string): unknown {
   const error = thrown as Error;
   error.message = `${message}\n\n${error.message}`;
   // Point the code frame at the test's line, not at this file.
-  if (error.stack) error.stack = error.stack.split('\n').filter((line) => !line.includes(here)).join('\n');
+  if (error.stack)
+    error.stack = error.stack
+      .split('\n')
+      .filter((line) => !line.includes(here))
+      .join('\n');
   return error;
 }
 

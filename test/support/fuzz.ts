@@ -63,7 +63,7 @@ export const SQL_INJECTION_STRINGS: readonly string[] = [
   "' OR '1'='1",
   "'; DROP TABLE users; --",
   '" OR ""="',
-  "1; DELETE FROM socket_connections WHERE 1=1 --",
+  '1; DELETE FROM socket_connections WHERE 1=1 --',
   "admin'--",
   "' UNION SELECT password_hash, email FROM users --",
   "Robert'); DROP TABLE bids;--",
@@ -71,7 +71,7 @@ export const SQL_INJECTION_STRINGS: readonly string[] = [
   "\\'; SELECT SLEEP(5); --",
   "' AND 1=(SELECT COUNT(*) FROM sqlite_master) --",
   '`users`',
-  "0x27 OR 0x31=0x31",
+  '0x27 OR 0x31=0x31',
   '/* comment */ SELECT 1',
   "'||(SELECT load_extension('x'))||'",
   'Ünïcødé 💥 \u202e',
@@ -141,7 +141,9 @@ export function randomJsonValue(rng: Rng, depth = 2): unknown {
       return Array.from({ length: rng.int(0, 3) }, () => randomJsonValue(rng, depth - 1));
     default: {
       const object: Record<string, unknown> = {};
-      for (let i = rng.int(0, 3); i > 0; i--) object[rng.pick(['a', 'action', 'token', '__proto__', 'constructor', 'prototype', 'toString'])] = randomJsonValue(rng, depth - 1);
+      for (let i = rng.int(0, 3); i > 0; i--)
+        object[rng.pick(['a', 'action', 'token', '__proto__', 'constructor', 'prototype', 'toString'])] =
+          randomJsonValue(rng, depth - 1);
       return object;
     }
   }
@@ -149,7 +151,9 @@ export function randomJsonValue(rng: Rng, depth = 2): unknown {
 
 /** Nested JSON arrays or objects, `depth` levels deep, as text (building it as a value would overflow stringify). */
 export function deepJsonText(depth: number, kind: 'array' | 'object' = 'array', inner = '0'): string {
-  return kind === 'array' ? `${'['.repeat(depth)}${inner}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}${inner}${'}'.repeat(depth)}`;
+  return kind === 'array'
+    ? `${'['.repeat(depth)}${inner}${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}${inner}${'}'.repeat(depth)}`;
 }
 
 /** Invalid UTF-8 byte sequences: a stray continuation byte, an overlong encoding, a lone surrogate, truncation. */
@@ -211,10 +215,19 @@ export function hostileFrame(rng: Rng, limits: FrameLimits): FuzzFrame {
       return { category: 'binary', data: rng.bytes(rng.int(0, 2048)), binary: true, expect: 'closes', closeCode: 1003 };
     case 2:
       // Binary frames that happen to be valid JSON: still binary, so closed with 1003, never routed on their content.
-      return { category: 'binary-json', data: Buffer.from(JSON.stringify({ action: rng.pick(['ping', 'auth']), token: 'x' })), binary: true, expect: 'closes', closeCode: 1003 };
+      return {
+        category: 'binary-json',
+        data: Buffer.from(JSON.stringify({ action: rng.pick(['ping', 'auth']), token: 'x' })),
+        binary: true,
+        expect: 'closes',
+        closeCode: 1003,
+      };
     case 3: {
       const depth = rng.int(100, Math.floor((limits.maxFrameBytes - 64) / 2));
-      return text('deep-json', rng.bool() ? `{"action":"ping","x":${deepJsonText(depth)}}` : deepJsonText(depth, 'array'));
+      return text(
+        'deep-json',
+        rng.bool() ? `{"action":"ping","x":${deepJsonText(depth)}}` : deepJsonText(depth, 'array'),
+      );
     }
     case 4: {
       const depth = rng.int(50, Math.floor((limits.maxFrameBytes - 64) / 6));
@@ -232,19 +245,54 @@ export function hostileFrame(rng: Rng, limits: FrameLimits): FuzzFrame {
     }
     case 7: {
       const body = `{"action":"ping","pad":"${'z'.repeat(limits.maxMessageBytes + rng.int(1, 4096))}"}`;
-      return text('over-message-limit', body, { fragmentBytes: limits.maxFrameBytes - 1, expect: 'closes', closeCode: 1009 });
+      return text('over-message-limit', body, {
+        fragmentBytes: limits.maxFrameBytes - 1,
+        expect: 'closes',
+        closeCode: 1009,
+      });
     }
     case 8: {
-      const action = rng.pick([123, -1, 1.5, true, false, null, [], ['auth'], { auth: 1 }, '', ' auth', 'AUTH', 'auth\u0000', '$default', '$connect', '$disconnect']);
+      const action = rng.pick([
+        123,
+        -1,
+        1.5,
+        true,
+        false,
+        null,
+        [],
+        ['auth'],
+        { auth: 1 },
+        '',
+        ' auth',
+        'AUTH',
+        'auth\u0000',
+        '$default',
+        '$connect',
+        '$disconnect',
+      ]);
       return text('wrong-action-type', JSON.stringify({ action, token: 'abc' }));
     }
     case 9: {
-      const token = rng.pick<unknown>([123, null, true, [], {}, '', 'a'.repeat(9000), 'a.b.c', '\u0000', { alg: 'none' }]);
+      const token = rng.pick<unknown>([
+        123,
+        null,
+        true,
+        [],
+        {},
+        '',
+        'a'.repeat(9000),
+        'a.b.c',
+        '\u0000',
+        { alg: 'none' },
+      ]);
       return text('wrong-token-type', JSON.stringify({ action: 'auth', token }));
     }
     case 10: {
       const since = rng.pick(ENORMOUS_NUMBER_TEXTS);
-      return text('enormous-number', `{"action":"${rng.pick(['auth', 'ping'])}","token":"t","since":${since},"n":${rng.pick(ENORMOUS_NUMBER_TEXTS)}}`);
+      return text(
+        'enormous-number',
+        `{"action":"${rng.pick(['auth', 'ping'])}","token":"t","since":${since},"n":${rng.pick(ENORMOUS_NUMBER_TEXTS)}}`,
+      );
     }
     case 11: {
       const body = rng.pick([
@@ -260,9 +308,30 @@ export function hostileFrame(rng: Rng, limits: FrameLimits): FuzzFrame {
       return text('proto-keys', body);
     }
     case 12:
-      return text('missing-action', JSON.stringify(rng.bool() ? { token: 'abc', since: 1 } : randomJsonValue(rng, 2)) ?? 'null');
+      return text(
+        'missing-action',
+        JSON.stringify(rng.bool() ? { token: 'abc', since: 1 } : randomJsonValue(rng, 2)) ?? 'null',
+      );
     case 13:
-      return text('not-json', rng.pick(['', ' ', 'ping', '{', '{"action":', '{"action":"auth"', 'null', '[]', '"auth"', '1e309', '\u0000', '{}{}', "{'action':'ping'}", rng.pick(NASTY_STRINGS)]));
+      return text(
+        'not-json',
+        rng.pick([
+          '',
+          ' ',
+          'ping',
+          '{',
+          '{"action":',
+          '{"action":"auth"',
+          'null',
+          '[]',
+          '"auth"',
+          '1e309',
+          '\u0000',
+          '{}{}',
+          "{'action':'ping'}",
+          rng.pick(NASTY_STRINGS),
+        ]),
+      );
     case 14: {
       const value: Record<string, unknown> = { action: 'auth', token: rng.pick(NASTY_STRINGS) || 'x' };
       value[rng.pick(['since', 'extra', 'token2'])] = randomJsonValue(rng, 3);
@@ -270,7 +339,14 @@ export function hostileFrame(rng: Rng, limits: FrameLimits): FuzzFrame {
     }
     default: {
       // Duplicate keys: JSON.parse keeps the last one; the route selector and the Lambda must agree.
-      return text('duplicate-keys', rng.pick(['{"action":"auth","action":"ping"}', '{"action":"ping","action":"auth","token":"t"}', '{"action":"ping","action":7}']));
+      return text(
+        'duplicate-keys',
+        rng.pick([
+          '{"action":"auth","action":"ping"}',
+          '{"action":"ping","action":"auth","token":"t"}',
+          '{"action":"ping","action":7}',
+        ]),
+      );
     }
   }
 }
@@ -290,7 +366,8 @@ export function mutateBody(valid: Record<string, unknown>, rng: Rng): unknown {
       copy[rng.pick(keys)] = randomJsonValue(rng, 2);
       return copy;
     case 3:
-      copy[rng.pick(['isAdmin', 'role', 'roles', 'id', 'userId', '__proto__', 'constructor', 'passwordHash'])] = rng.pick<unknown>(['admin', ['admin'], 1, true, { polluted: true }]);
+      copy[rng.pick(['isAdmin', 'role', 'roles', 'id', 'userId', '__proto__', 'constructor', 'passwordHash'])] =
+        rng.pick<unknown>(['admin', ['admin'], 1, true, { polluted: true }]);
       return copy;
     case 4:
       for (const key of keys) copy[key] = randomJsonValue(rng, 1);
@@ -312,4 +389,16 @@ export function mutateBody(valid: Record<string, unknown>, rng: Rng): unknown {
 }
 
 /** Raw request bodies that are not valid JSON at all (sent with content-type: application/json). */
-export const MALFORMED_JSON_BODIES: readonly string[] = ['{', '{"a":', '[1,2', "{'a':1}", 'undefined', '{"a":1}}', '\u0000', 'NaN', '{"a":01}', '{"a":"\\x41"}', '\ud800'];
+export const MALFORMED_JSON_BODIES: readonly string[] = [
+  '{',
+  '{"a":',
+  '[1,2',
+  "{'a':1}",
+  'undefined',
+  '{"a":1}}',
+  '\u0000',
+  'NaN',
+  '{"a":01}',
+  '{"a":"\\x41"}',
+  '\ud800',
+];

@@ -11,7 +11,10 @@ export interface MigratedStore {
   close(): Promise<void>;
 }
 
-export async function migratedStore(kind: DatabaseKind, users: { count: number; emailPrefix: string }): Promise<MigratedStore> {
+export async function migratedStore(
+  kind: DatabaseKind,
+  users: { count: number; emailPrefix: string },
+): Promise<MigratedStore> {
   const database = await freshDatabase(kind);
   const dataSource = new DataSource(dataSourceOptions(database.url));
   await dataSource.initialize();

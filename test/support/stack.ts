@@ -63,8 +63,10 @@ export function ensureBuilt(): Promise<void> {
         break;
       } catch {
         // A lock older than 5 minutes belongs to a build that died.
-        if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
-        if (Date.now() > deadline) throw new Error('timed out waiting for another test process to finish npm run build');
+        if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000)
+          rmSync(lock, { recursive: true, force: true });
+        if (Date.now() > deadline)
+          throw new Error('timed out waiting for another test process to finish npm run build');
         await sleep(250);
       }
     }
@@ -73,7 +75,11 @@ export function ensureBuilt(): Promise<void> {
       // it (rebuilding would rewrite dist/ under the processes other files have already started).
       const runId = String(process.ppid);
       if (readStamp(stamp) === runId) return;
-      const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NODE_ENV: undefined } });
+      const result = spawnSync('npm', ['run', 'build', '--silent'], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_ENV: undefined },
+      });
       if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}\n${result.stderr}`);
       writeFileSync(stamp, runId);
     } finally {
@@ -91,25 +97,41 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const managementUrl = `http://127.0.0.1:${gatewayPort}`;
   const log: string[] = [];
 
-  const baseEnv = { ...process.env, ...STACK_SECRETS, API_BASE_URL: apiUrl, APIGW_ENDPOINT: managementUrl, GATEWAY_PORT: String(gatewayPort) };
-  const api = launch('api', join(repoRoot, 'dist/apps/api/src/main.js'), {
-    ...baseEnv,
-    // development: the demo users are seeded (contract §4).
-    NODE_ENV: 'development',
-    PORT: String(apiPort),
-    DATABASE_URL: database.url,
-    LOG_LEVEL: 'warn',
-    // Test files register their users and place their bids from one IP in a burst; the limits have their own tests.
-    REGISTER_RATE_LIMIT: '1000000',
-    BID_RATE_LIMIT: '1000000',
-    ...options.apiEnv,
-  }, log);
-  const gateway = launch('gateway', join(repoRoot, 'dist/apps/gateway/src/main.js'), {
-    ...baseEnv,
-    NODE_ENV: 'test',
-    GATEWAY_LOG: process.env.STACK_LOGS === '1' ? 'on' : 'off',
-    ...options.gatewayEnv,
-  }, log);
+  const baseEnv = {
+    ...process.env,
+    ...STACK_SECRETS,
+    API_BASE_URL: apiUrl,
+    APIGW_ENDPOINT: managementUrl,
+    GATEWAY_PORT: String(gatewayPort),
+  };
+  const api = launch(
+    'api',
+    join(repoRoot, 'dist/apps/api/src/main.js'),
+    {
+      ...baseEnv,
+      // development: the demo users are seeded (contract §4).
+      NODE_ENV: 'development',
+      PORT: String(apiPort),
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'warn',
+      // Test files register their users and place their bids from one IP in a burst; the limits have their own tests.
+      REGISTER_RATE_LIMIT: '1000000',
+      BID_RATE_LIMIT: '1000000',
+      ...options.apiEnv,
+    },
+    log,
+  );
+  const gateway = launch(
+    'gateway',
+    join(repoRoot, 'dist/apps/gateway/src/main.js'),
+    {
+      ...baseEnv,
+      NODE_ENV: 'test',
+      GATEWAY_LOG: process.env.STACK_LOGS === '1' ? 'on' : 'off',
+      ...options.gatewayEnv,
+    },
+    log,
+  );
 
   const stack: Stack = {
     apiUrl,
@@ -148,7 +170,12 @@ function launch(name: string, script: string, env: NodeJS.ProcessEnv, log: strin
   return child;
 }
 
-async function waitUntilAnswering(url: string, child: ChildProcess, ready: (status: number) => boolean, log: string[]): Promise<void> {
+async function waitUntilAnswering(
+  url: string,
+  child: ChildProcess,
+  ready: (status: number) => boolean,
+  log: string[],
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`process for ${url} exited with ${child.exitCode}:\n${log.join('')}`);

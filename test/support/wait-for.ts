@@ -5,7 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
  *   await waitFor(() => expect(seen).toBeDefined());
  *   await waitFor(async () => expect(await rows()).toBe(0), { timeout: 10_000 });
  */
-export async function waitFor<T>(assertion: () => T | Promise<T>, options: { timeout?: number; interval?: number } = {}): Promise<T> {
+export async function waitFor<T>(
+  assertion: () => T | Promise<T>,
+  options: { timeout?: number; interval?: number } = {},
+): Promise<T> {
   const { timeout = 1_000, interval = 50 } = options;
   const deadline = Date.now() + timeout;
   for (;;) {

@@ -43,7 +43,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   const config = options.config ?? loadConfig(options.env);
   const levels = logLevels(config.logLevel);
   const logger = new ConsoleLogger({ json: config.logFormat === 'json', logLevels: levels });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
 
   // Behind a load balancer the socket's address is the balancer's: take the client's from X-Forwarded-For,
   // but only as many entries back as there are proxies we run (TRUST_PROXY), so a client cannot name its own.
@@ -91,7 +95,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   // Development on a loopback HOST only: the demo logins' password is public.
   if (config.seedDemoData) await seedDevelopmentData(app);
   else if (config.nodeEnv === 'production' || !config.loopback) {
-    const reason = config.nodeEnv === 'production' ? 'when NODE_ENV=production' : `because HOST=${config.host} is not a loopback address`;
+    const reason =
+      config.nodeEnv === 'production'
+        ? 'when NODE_ENV=production'
+        : `because HOST=${config.host} is not a loopback address`;
     await refusePublishedDemoLogins(app, reason).catch(async (error: unknown) => {
       await app.close();
       throw error;

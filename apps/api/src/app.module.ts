@@ -22,7 +22,17 @@ import { SocketConnectionModule } from './modules/socket-connection/socket-conne
 import { UserModule } from './modules/user/user.module.js';
 
 /** Feature modules of the API. Add new ones here. */
-export const FEATURE_MODULES = [UserModule, AuthModule, SocketConnectionModule, HealthModule, PushModule, NotificationModule, AuctionModule, ChannelModule, AdminModule];
+export const FEATURE_MODULES = [
+  UserModule,
+  AuthModule,
+  SocketConnectionModule,
+  HealthModule,
+  PushModule,
+  NotificationModule,
+  AuctionModule,
+  ChannelModule,
+  AdminModule,
+];
 
 @Module({})
 export class AppModule {
@@ -44,7 +54,12 @@ export class AppModule {
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         {
           provide: APP_PIPE,
-          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+            stopAtFirstError: false,
+          }),
         },
       ],
     };

@@ -46,8 +46,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   const secret = (name: 'AWS_ACCESS_KEY_ID' | 'AWS_SECRET_ACCESS_KEY' | 'GATEWAY_API_KEY'): string => {
     const value = env[name] || undefined;
     if (value === undefined || value === DEV_DEFAULTS[name]) {
-      if (production) refused.push(`${name} must be set explicitly (not to the development default) when NODE_ENV=production`);
-      else if (!loopback) refused.push(`${name}: the development default is refused because GATEWAY_HOST=${host} is not a loopback address; set it explicitly`);
+      if (production)
+        refused.push(`${name} must be set explicitly (not to the development default) when NODE_ENV=production`);
+      else if (!loopback)
+        refused.push(
+          `${name}: the development default is refused because GATEWAY_HOST=${host} is not a loopback address; set it explicitly`,
+        );
     }
     return value ?? DEV_DEFAULTS[name];
   };
@@ -63,9 +67,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   if (conflict) throw new GatewayConfigError(`${LIMIT_VARIABLES[conflict.limit]} ${conflict.problem}`);
 
   const stage = env.GATEWAY_STAGE || 'dev';
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(stage)) throw new GatewayConfigError(`GATEWAY_STAGE must be letters, digits, - or _ (got "${stage}")`);
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(stage))
+    throw new GatewayConfigError(`GATEWAY_STAGE must be letters, digits, - or _ (got "${stage}")`);
   const apiBaseUrl = env.API_BASE_URL || DEV_DEFAULTS.API_BASE_URL;
-  if (!/^https?:\/\/[^/]+/.test(apiBaseUrl)) throw new GatewayConfigError(`API_BASE_URL must be an http(s) URL (got "${apiBaseUrl}")`);
+  if (!/^https?:\/\/[^/]+/.test(apiBaseUrl))
+    throw new GatewayConfigError(`API_BASE_URL must be an http(s) URL (got "${apiBaseUrl}")`);
 
   return {
     port: env.GATEWAY_PORT ? port(env.GATEWAY_PORT) : DEV_DEFAULTS.GATEWAY_PORT,
@@ -81,12 +87,14 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
 
 function positiveInteger(value: string, name: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) throw new GatewayConfigError(`${name} must be a positive integer (got "${value}")`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0)
+    throw new GatewayConfigError(`${name} must be a positive integer (got "${value}")`);
   return n;
 }
 
 function port(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 0 || n > 65535) throw new GatewayConfigError(`GATEWAY_PORT must be a port number 0-65535 (got "${value}")`);
+  if (!/^\d+$/.test(value) || n < 0 || n > 65535)
+    throw new GatewayConfigError(`GATEWAY_PORT must be a port number 0-65535 (got "${value}")`);
   return n;
 }

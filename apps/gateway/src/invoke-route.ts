@@ -3,17 +3,25 @@ import { buildLambdaContext } from './events/lambda-context.js';
 import type { GatewayRoute } from './route-selector.js';
 
 export type InvokeOutcome =
-  | { kind: 'ok'; result: WebSocketResult | undefined }
-  | { kind: 'error'; error: unknown }
-  | { kind: 'timeout' };
+  { kind: 'ok'; result: WebSocketResult | undefined } | { kind: 'error'; error: unknown } | { kind: 'timeout' };
 
 /**
  * Runs a route's handler in-process under the integration timeout. A handler that outlives the
  * timeout keeps running (as a Lambda would), but its answer is dropped: the client already got
  * "Internal server error".
  */
-export async function invokeRoute(route: GatewayRoute, event: WebSocketEvent, timeoutMs: number, region: string): Promise<InvokeOutcome> {
-  const context = buildLambdaContext(route.functionName ?? route.routeKey, event.requestContext.requestId, timeoutMs, region);
+export async function invokeRoute(
+  route: GatewayRoute,
+  event: WebSocketEvent,
+  timeoutMs: number,
+  region: string,
+): Promise<InvokeOutcome> {
+  const context = buildLambdaContext(
+    route.functionName ?? route.routeKey,
+    event.requestContext.requestId,
+    timeoutMs,
+    region,
+  );
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<InvokeOutcome>((resolve) => {
     timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);

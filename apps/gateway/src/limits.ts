@@ -47,11 +47,14 @@ export const DEFAULT_LIMITS: GatewayLimits = {
  */
 export function limitsConflict(limits: GatewayLimits): { limit: keyof GatewayLimits; problem: string } | undefined {
   for (const [name, value] of Object.entries(limits) as Array<[keyof GatewayLimits, number]>) {
-    if (!Number.isSafeInteger(value) || value <= 0) return { limit: name, problem: `must be a positive integer (got ${value})` };
+    if (!Number.isSafeInteger(value) || value <= 0)
+      return { limit: name, problem: `must be a positive integer (got ${value})` };
   }
-  if (limits.maxFrameBytes > limits.maxMessageBytes) return { limit: 'maxFrameBytes', problem: `must not exceed the message limit (${limits.maxMessageBytes})` };
+  if (limits.maxFrameBytes > limits.maxMessageBytes)
+    return { limit: 'maxFrameBytes', problem: `must not exceed the message limit (${limits.maxMessageBytes})` };
   for (const name of ['maxBufferedBytes', 'maxQueuedBytes'] as const) {
-    if (limits[name] < limits.maxMessageBytes) return { limit: name, problem: `must hold at least one whole message (${limits.maxMessageBytes} bytes)` };
+    if (limits[name] < limits.maxMessageBytes)
+      return { limit: name, problem: `must hold at least one whole message (${limits.maxMessageBytes} bytes)` };
   }
   return undefined;
 }

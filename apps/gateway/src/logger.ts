@@ -22,6 +22,8 @@ export function lineLogger(write: (line: string) => void = (line) => process.std
     routed: (id, route, outcome, ms) => write(`ROUTE      ${id} ${route} → ${outcome} (${ms} ms)`),
     rejected: (reason, status) => write(`REJECT     handshake ${status}: ${reason}`),
     error: (message, error) =>
-      write(`ERROR      ${message}${error ? `: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` : ''}`),
+      write(
+        `ERROR      ${message}${error ? `: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` : ''}`,
+      ),
   };
 }

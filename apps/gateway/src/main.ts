@@ -28,8 +28,12 @@ async function main(): Promise<void> {
     logger: config.log ? lineLogger() : silentLogger,
   });
   const base = gateway.url.slice(0, -(config.stage.length + 1));
-  console.log(`Local API Gateway listening on ${base} (also ${gateway.url}); management API ${base.replace('ws://', 'http://')}/@connections`);
-  console.log(`Routes: ${routes.map((r) => r.routeKey).join(', ')} → Lambdas at ${config.lambdaEnvironment.API_BASE_URL}`);
+  console.log(
+    `Local API Gateway listening on ${base} (also ${gateway.url}); management API ${base.replace('ws://', 'http://')}/@connections`,
+  );
+  console.log(
+    `Routes: ${routes.map((r) => r.routeKey).join(', ')} → Lambdas at ${config.lambdaEnvironment.API_BASE_URL}`,
+  );
 
   const stop = (signal: string) => {
     console.log(`${signal}: closing connections`);

@@ -5,7 +5,13 @@ const route = (routeKey: string): GatewayRoute => ({ routeKey, twoWay: true, han
 const keyOf = (selected: GatewayRoute | undefined) => selected?.routeKey;
 
 describe(RouteSelector.name, () => {
-  const selector = new RouteSelector([route('$connect'), route('auth'), route('42'), route('$disconnect'), route('$default')]);
+  const selector = new RouteSelector([
+    route('$connect'),
+    route('auth'),
+    route('42'),
+    route('$disconnect'),
+    route('$default'),
+  ]);
 
   it('routes on $request.body.action', () => {
     expect(keyOf(selector.select('{"action":"auth","token":"x"}'))).toBe('auth');
@@ -14,7 +20,16 @@ describe(RouteSelector.name, () => {
   });
 
   it('falls back to $default for other actions, non-JSON, non-objects and binary', () => {
-    for (const body of ['{"action":"ping"}', '{"action":{"x":1}}', '{"no":"action"}', 'hello', '["auth"]', '{broken', '', undefined]) {
+    for (const body of [
+      '{"action":"ping"}',
+      '{"action":{"x":1}}',
+      '{"no":"action"}',
+      'hello',
+      '["auth"]',
+      '{broken',
+      '',
+      undefined,
+    ]) {
       expect(keyOf(selector.select(body))).toBe('$default');
     }
   });

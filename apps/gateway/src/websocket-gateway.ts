@@ -42,7 +42,11 @@ export class WebSocketGateway {
 
   constructor(private readonly options: WebSocketGatewayOptions) {
     // ws enforces the message limit (its maxPayload counts reassembled fragments); FrameSizeGuard the frame limit.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.limits.maxMessageBytes, clientTracking: false });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.limits.maxMessageBytes,
+      clientTracking: false,
+    });
     this.rateLimiter = new ConnectionRateLimiter(options.limits.newConnectionsPerSecond);
   }
 
@@ -52,8 +56,10 @@ export class WebSocketGateway {
     const { stage, logger } = this.options;
     const url = new URL(request.url ?? '/', 'http://gateway');
     const path = url.pathname.replace(/\/+$/, '');
-    if (path !== '' && path !== `/${stage}`) return rejectHandshake(socket, 403, '{"message":"Forbidden"}', logger, `unknown path ${url.pathname}`);
-    if (!this.rateLimiter.tryAcquire()) return rejectHandshake(socket, 429, '{"message":"Too Many Requests"}', logger, 'new connection rate');
+    if (path !== '' && path !== `/${stage}`)
+      return rejectHandshake(socket, 403, '{"message":"Forbidden"}', logger, `unknown path ${url.pathname}`);
+    if (!this.rateLimiter.tryAcquire())
+      return rejectHandshake(socket, 429, '{"message":"Too Many Requests"}', logger, 'new connection rate');
 
     const facts: ConnectionFacts = {
       connectionId: newAwsId(),
@@ -66,7 +72,12 @@ export class WebSocketGateway {
 
     const connectRoute = this.options.routes.connect;
     if (connectRoute) {
-      const outcome = await invokeRoute(connectRoute, buildConnectEvent(facts, request, url.searchParams), this.options.limits.integrationTimeoutMs, this.options.region);
+      const outcome = await invokeRoute(
+        connectRoute,
+        buildConnectEvent(facts, request, url.searchParams),
+        this.options.limits.integrationTimeoutMs,
+        this.options.region,
+      );
       if (outcome.kind !== 'ok') {
         if (outcome.kind === 'error') logger.error(`$connect of ${facts.connectionId} failed`, outcome.error);
         return rejectHandshake(socket, 500, '{"message":"Internal server error"}', logger, `$connect ${outcome.kind}`);
@@ -142,9 +153,15 @@ export class WebSocketGateway {
     const outcome = await invokeRoute(route, event, this.options.limits.integrationTimeoutMs, this.options.region);
     const elapsed = Math.round(performance.now() - started);
     if (outcome.kind !== 'ok') {
-      if (outcome.kind === 'error') this.options.logger.error(`route ${route.routeKey} of ${connection.id} threw`, outcome.error);
+      if (outcome.kind === 'error')
+        this.options.logger.error(`route ${route.routeKey} of ${connection.id} threw`, outcome.error);
       this.sendGatewayError(connection, 'Internal server error', event.requestContext.requestId);
-      this.options.logger.routed(connection.id, route.routeKey, outcome.kind === 'timeout' ? 'integration timeout' : 'error', elapsed);
+      this.options.logger.routed(
+        connection.id,
+        route.routeKey,
+        outcome.kind === 'timeout' ? 'integration timeout' : 'error',
+        elapsed,
+      );
       return;
     }
     const answer = outcome.result?.body;
@@ -155,15 +172,29 @@ export class WebSocketGateway {
     this.options.logger.routed(connection.id, route.routeKey, String(outcome.result?.statusCode ?? 200), elapsed);
   }
 
-  private async runDisconnect(route: GatewayRoute, connection: GatewayConnection, code: number, reason: string): Promise<void> {
+  private async runDisconnect(
+    route: GatewayRoute,
+    connection: GatewayConnection,
+    code: number,
+    reason: string,
+  ): Promise<void> {
     const event = buildDisconnectEvent(connection.facts, code, reason);
     const started = performance.now();
     const outcome = await invokeRoute(route, event, this.options.limits.integrationTimeoutMs, this.options.region);
     if (outcome.kind === 'error') this.options.logger.error(`$disconnect of ${connection.id} threw`, outcome.error);
-    this.options.logger.routed(connection.id, '$disconnect', outcome.kind === 'ok' ? String(outcome.result?.statusCode ?? 200) : outcome.kind, Math.round(performance.now() - started));
+    this.options.logger.routed(
+      connection.id,
+      '$disconnect',
+      outcome.kind === 'ok' ? String(outcome.result?.statusCode ?? 200) : outcome.kind,
+      Math.round(performance.now() - started),
+    );
   }
 
-  private sendGatewayError(connection: GatewayConnection, message: GatewayErrorFrame['message'], requestId: string): void {
+  private sendGatewayError(
+    connection: GatewayConnection,
+    message: GatewayErrorFrame['message'],
+    requestId: string,
+  ): void {
     const frame: GatewayErrorFrame = { message, connectionId: connection.id, requestId };
     connection.send(JSON.stringify(frame), false);
   }
@@ -179,7 +210,10 @@ export class WebSocketGateway {
     const deadline = Date.now() + closeGraceMs;
     while (registry.size > 0 && Date.now() < deadline) await sleep(20, undefined, { ref: false });
     for (const connection of registry.all()) connection.socket.terminate();
-    await Promise.race([Promise.allSettled([...this.pendingDisconnects]), sleep(disconnectGraceMs, undefined, { ref: false })]);
+    await Promise.race([
+      Promise.allSettled([...this.pendingDisconnects]),
+      sleep(disconnectGraceMs, undefined, { ref: false }),
+    ]);
   }
 }
 

@@ -23,7 +23,11 @@ const HISTORY_PAGES = 20;
 export function startApp(root: HTMLElement, config: ClientConfig): void {
   const session = new SessionStore();
   const toaster = new Toaster();
-  const api = new ApiClient(config.apiBase, () => session.token, () => ctx.signOut('Your session expired. Please sign in again.'));
+  const api = new ApiClient(
+    config.apiBase,
+    () => session.token,
+    () => ctx.signOut('Your session expired. Please sign in again.'),
+  );
   let notifications: NotificationStore | null = null;
   let sinceSent: Id | null = null;
   const socket = new LiveSocket({
@@ -44,7 +48,10 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
     toaster,
     async signIn(email, password) {
       const login = await api.post<LoginAnswer>('auth/login', { email, password }, { anonymous: true });
-      const user = await api.request<User>('GET', 'auth/me', { headers: { authorization: `Bearer ${login.accessToken}` }, anonymous: true });
+      const user = await api.request<User>('GET', 'auth/me', {
+        headers: { authorization: `Bearer ${login.accessToken}` },
+        anonymous: true,
+      });
       session.start(login, user);
     },
     signOut(reason) {
@@ -69,7 +76,11 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
     quietReplays = 0;
     if (typeof replayed === 'number' && replayed > TOASTS_PER_REPLAY) {
       quietReplays = replayed;
-      toaster.show({ title: `${replayed} notifications while you were away`, body: 'They are in your notification list (the bell).', tone: 'info' });
+      toaster.show({
+        title: `${replayed} notifications while you were away`,
+        body: 'They are in your notification list (the bell).',
+        tone: 'info',
+      });
     }
     // More was missed than one replay carries: fetch the rest of the gap over REST.
     if (recovered === false && notifications) void loadHistory(notifications, sinceSent, false);
@@ -103,13 +114,19 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
     for (const part of headerParts) part.dispose();
     headerParts = [];
     const user = session.current.value?.user;
-    const brand = h('a', { href: '#/', class: 'brand' }, h('span', { class: 'brand__mark', 'aria-hidden': 'true' }, '⚖'), 'Gavel');
+    const brand = h(
+      'a',
+      { href: '#/', class: 'brand' },
+      h('span', { class: 'brand__mark', 'aria-hidden': 'true' }, '⚖'),
+      'Gavel',
+    );
     if (!user || !notifications) return replaceChildren(header, h('div', { class: 'app-header__inner' }, brand));
     const indicator = connectionIndicator(socket);
     const bell = notificationBell(notifications);
     headerParts = [indicator, bell];
     const route = location.hash;
-    const link = (href: string, label: string, active: boolean): HTMLElement => h('a', { href, class: 'nav__link', 'aria-current': active ? 'page' : false }, label);
+    const link = (href: string, label: string, active: boolean): HTMLElement =>
+      h('a', { href, class: 'nav__link', 'aria-current': active ? 'page' : false }, label);
     replaceChildren(
       header,
       h(
@@ -131,7 +148,11 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
             'div',
             { class: 'user-menu' },
             h('span', { class: 'user-menu__name', 'data-testid': 'signed-in-as', title: user.email }, user.displayName),
-            h('button', { type: 'button', class: 'button button--ghost button--small', onclick: () => ctx.signOut() }, 'Sign out'),
+            h(
+              'button',
+              { type: 'button', class: 'button button--ghost button--small', onclick: () => ctx.signOut() },
+              'Sign out',
+            ),
           ),
         ),
       ),
@@ -149,7 +170,10 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
     } else {
       const room = /^\/auctions\/([^/]+)$/.exec(path);
       if (room) next = auctionRoomView(ctx, decodeURIComponent(room[1]!));
-      else if (path === '/admin') next = user.roles.includes('admin') ? adminView(ctx) : messageView('Admins only', 'This page is for admins. Ask one to give your account the admin role.');
+      else if (path === '/admin')
+        next = user.roles.includes('admin')
+          ? adminView(ctx)
+          : messageView('Admins only', 'This page is for admins. Ask one to give your account the admin role.');
       else if (path === '/' || path === '/signin' || path === '/register') next = auctionListView(ctx);
       else next = messageView('Page not found', 'Nothing lives at this address.');
     }
@@ -171,7 +195,10 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
     clearTimeout(expiryTimer);
     if (s) {
       // Leave cleanly when the token runs out rather than on the first refused call (timers cap at ~24 days).
-      expiryTimer = setTimeout(() => ctx.signOut('Your session expired. Please sign in again.'), Math.min(s.expiresAt - Date.now(), 2 ** 31 - 1));
+      expiryTimer = setTimeout(
+        () => ctx.signOut('Your session expired. Please sign in again.'),
+        Math.min(s.expiresAt - Date.now(), 2 ** 31 - 1),
+      );
       const store = new NotificationStore(storage, s.user.id);
       notifications = store;
       void (async () => {
@@ -203,14 +230,35 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
 function messageView(title: string, text: string): View {
   return {
     title,
-    element: h('section', { class: 'card empty-state' }, h('h1', { tabindex: '-1' }, title), h('p', null, text), h('a', { href: '#/', class: 'button' }, 'Back to auctions')),
+    element: h(
+      'section',
+      { class: 'card empty-state' },
+      h('h1', { tabindex: '-1' }, title),
+      h('p', null, text),
+      h('a', { href: '#/', class: 'button' }, 'Back to auctions'),
+    ),
   };
 }
 
 function fromEvent(event: NotificationEvent): Omit<ClientNotification, 'read'> {
-  return { id: event.id, kind: event.data.kind, title: event.data.title, body: event.data.body ?? null, data: event.data.data ?? null, ts: event.ts };
+  return {
+    id: event.id,
+    kind: event.data.kind,
+    title: event.data.title,
+    body: event.data.body ?? null,
+    data: event.data.data ?? null,
+    ts: event.ts,
+  };
 }
 
 function fromItem(item: NotificationItem, read: boolean): ClientNotification {
-  return { id: item.id, kind: item.kind, title: item.title, body: item.body ?? null, data: item.data ?? null, ts: item.createdAt ?? new Date().toISOString(), read };
+  return {
+    id: item.id,
+    kind: item.kind,
+    title: item.title,
+    body: item.body ?? null,
+    data: item.data ?? null,
+    ts: item.createdAt ?? new Date().toISOString(),
+    read,
+  };
 }

@@ -26,7 +26,9 @@ export function parseJsonObject(body: string | null | undefined): Record<string,
   if (!body) return undefined;
   try {
     const value: unknown = JSON.parse(body);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -48,7 +50,10 @@ export function validateAuthMessage(message: Record<string, unknown>): AuthMessa
 }
 
 /** Validates a `subscribe` / `unsubscribe` message; returns a reason string when it is malformed. */
-export function validateSubscriptionMessage(action: SubscriptionMessage['action'], message: Record<string, unknown>): SubscriptionMessage | string {
+export function validateSubscriptionMessage(
+  action: SubscriptionMessage['action'],
+  message: Record<string, unknown>,
+): SubscriptionMessage | string {
   const { auctionId } = message;
   const ok =
     (typeof auctionId === 'number' && Number.isSafeInteger(auctionId) && auctionId > 0) ||

@@ -60,7 +60,10 @@ export function encodeRfc3986(value: string): string {
 /** A header value as the signer canonicalises it: line breaks and runs of blanks become one space, none at either end. */
 export function canonicalHeaderValue(value: string): string {
   if (!/[\r\n\t]| {2}|^ | $/.test(value)) return value;
-  return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
+  return value
+    .replace(/[\r\n]/g, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/^ | $/g, '');
 }
 
 export interface CanonicalRequest {
@@ -81,7 +84,10 @@ export function canonicalRequest(request: CanonicalRequest): { canonicalRequest:
     canonicalHeaders += `${name}:${canonicalHeaderValue(value)}\n`;
     signedHeaders += signedHeaders === '' ? name : `;${name}`;
   }
-  return { canonicalRequest: `${request.method}\n${request.canonicalUri}\n\n${canonicalHeaders}\n${signedHeaders}\n${request.payloadHash}`, signedHeaders };
+  return {
+    canonicalRequest: `${request.method}\n${request.canonicalUri}\n\n${canonicalHeaders}\n${signedHeaders}\n${request.payloadHash}`,
+    signedHeaders,
+  };
 }
 
 /** The string to sign: algorithm, `x-amz-date`, credential scope and the canonical request's hash. */

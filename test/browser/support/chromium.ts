@@ -13,7 +13,17 @@ export const hasChromium = existsSync(CHROMIUM_PATH);
 export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...extraArgs,
+    ],
   });
 }
 
@@ -24,7 +34,10 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
 const BROWSER_NETWORK_LOG = /^(Failed to load resource: |WebSocket connection to '.*' failed: )/;
 
 /** A page that records uncaught errors and console errors, so a test can assert the client stayed clean. */
-export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+export async function openPage(
+  browser: Browser,
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', ...options });
   // Generous (the machine may be busy with other suites) but bounded: a missing update fails, never hangs.
   context.setDefaultTimeout(20_000);
@@ -32,7 +45,8 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' && !BROWSER_NETWORK_LOG.test(message.text())) errors.push(`console: ${message.text()}`);
+    if (message.type() === 'error' && !BROWSER_NETWORK_LOG.test(message.text()))
+      errors.push(`console: ${message.text()}`);
   });
   return { context, page, errors };
 }

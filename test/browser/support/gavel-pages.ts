@@ -31,8 +31,14 @@ export async function signInWithDemoButton(page: Page, url: string, name: 'Alice
     await connectionStatus(page, 'connected');
   } catch (error) {
     // Say what the page showed instead: a timeout alone does not tell why.
-    const shown = await page.locator('body').innerText().catch(() => '(page unreadable)');
-    throw new Error(`signing in as ${name} at ${url} failed: ${(error as Error).message}\npage text:\n${shown.slice(0, 1500)}`, { cause: error });
+    const shown = await page
+      .locator('body')
+      .innerText()
+      .catch(() => '(page unreadable)');
+    throw new Error(
+      `signing in as ${name} at ${url} failed: ${(error as Error).message}\npage text:\n${shown.slice(0, 1500)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -63,5 +69,8 @@ export async function placeBid(page: Page, cents: number): Promise<void> {
 
 /** Waits until the room shows exactly this price. */
 export async function priceShown(page: Page, cents: number): Promise<void> {
-  await page.getByTestId('current-price').filter({ hasText: new RegExp(`^\\${dollars(cents)}$`) }).waitFor();
+  await page
+    .getByTestId('current-price')
+    .filter({ hasText: new RegExp(`^\\${dollars(cents)}$`) })
+    .waitFor();
 }

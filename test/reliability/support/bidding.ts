@@ -50,9 +50,19 @@ export async function runBidders(options: BiddingOptions): Promise<BidLog> {
       const amountCents = 100_000 + ++counter * 100;
       let status: number | 'unreachable';
       try {
-        const answer = await http(options.apiUrl, `/auctions/${auctionId}/bids`, { token: user.token, body: { amountCents }, timeoutMs: 30_000 });
+        const answer = await http(options.apiUrl, `/auctions/${auctionId}/bids`, {
+          token: user.token,
+          body: { amountCents },
+          timeoutMs: 30_000,
+        });
         status = answer.status;
-        if (status === 201) log.accepted.push({ id: String(answer.body.id), auctionId: String(answer.body.auctionId), amountCents: answer.body.amountCents, at: Date.now() - started });
+        if (status === 201)
+          log.accepted.push({
+            id: String(answer.body.id),
+            auctionId: String(answer.body.auctionId),
+            amountCents: answer.body.amountCents,
+            at: Date.now() - started,
+          });
         if (status >= 500) log.serverErrors.push({ status, at: Date.now() - started, body: answer.text.slice(0, 300) });
       } catch {
         status = 'unreachable';
@@ -79,7 +89,9 @@ export interface StoredAuction {
 }
 
 /** Reads bids and auctions straight from the database (not through the API under test). */
-export async function readBidsFromDatabase(databaseUrl: string): Promise<{ bids: StoredBid[]; auctions: StoredAuction[] }> {
+export async function readBidsFromDatabase(
+  databaseUrl: string,
+): Promise<{ bids: StoredBid[]; auctions: StoredAuction[] }> {
   const bidsSql = 'SELECT id, auction_id AS auctionId, amount_cents AS amountCents FROM bids ORDER BY id';
   const auctionsSql = 'SELECT id, current_price_cents AS currentPriceCents, bid_count AS bidCount FROM auctions';
   type Row = Record<string, string | number>;
@@ -103,8 +115,16 @@ export async function readBidsFromDatabase(databaseUrl: string): Promise<{ bids:
     }
   }
   return {
-    bids: bidRows.map((r) => ({ id: String(r.id), auctionId: String(r.auctionId), amountCents: Number(r.amountCents) })),
-    auctions: auctionRows.map((r) => ({ id: String(r.id), currentPriceCents: Number(r.currentPriceCents), bidCount: Number(r.bidCount) })),
+    bids: bidRows.map((r) => ({
+      id: String(r.id),
+      auctionId: String(r.auctionId),
+      amountCents: Number(r.amountCents),
+    })),
+    auctions: auctionRows.map((r) => ({
+      id: String(r.id),
+      currentPriceCents: Number(r.currentPriceCents),
+      bidCount: Number(r.bidCount),
+    })),
   };
 }
 
@@ -112,23 +132,34 @@ export async function readBidsFromDatabase(databaseUrl: string): Promise<{ bids:
  * Every accepted bid is stored with its amount; per auction the stored bids rise strictly in id order
  * and the auction's price is the highest bid. Returns the problems found (empty: nothing lost).
  */
-export function checkNothingLost(accepted: readonly AcceptedBid[], stored: { bids: StoredBid[]; auctions: StoredAuction[] }): string[] {
+export function checkNothingLost(
+  accepted: readonly AcceptedBid[],
+  stored: { bids: StoredBid[]; auctions: StoredAuction[] },
+): string[] {
   const problems: string[] = [];
   const byId = new Map(stored.bids.map((bid) => [bid.id, bid]));
   for (const bid of accepted) {
     const row = byId.get(bid.id);
     if (!row) problems.push(`accepted bid ${bid.id} (${bid.amountCents}) is not in the database`);
-    else if (row.amountCents !== bid.amountCents || row.auctionId !== bid.auctionId) problems.push(`bid ${bid.id} stored as ${JSON.stringify(row)}, accepted as ${JSON.stringify(bid)}`);
+    else if (row.amountCents !== bid.amountCents || row.auctionId !== bid.auctionId)
+      problems.push(`bid ${bid.id} stored as ${JSON.stringify(row)}, accepted as ${JSON.stringify(bid)}`);
   }
   const perAuction = new Map<string, StoredBid[]>();
   for (const bid of stored.bids) perAuction.set(bid.auctionId, [...(perAuction.get(bid.auctionId) ?? []), bid]);
   for (const auction of stored.auctions) {
     const bids = perAuction.get(auction.id) ?? [];
     for (let i = 1; i < bids.length; i++) {
-      if (bids[i]!.amountCents <= bids[i - 1]!.amountCents) problems.push(`auction ${auction.id}: bid ${bids[i]!.id} (${bids[i]!.amountCents}) is not above bid ${bids[i - 1]!.id}`);
+      if (bids[i]!.amountCents <= bids[i - 1]!.amountCents)
+        problems.push(
+          `auction ${auction.id}: bid ${bids[i]!.id} (${bids[i]!.amountCents}) is not above bid ${bids[i - 1]!.id}`,
+        );
     }
-    if (bids.length > 0 && auction.currentPriceCents !== bids.at(-1)!.amountCents) problems.push(`auction ${auction.id}: price ${auction.currentPriceCents} is not its highest bid ${bids.at(-1)!.amountCents}`);
-    if (auction.bidCount !== bids.length) problems.push(`auction ${auction.id}: bid_count ${auction.bidCount} but ${bids.length} bids stored`);
+    if (bids.length > 0 && auction.currentPriceCents !== bids.at(-1)!.amountCents)
+      problems.push(
+        `auction ${auction.id}: price ${auction.currentPriceCents} is not its highest bid ${bids.at(-1)!.amountCents}`,
+      );
+    if (auction.bidCount !== bids.length)
+      problems.push(`auction ${auction.id}: bid_count ${auction.bidCount} but ${bids.length} bids stored`);
   }
   return problems;
 }

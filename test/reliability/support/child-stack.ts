@@ -45,7 +45,11 @@ export class ManagedProcess {
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [this.script], { cwd: repoRoot, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [this.script], {
+      cwd: repoRoot,
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     this.stopping = false;
     // Never outlive the test process, even when it is killed by a timeout.
@@ -60,11 +64,13 @@ export class ManagedProcess {
     child.stdout!.on('data', record);
     child.stderr!.on('data', record);
     child.on('exit', (code, signal) => {
-      if (!this.stopping && this.child === child) this.unexpectedExits.push(`${this.name} exited (code ${code}, signal ${signal})`);
+      if (!this.stopping && this.child === child)
+        this.unexpectedExits.push(`${this.name} exited (code ${code}, signal ${signal})`);
     });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode} during start:\n${this.log.slice(-40).join('')}`);
+      if (child.exitCode !== null)
+        throw new Error(`${this.name} exited with ${child.exitCode} during start:\n${this.log.slice(-40).join('')}`);
       try {
         const response = await fetch(this.readyUrl, { signal: AbortSignal.timeout(2_000) });
         await response.arrayBuffer();
@@ -124,11 +130,29 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const managementUrl = `http://127.0.0.1:${gatewayPort}`;
   const log: string[] = [];
-  const common = { ...process.env, ...secrets, AWS_REGION: 'us-east-1', API_BASE_URL: apiUrl, APIGW_ENDPOINT: managementUrl, GATEWAY_PORT: String(gatewayPort) };
+  const common = {
+    ...process.env,
+    ...secrets,
+    AWS_REGION: 'us-east-1',
+    API_BASE_URL: apiUrl,
+    APIGW_ENDPOINT: managementUrl,
+    GATEWAY_PORT: String(gatewayPort),
+  };
   const api = new ManagedProcess(
     'api',
     join(repoRoot, 'dist/apps/api/src/main.js'),
-    { ...common, NODE_ENV: 'development', PORT: String(apiPort), DATABASE_URL: options.databaseUrl, LOG_LEVEL: options.apiLogLevel ?? 'log', LOG_FORMAT: 'json', LOGIN_RATE_LIMIT: '1000000', REGISTER_RATE_LIMIT: '1000000', BID_RATE_LIMIT: '1000000', ...options.apiEnv },
+    {
+      ...common,
+      NODE_ENV: 'development',
+      PORT: String(apiPort),
+      DATABASE_URL: options.databaseUrl,
+      LOG_LEVEL: options.apiLogLevel ?? 'log',
+      LOG_FORMAT: 'json',
+      LOGIN_RATE_LIMIT: '1000000',
+      REGISTER_RATE_LIMIT: '1000000',
+      BID_RATE_LIMIT: '1000000',
+      ...options.apiEnv,
+    },
     `${apiUrl}/health`,
     (status) => status === 200,
     log,

@@ -66,7 +66,10 @@ export function jwtPayload(token: string): Record<string, unknown> {
 }
 
 /** The same token with its payload replaced and the original signature kept (a tampered token). */
-export function tamperJwt(token: string, change: (payload: Record<string, unknown>) => Record<string, unknown>): string {
+export function tamperJwt(
+  token: string,
+  change: (payload: Record<string, unknown>) => Record<string, unknown>,
+): string {
   const [header, , signature] = token.split('.');
   return `${header}.${base64url(JSON.stringify(change(jwtPayload(token))))}.${signature}`;
 }

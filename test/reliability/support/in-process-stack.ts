@@ -26,12 +26,20 @@ async function loadRoutes(): Promise<GatewayRoute[]> {
   const loaded: GatewayRoute[] = [];
   for (const route of routes) {
     const module = (await import(`../../../lambdas/${route.handler}/handler.js`)) as { handler: WebSocketHandler };
-    loaded.push({ routeKey: route.routeKey, twoWay: route.twoWay, handler: module.handler, functionName: `gavel-${route.handler}` });
+    loaded.push({
+      routeKey: route.routeKey,
+      twoWay: route.twoWay,
+      handler: module.handler,
+      functionName: `gavel-${route.handler}`,
+    });
   }
   return loaded;
 }
 
-export async function startInProcessStack(kind: DatabaseKind, limits: Partial<GatewayLimits> = {}): Promise<InProcessStack> {
+export async function startInProcessStack(
+  kind: DatabaseKind,
+  limits: Partial<GatewayLimits> = {},
+): Promise<InProcessStack> {
   const secrets = runSecrets();
   // The Lambdas check these at cold start (module import) and read them again on every call.
   process.env.GATEWAY_API_KEY = secrets.GATEWAY_API_KEY;
@@ -44,7 +52,16 @@ export async function startInProcessStack(kind: DatabaseKind, limits: Partial<Ga
   });
   let api: InProcessApi;
   try {
-    api = await startInProcessApi(kind, { secrets, env: { APIGW_ENDPOINT: gateway.managementUrl, AWS_REGION: 'us-east-1', LOGIN_RATE_LIMIT: '1000000', REGISTER_RATE_LIMIT: '1000000', BID_RATE_LIMIT: '1000000' } });
+    api = await startInProcessApi(kind, {
+      secrets,
+      env: {
+        APIGW_ENDPOINT: gateway.managementUrl,
+        AWS_REGION: 'us-east-1',
+        LOGIN_RATE_LIMIT: '1000000',
+        REGISTER_RATE_LIMIT: '1000000',
+        BID_RATE_LIMIT: '1000000',
+      },
+    });
   } catch (error) {
     await gateway.close();
     throw error;

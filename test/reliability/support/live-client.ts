@@ -59,15 +59,23 @@ export class LiveClient {
     const authenticatedBefore = this.connectionIds.length;
     const errorsBefore = this.authErrors.length;
     await this.open();
-    await this.until(() => this.connectionIds.length > authenticatedBefore || this.authErrors.length > errorsBefore, 30_000, 'auth.ok');
-    if (this.connectionIds.length === authenticatedBefore) throw new Error(`auth failed: ${JSON.stringify(this.authErrors.at(-1))}`);
+    await this.until(
+      () => this.connectionIds.length > authenticatedBefore || this.authErrors.length > errorsBefore,
+      30_000,
+      'auth.ok',
+    );
+    if (this.connectionIds.length === authenticatedBefore)
+      throw new Error(`auth failed: ${JSON.stringify(this.authErrors.at(-1))}`);
     const watched = this.options.watch?.length ?? 0;
     await this.until(() => this.subscribedHere >= watched, 30_000, `subscribed to ${watched} auctions`);
   }
 
   /** Ids received more than once (must stay empty: every event is delivered once per connection). */
   duplicates(): string[] {
-    return [...[...this.bids].filter(([, n]) => n > 1).map(([id]) => `bid ${id}`), ...[...this.notifications].filter(([, n]) => n > 1).map(([id]) => `notification ${id}`)];
+    return [
+      ...[...this.bids].filter(([, n]) => n > 1).map(([id]) => `bid ${id}`),
+      ...[...this.notifications].filter(([, n]) => n > 1).map(([id]) => `notification ${id}`),
+    ];
   }
 
   get isOpen(): boolean {
@@ -118,7 +126,13 @@ export class LiveClient {
       this.socket = socket;
       socket.once('open', () => {
         this.attempts = 0;
-        socket.send(JSON.stringify({ action: 'auth', token: this.token, ...(this.lastNotificationId ? { since: this.lastNotificationId } : {}) }));
+        socket.send(
+          JSON.stringify({
+            action: 'auth',
+            token: this.token,
+            ...(this.lastNotificationId ? { since: this.lastNotificationId } : {}),
+          }),
+        );
         resolve();
       });
       socket.once('unexpected-response', (_request, response) => {

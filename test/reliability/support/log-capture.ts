@@ -28,7 +28,9 @@ export class LogCapture {
     for (const method of methods) {
       const original = console[method];
       console[method] = (...args: unknown[]) => {
-        this.chunks.push(`${args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}\n`);
+        this.chunks.push(
+          `${args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}\n`,
+        );
         if (echo) original(...args);
       };
     }

@@ -12,11 +12,16 @@ import { createConnection } from 'mysql2/promise';
 import { freePort } from '../../support/ports.js';
 
 const MARIADBD_CANDIDATES = ['/usr/sbin/mariadbd', '/usr/bin/mariadbd', '/usr/local/bin/mariadbd'];
-const INSTALL_CANDIDATES = ['/usr/bin/mariadb-install-db', '/usr/local/bin/mariadb-install-db', '/usr/bin/mysql_install_db'];
+const INSTALL_CANDIDATES = [
+  '/usr/bin/mariadb-install-db',
+  '/usr/local/bin/mariadb-install-db',
+  '/usr/bin/mysql_install_db',
+];
 
 /** Why the outage test cannot run here, or undefined when it can. */
 export function mariadbUnavailableReason(): string | undefined {
-  if (!MARIADBD_CANDIDATES.some(existsSync)) return 'mariadbd is not installed (looked in /usr/sbin, /usr/bin, /usr/local/bin)';
+  if (!MARIADBD_CANDIDATES.some(existsSync))
+    return 'mariadbd is not installed (looked in /usr/sbin, /usr/bin, /usr/local/bin)';
   if (!INSTALL_CANDIDATES.some(existsSync)) return 'mariadb-install-db is not installed';
   return undefined;
 }
@@ -33,7 +38,13 @@ export class PrivateMariaDb {
     const install = INSTALL_CANDIDATES.find(existsSync)!;
     const result = spawnSync(
       install,
-      ['--no-defaults', `--datadir=${join(server.dir, 'data')}`, '--auth-root-authentication-method=normal', `--user=${process.getuid?.() === 0 ? 'root' : (process.env.USER ?? 'root')}`, '--skip-test-db'],
+      [
+        '--no-defaults',
+        `--datadir=${join(server.dir, 'data')}`,
+        '--auth-root-authentication-method=normal',
+        `--user=${process.getuid?.() === 0 ? 'root' : (process.env.USER ?? 'root')}`,
+        '--skip-test-db',
+      ],
       { encoding: 'utf8', timeout: 120_000 },
     );
     if (result.status !== 0) throw new Error(`mariadb-install-db failed: ${result.stderr || result.stdout}`);
@@ -45,7 +56,9 @@ export class PrivateMariaDb {
   async databaseUrl(database: string): Promise<string> {
     const connection = await createConnection({ host: '127.0.0.1', port: this.port, user: 'root' });
     try {
-      await connection.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      await connection.query(
+        `CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+      );
     } finally {
       await connection.end();
     }
@@ -79,13 +92,19 @@ export class PrivateMariaDb {
     process.once('exit', reap);
     child.once('exit', () => process.off('exit', reap));
     child.on('exit', (code, signal) => {
-      if (this.child === child && code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM') this.crashes.push(`mariadbd exited with ${code ?? signal}`);
+      if (this.child === child && code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM')
+        this.crashes.push(`mariadbd exited with ${code ?? signal}`);
     });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`mariadbd exited during start: ${this.errorLog()}`);
       try {
-        const connection = await createConnection({ host: '127.0.0.1', port: this.port, user: 'root', connectTimeout: 1_000 });
+        const connection = await createConnection({
+          host: '127.0.0.1',
+          port: this.port,
+          user: 'root',
+          connectTimeout: 1_000,
+        });
         await connection.end();
         return;
       } catch {

@@ -16,7 +16,9 @@ export async function createUsers(apiUrl: string, count: number, prefix: string,
     while (next < count) {
       const index = next++;
       const email = `${prefix}${index}@gavel.test`;
-      const registered = await http(apiUrl, '/auth/register', { body: { email, password: PASSWORD, displayName: `${prefix} ${index}` } });
+      const registered = await http(apiUrl, '/auth/register', {
+        body: { email, password: PASSWORD, displayName: `${prefix} ${index}` },
+      });
       if (registered.status !== 201) throw new Error(`register ${email}: ${registered.status} ${registered.text}`);
       users[index] = { id: registered.body.id, email, token: await login(apiUrl, email, PASSWORD) };
     }
@@ -26,7 +28,11 @@ export async function createUsers(apiUrl: string, count: number, prefix: string,
 }
 
 /** Runs `task` over `items` with at most `concurrency` in flight. */
-export async function inBatches<T>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function inBatches<T>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

@@ -5,4 +5,7 @@
 import * as nestCommon from '@nestjs/common';
 import * as nestCore from '@nestjs/core';
 
-(globalThis as Record<symbol, unknown>)[Symbol.for('gavel.jest.esmForRequire')] = { '@nestjs/common': nestCommon, '@nestjs/core': nestCore };
+(globalThis as Record<symbol, unknown>)[Symbol.for('gavel.jest.esmForRequire')] = {
+  '@nestjs/common': nestCommon,
+  '@nestjs/core': nestCore,
+};

@@ -39,7 +39,12 @@ describe(FairLimiter.name, () => {
     const running = gate(order, 'running');
     const first = limiter.run('a', running.task);
     await tick();
-    const outcomes = [...Array(5)].map((_, i) => limiter.run('a', gate(order, `a${i}`).task).then(() => 'ran', (e: unknown) => e));
+    const outcomes = [...Array(5)].map((_, i) =>
+      limiter.run('a', gate(order, `a${i}`).task).then(
+        () => 'ran',
+        (e: unknown) => e,
+      ),
+    );
     await tick();
     // Three wait, the fourth and fifth are over a's bound.
     expect(await outcomes[3]).toBeInstanceOf(LimiterFullError);

@@ -35,16 +35,24 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const body = this.toBody(exception);
     // Shed load (a flood of logins) is the plan working: its request lines are enough, no line per refusal.
     if (exception instanceof ServiceUnavailableError) this.logger.debug(`${exception.code}: ${exception.message}`);
-    else if (body.statusCode === 503) this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
-    else if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    else if (body.statusCode === 503)
+      this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+    else if (body.statusCode >= 500)
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     if (response.headersSent) return;
-    if (exception instanceof DomainError && exception.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof DomainError && exception.retryAfterSeconds !== undefined)
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(body.statusCode).json(body);
   }
 
   toBody(exception: unknown): ErrorBody {
     if (exception instanceof DomainError) {
-      return { ...exception.details, statusCode: exception.status, message: exception.message, error: reasonPhrase(exception.status) };
+      return {
+        ...exception.details,
+        statusCode: exception.status,
+        message: exception.message,
+        error: reasonPhrase(exception.status),
+      };
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
@@ -61,7 +69,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     // Errors raised by Express middleware (body parser: too large, malformed JSON) carry a status.
     const status = (exception as { status?: unknown; statusCode?: unknown } | null)?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const message = status === 413 ? 'Request body is too large' : status === 400 ? 'Malformed request body' : reasonPhrase(status);
+      const message =
+        status === 413 ? 'Request body is too large' : status === 400 ? 'Malformed request body' : reasonPhrase(status);
       return { statusCode: status, message, error: reasonPhrase(status) };
     }
     return { statusCode: 500, message: 'Internal server error', error: 'Internal Server Error' };

@@ -11,7 +11,14 @@ export function isIdLike(value: unknown): boolean {
 
 export function IsIdLike(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
-    { name: 'isIdLike', validator: { validate: isIdLike, defaultMessage: (args) => `${args?.property ?? "value"} must be a non-negative integer (number or numeric string)` } },
+    {
+      name: 'isIdLike',
+      validator: {
+        validate: isIdLike,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be a non-negative integer (number or numeric string)`,
+      },
+    },
     options,
   );
 }

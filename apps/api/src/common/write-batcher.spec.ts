@@ -31,8 +31,14 @@ class FakeTable {
     return `row ${item}`;
   }
 
-  batcher(options: { maxItems: number; maxWeight?: number; weigh?: (item: number) => number } = { maxItems: 100 }): WriteBatcher<number, string> {
-    return new WriteBatcher((items) => this.writeBatch(items), (item) => this.writeOne(item), options);
+  batcher(
+    options: { maxItems: number; maxWeight?: number; weigh?: (item: number) => number } = { maxItems: 100 },
+  ): WriteBatcher<number, string> {
+    return new WriteBatcher(
+      (items) => this.writeBatch(items),
+      (item) => this.writeOne(item),
+      options,
+    );
   }
 }
 
@@ -83,7 +89,12 @@ describe(WriteBatcher.name, () => {
     table.refuse.add(3);
     const batcher = table.batcher();
     const outcomes = await Promise.allSettled([1, 2, 3, 4].map((n) => batcher.add(n)));
-    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message))).toEqual(['row 1', 'row 2', 'refused 3', 'row 4']);
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message))).toEqual([
+      'row 1',
+      'row 2',
+      'refused 3',
+      'row 4',
+    ]);
     expect(table.batches).toEqual([[1, 2, 3, 4]]);
     expect(table.singles).toEqual([1, 2, 3, 4]);
     expect(table.rows).toEqual([1, 2, 4]);

@@ -71,7 +71,8 @@ export class WriteBatcher<I, O> {
     if (batch.length > 1) {
       try {
         const results = await this.writeBatch(batch.map((p) => p.item));
-        if (results.length !== batch.length) throw new Error(`batch write answered ${results.length} results for ${batch.length} items`);
+        if (results.length !== batch.length)
+          throw new Error(`batch write answered ${results.length} results for ${batch.length} items`);
         batch.forEach((p, i) => p.resolve(results[i]!));
         return;
       } catch {

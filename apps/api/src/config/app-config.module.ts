@@ -14,7 +14,14 @@ export class AppConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppConfigModule,
-      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, validatePredefined: false, skipProcessEnv: true, load: [() => ({ ...config })] })],
+      imports: [
+        ConfigModule.forRoot({
+          ignoreEnvFile: true,
+          validatePredefined: false,
+          skipProcessEnv: true,
+          load: [() => ({ ...config })],
+        }),
+      ],
       providers: [{ provide: AppConfig, useValue: config }],
       exports: [AppConfig, ConfigModule],
     };

@@ -72,19 +72,33 @@ describe(validateEnv.name, () => {
     expect(config.awsAccessKeyId).toBeUndefined();
   });
 
-  it.each(['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY'] as const)('refuses a production start with the development %s', (name) => {
-    const problems = problemsOf({ ...PRODUCTION, [name]: DEV_DEFAULTS[name] });
-    expect(problems).toEqual([expect.stringContaining(name)]);
-    expect(problems[0]).toMatch(/development default/);
-  });
+  it.each(['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY'] as const)(
+    'refuses a production start with the development %s',
+    (name) => {
+      const problems = problemsOf({ ...PRODUCTION, [name]: DEV_DEFAULTS[name] });
+      expect(problems).toEqual([expect.stringContaining(name)]);
+      expect(problems[0]).toMatch(/development default/);
+    },
+  );
 
-  it.each(['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY'] as const)('refuses a production start without %s', (name) => {
-    expect(problemsOf({ ...PRODUCTION, [name]: undefined })).toEqual([`${name} is required when NODE_ENV=production`]);
-  });
+  it.each(['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY'] as const)(
+    'refuses a production start without %s',
+    (name) => {
+      expect(problemsOf({ ...PRODUCTION, [name]: undefined })).toEqual([
+        `${name} is required when NODE_ENV=production`,
+      ]);
+    },
+  );
 
   it('refuses a production JWT_SECRET shorter than 32 characters, and the dev AWS credentials', () => {
-    expect(problemsOf({ ...PRODUCTION, JWT_SECRET: 'x'.repeat(31) })).toEqual(['JWT_SECRET must be at least 32 characters when NODE_ENV=production']);
-    const problems = problemsOf({ ...PRODUCTION, AWS_ACCESS_KEY_ID: DEV_DEFAULTS.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY });
+    expect(problemsOf({ ...PRODUCTION, JWT_SECRET: 'x'.repeat(31) })).toEqual([
+      'JWT_SECRET must be at least 32 characters when NODE_ENV=production',
+    ]);
+    const problems = problemsOf({
+      ...PRODUCTION,
+      AWS_ACCESS_KEY_ID: DEV_DEFAULTS.AWS_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY,
+    });
     expect(problems.join('\n')).toMatch(/AWS_ACCESS_KEY_ID[\s\S]*AWS_SECRET_ACCESS_KEY/);
   });
 
@@ -101,18 +115,37 @@ describe(validateEnv.name, () => {
       AWS_ACCESS_KEY_ID: 'only-one-half',
       LOG_LEVEL: 'loud',
     });
-    for (const name of ['NODE_ENV', 'PORT', 'GATEWAY_PORT', 'DATABASE_URL', 'JWT_EXPIRES_IN', 'APIGW_ENDPOINT', 'API_BASE_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'LOG_LEVEL']) {
-      expect(problems.some((p) => p.startsWith(name)), name).toBe(true);
+    for (const name of [
+      'NODE_ENV',
+      'PORT',
+      'GATEWAY_PORT',
+      'DATABASE_URL',
+      'JWT_EXPIRES_IN',
+      'APIGW_ENDPOINT',
+      'API_BASE_URL',
+      'AWS_REGION',
+      'AWS_ACCESS_KEY_ID',
+      'LOG_LEVEL',
+    ]) {
+      expect(
+        problems.some((p) => p.startsWith(name)),
+        name,
+      ).toBe(true);
     }
     expect(() => validateEnv({ PORT: 'x' })).toThrow(/PORT must be an integer/);
   });
 
   it('takes PUBLIC_WEBSOCKET_URL as a ws(s) URL without credentials, query or fragment; unset, the page URL is derived', () => {
     expect(validateEnv({}).publicWebSocketUrl).toBeUndefined();
-    expect(validateEnv({ PUBLIC_WEBSOCKET_URL: 'wss://abc123.execute-api.eu-west-1.amazonaws.com/prod/' }).publicWebSocketUrl).toBe('wss://abc123.execute-api.eu-west-1.amazonaws.com/prod');
+    expect(
+      validateEnv({ PUBLIC_WEBSOCKET_URL: 'wss://abc123.execute-api.eu-west-1.amazonaws.com/prod/' })
+        .publicWebSocketUrl,
+    ).toBe('wss://abc123.execute-api.eu-west-1.amazonaws.com/prod');
     expect(validateEnv({ PUBLIC_WEBSOCKET_URL: 'ws://127.0.0.1:4001' }).publicWebSocketUrl).toBe('ws://127.0.0.1:4001');
     for (const bad of ['https://abc.example/prod', 'not a url', 'ws://user:pw@h', 'ws://h/?a=1', 'ws://h/#x']) {
-      expect(problemsOf({ PUBLIC_WEBSOCKET_URL: bad }), bad).toEqual([expect.stringMatching(/^PUBLIC_WEBSOCKET_URL must be a ws:\/\/ or wss:\/\/ URL/)]);
+      expect(problemsOf({ PUBLIC_WEBSOCKET_URL: bad }), bad).toEqual([
+        expect.stringMatching(/^PUBLIC_WEBSOCKET_URL must be a ws:\/\/ or wss:\/\/ URL/),
+      ]);
     }
   });
 
@@ -135,7 +168,14 @@ describe(validateEnv.name, () => {
   });
 
   it('reads the limits: a plain count keeps its window, count/window sets both; TRUST_PROXY is a hop count', () => {
-    const config = validateEnv({ LOGIN_RATE_LIMIT: '5', REGISTER_RATE_LIMIT: '3/10s', BID_RATE_LIMIT: '2/s', MAX_CONNECTIONS_PER_USER: '3', TRUST_PROXY: '1', UV_THREADPOOL_SIZE: '8' });
+    const config = validateEnv({
+      LOGIN_RATE_LIMIT: '5',
+      REGISTER_RATE_LIMIT: '3/10s',
+      BID_RATE_LIMIT: '2/s',
+      MAX_CONNECTIONS_PER_USER: '3',
+      TRUST_PROXY: '1',
+      UV_THREADPOOL_SIZE: '8',
+    });
     expect(config).toMatchObject({
       loginRateLimit: { limit: 5, windowMs: 60_000 },
       registerRateLimit: { limit: 3, windowMs: 10_000 },
@@ -144,7 +184,10 @@ describe(validateEnv.name, () => {
       trustProxyHops: 1,
       passwordHashConcurrency: 4,
     });
-    expect(validateEnv({ LOGIN_RATE_LIMIT: '4', LOGIN_RATE_WINDOW_MS: '5000' }).loginRateLimit).toEqual({ limit: 4, windowMs: 5000 });
+    expect(validateEnv({ LOGIN_RATE_LIMIT: '4', LOGIN_RATE_WINDOW_MS: '5000' }).loginRateLimit).toEqual({
+      limit: 4,
+      windowMs: 5000,
+    });
     expect(validateEnv({ TRUST_PROXY: 'off' }).trustProxyHops).toBe(0);
     expect(validateEnv({ TRUST_PROXY: '0' }).trustProxyHops).toBe(0);
   });
@@ -167,11 +210,15 @@ describe(validateEnv.name, () => {
   });
 
   it('refuses a login window set twice', () => {
-    expect(problemsOf({ LOGIN_RATE_LIMIT: '10/1m', LOGIN_RATE_WINDOW_MS: '60000' })).toEqual([expect.stringContaining('LOGIN_RATE_WINDOW_MS')]);
+    expect(problemsOf({ LOGIN_RATE_LIMIT: '10/1m', LOGIN_RATE_WINDOW_MS: '60000' })).toEqual([
+      expect.stringContaining('LOGIN_RATE_WINDOW_MS'),
+    ]);
   });
 
   it('requires a database name in a MySQL URL', () => {
-    expect(problemsOf({ DATABASE_URL: 'mysql://root@localhost:3306' })).toEqual([expect.stringContaining('DATABASE_URL')]);
+    expect(problemsOf({ DATABASE_URL: 'mysql://root@localhost:3306' })).toEqual([
+      expect.stringContaining('DATABASE_URL'),
+    ]);
     expect(problemsOf({ DATABASE_URL: 'mariadb://root@localhost:3306/gavel' })).toEqual([]);
   });
 });
@@ -189,26 +236,46 @@ describe('HOST and development mode', () => {
     expect(validateEnv({ HOST: '[::1]' }).host).toBe('::1');
   });
 
-  it.each(['0.0.0.0', '::', '10.0.0.5', 'api.example.com'])('refuses every dev secret on HOST=%s, naming each', (host) => {
-    const problems = problemsOf({ HOST: host, DATABASE_URL: 'mysql://gavel:pw@db:3306/gavel' });
-    for (const name of ['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY']) {
-      expect(problems).toContain(`${name}: the development default is refused because HOST=${host} is not a loopback address; set it explicitly`);
-    }
-    // Spelled out, the dev value is refused too.
-    expect(problemsOf({ HOST: host, ...EXPLICIT, JWT_SECRET: DEV_DEFAULTS.JWT_SECRET })).toEqual([
-      `JWT_SECRET: the development default is refused because HOST=${host} is not a loopback address; set it explicitly`,
-    ]);
-  });
+  it.each(['0.0.0.0', '::', '10.0.0.5', 'api.example.com'])(
+    'refuses every dev secret on HOST=%s, naming each',
+    (host) => {
+      const problems = problemsOf({ HOST: host, DATABASE_URL: 'mysql://gavel:pw@db:3306/gavel' });
+      for (const name of ['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY']) {
+        expect(problems).toContain(
+          `${name}: the development default is refused because HOST=${host} is not a loopback address; set it explicitly`,
+        );
+      }
+      // Spelled out, the dev value is refused too.
+      expect(problemsOf({ HOST: host, ...EXPLICIT, JWT_SECRET: DEV_DEFAULTS.JWT_SECRET })).toEqual([
+        `JWT_SECRET: the development default is refused because HOST=${host} is not a loopback address; set it explicitly`,
+      ]);
+    },
+  );
 
   it('on a non-loopback HOST, takes explicit secrets but never seeds the demo users nor uses the dev AWS pair', () => {
     const config = validateEnv({ HOST: '0.0.0.0', ...EXPLICIT });
-    expect(config).toMatchObject({ host: '0.0.0.0', loopback: false, nodeEnv: 'development', seedDemoData: false, jwtSecret: EXPLICIT.JWT_SECRET });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      loopback: false,
+      nodeEnv: 'development',
+      seedDemoData: false,
+      jwtSecret: EXPLICIT.JWT_SECRET,
+    });
     expect(config.awsAccessKeyId).toBeUndefined();
-    expect(problemsOf({ HOST: '0.0.0.0', ...EXPLICIT, AWS_ACCESS_KEY_ID: DEV_DEFAULTS.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY })).toEqual([
+    expect(
+      problemsOf({
+        HOST: '0.0.0.0',
+        ...EXPLICIT,
+        AWS_ACCESS_KEY_ID: DEV_DEFAULTS.AWS_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY,
+      }),
+    ).toEqual([
       'AWS_ACCESS_KEY_ID: the development default is refused because HOST=0.0.0.0 is not a loopback address; set it explicitly',
       'AWS_SECRET_ACCESS_KEY: the development default is refused because HOST=0.0.0.0 is not a loopback address; set it explicitly',
     ]);
-    expect(problemsOf({ HOST: '0.0.0.0', ...EXPLICIT, SERVICE_API_KEY: 'short' })).toEqual([expect.stringMatching(/^SERVICE_API_KEY must be at least 16 characters because HOST=0.0.0.0/)]);
+    expect(problemsOf({ HOST: '0.0.0.0', ...EXPLICIT, SERVICE_API_KEY: 'short' })).toEqual([
+      expect.stringMatching(/^SERVICE_API_KEY must be at least 16 characters because HOST=0.0.0.0/),
+    ]);
   });
 
   it('serves /docs in production only with API_DOCS=true', () => {
@@ -225,10 +292,31 @@ describe('HOST and development mode', () => {
 });
 
 describe(isLoopbackHost.name, () => {
-  it.each(['127.0.0.1', '127.255.0.9', 'localhost', 'LOCALHOST', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])('%s is loopback', (host) => {
+  it.each([
+    '127.0.0.1',
+    '127.255.0.9',
+    'localhost',
+    'LOCALHOST',
+    '::1',
+    '[::1]',
+    '0:0:0:0:0:0:0:1',
+    '::ffff:127.0.0.1',
+  ])('%s is loopback', (host) => {
     expect(isLoopbackHost(host)).toBe(true);
   });
-  it.each(['0.0.0.0', '::', '[::]', '10.0.0.1', '128.0.0.1', '127.0.0.256', '::ffff:10.0.0.1', '::2', 'localhost.example.com', 'gavel.test', ''])('%s is not', (host) => {
+  it.each([
+    '0.0.0.0',
+    '::',
+    '[::]',
+    '10.0.0.1',
+    '128.0.0.1',
+    '127.0.0.256',
+    '::ffff:10.0.0.1',
+    '::2',
+    'localhost.example.com',
+    'gavel.test',
+    '',
+  ])('%s is not', (host) => {
     expect(isLoopbackHost(host)).toBe(false);
   });
 });
@@ -243,7 +331,9 @@ describe(parseDurationSeconds.name, () => {
     ['90000ms', 90],
   ])('%s → %i seconds', (input, seconds) => expect(parseDurationSeconds(input)).toBe(seconds));
 
-  it.each(['', '0', 'soon', '1w', '-5', '1.5h'])('rejects %j', (input) => expect(parseDurationSeconds(input)).toBeUndefined());
+  it.each(['', '0', 'soon', '1w', '-5', '1.5h'])('rejects %j', (input) =>
+    expect(parseDurationSeconds(input)).toBeUndefined(),
+  );
 });
 
 describe(parseRateLimit.name, () => {
@@ -256,5 +346,7 @@ describe(parseRateLimit.name, () => {
     ['100/1h', { limit: 100, windowMs: 3_600_000 }],
   ])('%s → %j', (input, expected) => expect(parseRateLimit(input, 60_000)).toEqual(expected));
 
-  it.each(['', '0', '1.5', '10/', '10/1d', '10/25h', '10/0s', 'x/s', '2000000'])('rejects %j', (input) => expect(parseRateLimit(input, 60_000)).toBeUndefined());
+  it.each(['', '0', '1.5', '10/', '10/1d', '10/25h', '10/0s', 'x/s', '2000000'])('rejects %j', (input) =>
+    expect(parseRateLimit(input, 60_000)).toBeUndefined(),
+  );
 });

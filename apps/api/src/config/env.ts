@@ -129,7 +129,8 @@ export function validateEnv(raw: RawEnv): AppConfig {
   // Development mode is for one machine: on any other listen address the dev secrets are refused as in production.
   // `[::1]` as in a URL is accepted; listen() wants the address without brackets.
   const host = (value('HOST') ?? DEV_DEFAULTS.HOST).replace(/^\[(.*)\]$/, '$1');
-  if (!/^([0-9A-Fa-f:.]+|[A-Za-z0-9.-]+)$/.test(host)) problems.push(`HOST must be an IP address or a host name (got "${host}")`);
+  if (!/^([0-9A-Fa-f:.]+|[A-Za-z0-9.-]+)$/.test(host))
+    problems.push(`HOST must be an IP address or a host name (got "${host}")`);
   const loopback = isLoopbackHost(host);
   const refusedBecause = `because HOST=${host} is not a loopback address`;
 
@@ -177,11 +178,15 @@ export function validateEnv(raw: RawEnv): AppConfig {
     const devDefault = DEV_DEFAULTS[name];
     if (production) {
       if (v === undefined) problems.push(`${name} is required when NODE_ENV=production`);
-      else if (v === devDefault) problems.push(`${name} is the development default; set a real secret when NODE_ENV=production`);
-      else if (v.length < minLength) problems.push(`${name} must be at least ${minLength} characters when NODE_ENV=production`);
+      else if (v === devDefault)
+        problems.push(`${name} is the development default; set a real secret when NODE_ENV=production`);
+      else if (v.length < minLength)
+        problems.push(`${name} must be at least ${minLength} characters when NODE_ENV=production`);
     } else if (!loopback) {
-      if (v === undefined || v === devDefault) problems.push(`${name}: the development default is refused ${refusedBecause}; set it explicitly`);
-      else if (v.length < minLength) problems.push(`${name} must be at least ${minLength} characters ${refusedBecause}`);
+      if (v === undefined || v === devDefault)
+        problems.push(`${name}: the development default is refused ${refusedBecause}; set it explicitly`);
+      else if (v.length < minLength)
+        problems.push(`${name} must be at least ${minLength} characters ${refusedBecause}`);
     }
     return v ?? devDefault;
   };
@@ -209,10 +214,12 @@ export function validateEnv(raw: RawEnv): AppConfig {
 
   const jwtExpiresIn = value('JWT_EXPIRES_IN') ?? DEV_DEFAULTS.JWT_EXPIRES_IN;
   const jwtExpiresInSeconds = parseDurationSeconds(jwtExpiresIn);
-  if (jwtExpiresInSeconds === undefined) problems.push(`JWT_EXPIRES_IN must be a duration such as 1h, 15m or 3600 (got "${jwtExpiresIn}")`);
+  if (jwtExpiresInSeconds === undefined)
+    problems.push(`JWT_EXPIRES_IN must be a duration such as 1h, 15m or 3600 (got "${jwtExpiresIn}")`);
 
   const awsRegion = value('AWS_REGION') ?? DEV_DEFAULTS.AWS_REGION;
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(awsRegion)) problems.push(`AWS_REGION must look like us-east-1 (got "${awsRegion}")`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(awsRegion))
+    problems.push(`AWS_REGION must look like us-east-1 (got "${awsRegion}")`);
 
   let awsAccessKeyId = value('AWS_ACCESS_KEY_ID');
   let awsSecretAccessKey = value('AWS_SECRET_ACCESS_KEY');
@@ -221,12 +228,15 @@ export function validateEnv(raw: RawEnv): AppConfig {
   }
   if (production) {
     // On AWS the IAM role signs; explicit keys are allowed but never the public dev ones.
-    if (awsAccessKeyId === DEV_DEFAULTS.AWS_ACCESS_KEY_ID) problems.push('AWS_ACCESS_KEY_ID is the development default; refused when NODE_ENV=production');
-    if (awsSecretAccessKey === DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY) problems.push('AWS_SECRET_ACCESS_KEY is the development default; refused when NODE_ENV=production');
+    if (awsAccessKeyId === DEV_DEFAULTS.AWS_ACCESS_KEY_ID)
+      problems.push('AWS_ACCESS_KEY_ID is the development default; refused when NODE_ENV=production');
+    if (awsSecretAccessKey === DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY)
+      problems.push('AWS_SECRET_ACCESS_KEY is the development default; refused when NODE_ENV=production');
   } else if (!loopback) {
     // As in production: unset means the SDK's own credentials (an IAM role), never the public dev pair.
     for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const) {
-      if (value(name) === DEV_DEFAULTS[name]) problems.push(`${name}: the development default is refused ${refusedBecause}; set it explicitly`);
+      if (value(name) === DEV_DEFAULTS[name])
+        problems.push(`${name}: the development default is refused ${refusedBecause}; set it explicitly`);
     }
   } else if (awsAccessKeyId === undefined && awsSecretAccessKey === undefined) {
     awsAccessKeyId = DEV_DEFAULTS.AWS_ACCESS_KEY_ID;
@@ -237,29 +247,41 @@ export function validateEnv(raw: RawEnv): AppConfig {
     const v = value(name);
     if (v === undefined) return fallback;
     const parsed = parseRateLimit(v, fallback.windowMs);
-    if (!parsed) problems.push(`${name} must be a count (1 to 1000000) with an optional window up to 24h, such as 10, 10/1m or 10/s (got "${v}")`);
+    if (!parsed)
+      problems.push(
+        `${name} must be a count (1 to 1000000) with an optional window up to 24h, such as 10, 10/1m or 10/s (got "${v}")`,
+      );
     return parsed ?? fallback;
   };
   // LOGIN_RATE_WINDOW_MS predates the window in the value; it still sets the window of a plain count.
   const loginWindowMs = integer('LOGIN_RATE_WINDOW_MS', DEV_DEFAULTS.LOGIN_RATE_WINDOW_MS, 1, 86_400_000);
   if (value('LOGIN_RATE_WINDOW_MS') !== undefined && value('LOGIN_RATE_LIMIT')?.includes('/')) {
-    problems.push('LOGIN_RATE_WINDOW_MS cannot be combined with a window in LOGIN_RATE_LIMIT (such as 10/1m); set one of them');
+    problems.push(
+      'LOGIN_RATE_WINDOW_MS cannot be combined with a window in LOGIN_RATE_LIMIT (such as 10/1m); set one of them',
+    );
   }
-  const loginRateLimit = rateLimit('LOGIN_RATE_LIMIT', { limit: DEV_DEFAULTS.LOGIN_RATE_LIMIT, windowMs: loginWindowMs });
+  const loginRateLimit = rateLimit('LOGIN_RATE_LIMIT', {
+    limit: DEV_DEFAULTS.LOGIN_RATE_LIMIT,
+    windowMs: loginWindowMs,
+  });
 
   // Express's 'trust proxy' hop count. `true` (every hop) is refused: then any client could name its own IP.
   const trustProxyRaw = value('TRUST_PROXY') ?? 'off';
   let trustProxyHops = 0;
   if (/^\d+$/.test(trustProxyRaw) && Number(trustProxyRaw) <= 10) trustProxyHops = Number(trustProxyRaw);
   else if (!['off', 'false'].includes(trustProxyRaw.toLowerCase())) {
-    problems.push(`TRUST_PROXY must be off or the number of proxy hops in front of the API, 0 to 10 (behind an ALB: 1) (got "${trustProxyRaw}")`);
+    problems.push(
+      `TRUST_PROXY must be off or the number of proxy hops in front of the API, 0 to 10 (behind an ALB: 1) (got "${trustProxyRaw}")`,
+    );
   }
 
   const logLevel = (value('LOG_LEVEL') ?? DEV_DEFAULTS.LOG_LEVEL) as LogLevelSetting;
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   // A person reads `npm start`'s lines; a log pipeline reads production's.
   const logFormat = (value('LOG_FORMAT') ?? (nodeEnv === 'development' ? 'text' : 'json')) as LogFormat;
-  if (!LOG_FORMATS.includes(logFormat)) problems.push(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')} (got "${logFormat}")`);
+  if (!LOG_FORMATS.includes(logFormat))
+    problems.push(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')} (got "${logFormat}")`);
 
   const config: AppConfig = {
     nodeEnv,

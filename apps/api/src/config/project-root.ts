@@ -6,7 +6,8 @@ export function projectRoot(from = import.meta.dirname): string {
   let dir = from;
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'gavel') return dir;
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'gavel')
+      return dir;
     const parent = dirname(dir);
     if (parent === dir) return process.cwd();
     dir = parent;

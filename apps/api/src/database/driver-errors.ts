@@ -22,20 +22,35 @@ function failedQueryOf(error: unknown): DriverError | undefined {
 /** True when a write failed on a unique index (MySQL ER_DUP_ENTRY, SQLite SQLITE_CONSTRAINT_UNIQUE). */
 export function isUniqueViolation(error: unknown): boolean {
   const driverError = failedQueryOf(error);
-  return driverError?.code === 'ER_DUP_ENTRY' || driverError?.errno === 1062 || driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE' || driverError?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return (
+    driverError?.code === 'ER_DUP_ENTRY' ||
+    driverError?.errno === 1062 ||
+    driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    driverError?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }
 
 /** True when a write referenced a row that does not exist (MySQL ER_NO_REFERENCED_ROW_2, SQLite SQLITE_CONSTRAINT_FOREIGNKEY). */
 export function isForeignKeyViolation(error: unknown): boolean {
   const driverError = failedQueryOf(error);
-  return driverError?.code === 'ER_NO_REFERENCED_ROW_2' || driverError?.errno === 1452 || driverError?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+  return (
+    driverError?.code === 'ER_NO_REFERENCED_ROW_2' ||
+    driverError?.errno === 1452 ||
+    driverError?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY'
+  );
 }
 
 /** Deadlock or lock-wait timeout (MySQL/MariaDB), busy database (SQLite): the transaction may simply be run again. */
 export function isTransientTransactionError(error: unknown): boolean {
   const driverError = driverErrorOf(error);
   const code = driverError?.code ?? '';
-  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || driverError?.errno === 1213 || driverError?.errno === 1205 || code.startsWith('SQLITE_BUSY');
+  return (
+    code === 'ER_LOCK_DEADLOCK' ||
+    code === 'ER_LOCK_WAIT_TIMEOUT' ||
+    driverError?.errno === 1213 ||
+    driverError?.errno === 1205 ||
+    code.startsWith('SQLITE_BUSY')
+  );
 }
 
 /** Driver error codes that mean "the database is not reachable right now", not "this request is wrong". */
@@ -70,5 +85,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // `instanceof Error`: errors made by native code belong to another realm when Jest runs the app in its sandbox.
   const message = (candidate as { message?: unknown } | null)?.message;
   if (typeof message !== 'string') return false;
-  return /Pool is closed|Connection is not established|database connection is not open|Can't add new command when connection is in closed state/i.test(message);
+  return /Pool is closed|Connection is not established|database connection is not open|Can't add new command when connection is in closed state/i.test(
+    message,
+  );
 }

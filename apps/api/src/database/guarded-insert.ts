@@ -41,9 +41,15 @@ function sqliteDatetime(date: Date): string {
  * busy) — then nothing was written and the caller reads again. No row lock is held before the guard,
  * so this is safe across any number of API processes.
  */
-export async function guardedInsert(dataSource: DataSource, guard: Statement, insert: Statement): Promise<number | null> {
+export async function guardedInsert(
+  dataSource: DataSource,
+  guard: Statement,
+  insert: Statement,
+): Promise<number | null> {
   try {
-    return dataSource.options.type === 'better-sqlite3' ? await onSqlite(dataSource, guard, insert) : await onMysql(dataSource, guard, insert);
+    return dataSource.options.type === 'better-sqlite3'
+      ? await onSqlite(dataSource, guard, insert)
+      : await onMysql(dataSource, guard, insert);
   } catch (error) {
     if (isTransientTransactionError(error)) return null;
     throw error;
@@ -73,7 +79,8 @@ async function onSqlite(dataSource: DataSource, guard: Statement, insert: Statem
     if (waited > SQLITE_WAIT_TURNS) throw new DatabaseBusyError('Another transaction kept the SQLite connection busy');
     await new Promise((resolve) => setImmediate(resolve));
   }
-  const toSqlite = (params: unknown[]) => params.map((param) => (param instanceof Date ? sqliteDatetime(param) : param));
+  const toSqlite = (params: unknown[]) =>
+    params.map((param) => (param instanceof Date ? sqliteDatetime(param) : param));
   const write = db.transaction((): number | null => {
     if (db.prepare(guard.sql).run(...toSqlite(guard.params)).changes !== 1) return null;
     return Number(db.prepare(insert.sql).run(...toSqlite(insert.params)).lastInsertRowid);

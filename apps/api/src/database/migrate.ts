@@ -15,8 +15,11 @@ export async function runPendingMigrations(dataSource: DataSource): Promise<Migr
   }
   const lockHolder = dataSource.createQueryRunner();
   try {
-    const [row] = (await lockHolder.query('SELECT GET_LOCK(?, ?) AS locked', [LOCK_NAME, LOCK_WAIT_SECONDS])) as Array<{ locked: number | null }>;
-    if (Number(row?.locked) !== 1) throw new Error(`Another process held the migration lock for more than ${LOCK_WAIT_SECONDS} s`);
+    const [row] = (await lockHolder.query('SELECT GET_LOCK(?, ?) AS locked', [LOCK_NAME, LOCK_WAIT_SECONDS])) as Array<{
+      locked: number | null;
+    }>;
+    if (Number(row?.locked) !== 1)
+      throw new Error(`Another process held the migration lock for more than ${LOCK_WAIT_SECONDS} s`);
     try {
       return await dataSource.runMigrations({ transaction: 'each' });
     } finally {

@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from '@jest/globals';
-import { connectSources, defaultConnectSources, hostnameOf, renderIndexHtml, webSocketOrigin, webSocketUrlFor } from './web-client-page.js';
+import {
+  connectSources,
+  defaultConnectSources,
+  hostnameOf,
+  renderIndexHtml,
+  webSocketOrigin,
+  webSocketUrlFor,
+} from './web-client-page.js';
 
 const DERIVED = { publicWebSocketUrl: undefined, gatewayPort: 4001 };
 const AWS = { publicWebSocketUrl: 'wss://abc123.execute-api.eu-west-1.amazonaws.com/prod', gatewayPort: 3001 };
@@ -14,7 +21,8 @@ describe(hostnameOf.name, () => {
   });
 
   it('refuses anything that is not a plain host[:port]', () => {
-    for (const bad of [undefined, '', 'a@b', 'evil.example/x', 'h:1:2', 'h"><script>', 'h:port', 'h h', '-.', 'h\\x']) expect(hostnameOf(bad)).toBeUndefined();
+    for (const bad of [undefined, '', 'a@b', 'evil.example/x', 'h:1:2', 'h"><script>', 'h:port', 'h h', '-.', 'h\\x'])
+      expect(hostnameOf(bad)).toBeUndefined();
   });
 });
 
@@ -32,7 +40,12 @@ describe(webSocketUrlFor.name, () => {
 
 describe(connectSources.name, () => {
   const evaluate = (sources: ReturnType<typeof connectSources>, host?: string) =>
-    sources.map((s) => (typeof s === 'string' ? s : s({ headers: { host }, socket: {} } as IncomingMessage, {} as ServerResponse))).join(' ').trim();
+    sources
+      .map((s) =>
+        typeof s === 'string' ? s : s({ headers: { host }, socket: {} } as IncomingMessage, {} as ServerResponse),
+      )
+      .join(' ')
+      .trim();
 
   it("names only 'self' and the origin of the configured URL", () => {
     expect(connectSources(AWS)).toEqual(["'self'", 'wss://abc123.execute-api.eu-west-1.amazonaws.com']);
@@ -58,7 +71,11 @@ describe(renderIndexHtml.name, () => {
   const template = '<head><meta name="gavel-websocket-url" content="" /></head>';
 
   it('fills the placeholder, escaped for an attribute', () => {
-    expect(renderIndexHtml(template, 'ws://127.0.0.1:4001')).toBe('<head><meta name="gavel-websocket-url" content="ws://127.0.0.1:4001" /></head>');
-    expect(renderIndexHtml(template, 'ws://h/"><script>&')).toBe('<head><meta name="gavel-websocket-url" content="ws://h/&quot;&gt;&lt;script&gt;&amp;" /></head>');
+    expect(renderIndexHtml(template, 'ws://127.0.0.1:4001')).toBe(
+      '<head><meta name="gavel-websocket-url" content="ws://127.0.0.1:4001" /></head>',
+    );
+    expect(renderIndexHtml(template, 'ws://h/"><script>&')).toBe(
+      '<head><meta name="gavel-websocket-url" content="ws://h/&quot;&gt;&lt;script&gt;&amp;" /></head>',
+    );
   });
 });

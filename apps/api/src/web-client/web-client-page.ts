@@ -107,7 +107,8 @@ export function serveWebClient(app: NestExpressApplication, config: WebSocketCon
   // Replaces the API-wide policy on the page only: the derived origin costs a Host parse per request.
   const pagePolicy = helmet.contentSecurityPolicy({ directives: cspDirectives(connectSources(config)) });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || (req.path !== '/' && req.path !== '/index.html')) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || (req.path !== '/' && req.path !== '/index.html'))
+      return next();
     pagePolicy(req, res, (error?: unknown) => {
       if (error) return next(error);
       const url = webSocketUrlFor(config, pageRequest(req));

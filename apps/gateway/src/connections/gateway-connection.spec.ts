@@ -10,7 +10,8 @@ function fakeSocket() {
   const socket = {
     readyState: WebSocket.OPEN as number,
     bufferedAmount: 10,
-    send: (data: Buffer | string, options: { binary: boolean }) => calls.push(`${options.binary ? 'binary' : 'text'}:${data.toString()}`),
+    send: (data: Buffer | string, options: { binary: boolean }) =>
+      calls.push(`${options.binary ? 'binary' : 'text'}:${data.toString()}`),
     close: (code: number, reason: string) => {
       calls.push(`close:${code}:${reason}`);
       socket.readyState = WebSocket.CLOSING;
@@ -23,8 +24,18 @@ function fakeSocket() {
   return { socket, calls };
 }
 
-function connectionWith(socket: ReturnType<typeof fakeSocket>['socket'], limits: Partial<GatewayLimits> = {}): GatewayConnection {
-  const facts = { connectionId: 'abc=', connectedAt: Date.now(), identity: { sourceIp: '127.0.0.1', userAgent: '' }, domainName: 'localhost', stage: 'dev', apiId: 'api' };
+function connectionWith(
+  socket: ReturnType<typeof fakeSocket>['socket'],
+  limits: Partial<GatewayLimits> = {},
+): GatewayConnection {
+  const facts = {
+    connectionId: 'abc=',
+    connectedAt: Date.now(),
+    identity: { sourceIp: '127.0.0.1', userAgent: '' },
+    domainName: 'localhost',
+    stage: 'dev',
+    apiId: 'api',
+  };
   return new GatewayConnection(socket as unknown as WebSocket, facts, { ...DEFAULT_LIMITS, ...limits });
 }
 

@@ -123,7 +123,8 @@ export class GatewayConnection {
    * or `maxQueuedBytes` bytes are already waiting: then nothing is queued and the answer is false.
    */
   enqueueMessage(bytes: number, task: () => Promise<void>): boolean {
-    if (this.queuedMessages >= this.limits.maxQueuedMessages || this.queuedBytes + bytes > this.limits.maxQueuedBytes) return false;
+    if (this.queuedMessages >= this.limits.maxQueuedMessages || this.queuedBytes + bytes > this.limits.maxQueuedBytes)
+      return false;
     this.queuedMessages += 1;
     this.queuedBytes += bytes;
     this.enqueue(() => {

@@ -6,7 +6,11 @@ import { buildRequestContext, type ConnectionFacts } from './request-context.js'
  * The `$connect` event: the handshake's headers (and multi-value headers) with the original casing,
  * the query string, `messageId: null`. Like API Gateway, the edge adds X-Forwarded-* headers.
  */
-export function buildConnectEvent(facts: ConnectionFacts, request: IncomingMessage, query: URLSearchParams): WebSocketEvent {
+export function buildConnectEvent(
+  facts: ConnectionFacts,
+  request: IncomingMessage,
+  query: URLSearchParams,
+): WebSocketEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   const raw = request.rawHeaders;

@@ -1,7 +1,12 @@
 import type { Context } from 'aws-lambda';
 
 /** A Lambda `context` for an in-process invocation, so handlers that read it behave as on AWS. */
-export function buildLambdaContext(functionName: string, awsRequestId: string, timeoutMs: number, region: string): Context {
+export function buildLambdaContext(
+  functionName: string,
+  awsRequestId: string,
+  timeoutMs: number,
+  region: string,
+): Context {
   const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: true,

@@ -1,7 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { newManagementRequestId } from '../ids.js';
 
-export type ManagementErrorType = 'GoneException' | 'ForbiddenException' | 'PayloadTooLargeException' | 'LimitExceededException' | 'BadRequestException';
+export type ManagementErrorType =
+  | 'GoneException'
+  | 'ForbiddenException'
+  | 'PayloadTooLargeException'
+  | 'LimitExceededException'
+  | 'BadRequestException';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -10,7 +15,12 @@ const EMPTY = Buffer.alloc(0);
  * for the error code — without it a 410 is not a `GoneException`. A 410 has an empty body on AWS
  * (SDKs report its message as null); the others carry `{"message": …}`.
  */
-export function sendError(res: ServerResponse, status: number, type: ManagementErrorType, message: string | null): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  type: ManagementErrorType,
+  message: string | null,
+): void {
   const body = message === null ? EMPTY : Buffer.from(JSON.stringify({ message }));
   res.writeHead(status, {
     'content-type': 'application/json',

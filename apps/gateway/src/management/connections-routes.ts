@@ -30,7 +30,9 @@ const DRAIN_FACTOR = 8;
  * a forged request is refused on its headers, a body declared too large is refused before it is read,
  * and the SDK's requests (which sign their payload hash) have their signature checked before their body.
  */
-export function createConnectionsRoutes(options: ConnectionsRoutesOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createConnectionsRoutes(
+  options: ConnectionsRoutesOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const { stage, registry, verifier, limits, logger } = options;
   const stagePrefix = `/${stage}${PREFIX}`;
   const maxBody = limits.maxMessageBytes;
@@ -44,11 +46,20 @@ export function createConnectionsRoutes(options: ConnectionsRoutesOptions): (req
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    const rawId = path.startsWith(PREFIX) ? path.slice(PREFIX.length) : path.startsWith(stagePrefix) ? path.slice(stagePrefix.length) : undefined;
+    const rawId = path.startsWith(PREFIX)
+      ? path.slice(PREFIX.length)
+      : path.startsWith(stagePrefix)
+        ? path.slice(stagePrefix.length)
+        : undefined;
     const method = req.method ?? 'GET';
     req.on('error', () => res.destroy());
 
-    if (rawId === undefined || rawId === '' || rawId.includes('/') || (method !== 'POST' && method !== 'GET' && method !== 'DELETE')) {
+    if (
+      rawId === undefined ||
+      rawId === '' ||
+      rawId.includes('/') ||
+      (method !== 'POST' && method !== 'GET' && method !== 'DELETE')
+    ) {
       if (rawId === undefined && (path === '/' || path === `/${stage}` || path === `/${stage}/`)) {
         // A plain HTTP request to the WebSocket URL.
         return refuseUnread(req, res, () => sendJson(res, 426, { message: 'Upgrade Required' }));
@@ -62,7 +73,8 @@ export function createConnectionsRoutes(options: ConnectionsRoutesOptions): (req
     };
     const head = { method, path, query: q === -1 ? '' : url.slice(q + 1), headers: req.headers };
     const claim = verifier.checkHead(head);
-    if (typeof claim === 'string') return refuseUnread(req, res, () => sendError(res, 403, 'ForbiddenException', claim));
+    if (typeof claim === 'string')
+      return refuseUnread(req, res, () => sendError(res, 403, 'ForbiddenException', claim));
 
     // With a signed payload hash (the SDK's requests) the signature is checked now, before the body.
     const checkedEarly = claim.payloadHash !== undefined;
@@ -81,10 +93,15 @@ export function createConnectionsRoutes(options: ConnectionsRoutesOptions): (req
 
     const declared = contentLength(req);
     if (method === 'POST' && declared !== undefined && declared > maxBody) {
-      const tooLarge = () => refuseUnread(req, res, () => sendError(res, 413, 'PayloadTooLargeException', 'Message too long'));
+      const tooLarge = () =>
+        refuseUnread(req, res, () => sendError(res, 413, 'PayloadTooLargeException', 'Message too long'));
       if (!(early instanceof Promise)) return tooLarge();
       // The signature is still being checked (an unusual request shape): it decides between 403 and 413.
-      return void early.then((failure) => (failure ? refuseUnread(req, res, () => sendError(res, 403, 'ForbiddenException', failure)) : tooLarge()), failed);
+      return void early.then(
+        (failure) =>
+          failure ? refuseUnread(req, res, () => sendError(res, 403, 'ForbiddenException', failure)) : tooLarge(),
+        failed,
+      );
     }
 
     const chunks: Buffer[] = [];
@@ -107,8 +124,10 @@ export function createConnectionsRoutes(options: ConnectionsRoutesOptions): (req
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       try {
         // Synchronous for the SDK's request shape, so a push is queued (and answered) in the turn its body arrived.
-        const failure = verifier.checkBody(claim, body) ?? (checkedEarly ? early : verifier.checkSignature(head, claim, body));
-        if (failure instanceof Promise) failure.then((message) => handle(message, method, rawId, body, res)).catch(failed);
+        const failure =
+          verifier.checkBody(claim, body) ?? (checkedEarly ? early : verifier.checkSignature(head, claim, body));
+        if (failure instanceof Promise)
+          failure.then((message) => handle(message, method, rawId, body, res)).catch(failed);
         else handle(failure, method, rawId, body, res);
       } catch (error) {
         failed(error);
@@ -147,7 +166,8 @@ export function createConnectionsRoutes(options: ConnectionsRoutesOptions): (req
     if (method === 'POST') {
       if (body.length === 0) return sendError(res, 400, 'BadRequestException', 'Message data must not be empty');
       // As AWS when the client's buffer is full; a client that stays this slow is closed (see GatewayConnection).
-      if (!connection.admit(body.length)) return sendError(res, 429, 'LimitExceededException', 'The client is not reading fast enough');
+      if (!connection.admit(body.length))
+        return sendError(res, 429, 'LimitExceededException', 'The client is not reading fast enough');
       // One frame: text when the bytes are valid UTF-8 (what every JSON push is), binary otherwise.
       // Answered at the end of the turn, with the other answers of the turn, just before the frames are written.
       accepted.add(res);

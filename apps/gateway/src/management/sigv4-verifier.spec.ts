@@ -10,10 +10,24 @@ const credentials = { accessKeyId: 'AKIDVERIFIERTEST', secretAccessKey: 'verifie
 const region = 'eu-central-1';
 
 /** Signs like the SDK does (same signer), then turns the result into what the gateway receives. */
-async function signedRequest(options: { body?: string; path?: string; query?: Record<string, string>; signingDate?: Date; secret?: string; extraHeaders?: Record<string, string> } = {}): Promise<SignedRequest> {
+async function signedRequest(
+  options: {
+    body?: string;
+    path?: string;
+    query?: Record<string, string>;
+    signingDate?: Date;
+    secret?: string;
+    extraHeaders?: Record<string, string>;
+  } = {},
+): Promise<SignedRequest> {
   const body = Buffer.from(options.body ?? '{"type":"pong"}');
   const path = options.path ?? '/dev/@connections/R1kmxc2VNj%2B%2FFIA%3D';
-  const signer = new SignatureV4({ credentials: { ...credentials, secretAccessKey: options.secret ?? credentials.secretAccessKey }, region, service: 'execute-api', sha256: NodeSha256 });
+  const signer = new SignatureV4({
+    credentials: { ...credentials, secretAccessKey: options.secret ?? credentials.secretAccessKey },
+    region,
+    service: 'execute-api',
+    sha256: NodeSha256,
+  });
   const signed = await signer.sign(
     new HttpRequest({
       method: 'POST',
@@ -22,16 +36,22 @@ async function signedRequest(options: { body?: string; path?: string; query?: Re
       port: 3001,
       path,
       query: options.query ?? {},
-      headers: { host: '127.0.0.1:3001', 'content-type': 'application/octet-stream', 'content-length': String(body.length), ...options.extraHeaders },
+      headers: {
+        host: '127.0.0.1:3001',
+        'content-type': 'application/octet-stream',
+        'content-length': String(body.length),
+        ...options.extraHeaders,
+      },
       body,
     }),
     { signingDate: options.signingDate },
   );
-  const headers = Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const headers = Object.fromEntries(
+    Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]),
+  );
   const query = new URLSearchParams(options.query ?? {}).toString();
   return { method: 'POST', path, query, headers, body };
 }
-
 
 describe(SigV4Verifier.name, () => {
   const verifier = new SigV4Verifier(credentials, region);
@@ -48,9 +68,14 @@ describe(SigV4Verifier.name, () => {
   });
 
   it('refuses a wrong secret, an unknown key, another region', async () => {
-    expect(await verifier.verify(await signedRequest({ secret: 'guess' }))).toMatch(/signature we calculated does not match/);
+    expect(await verifier.verify(await signedRequest({ secret: 'guess' }))).toMatch(
+      /signature we calculated does not match/,
+    );
     const otherKey = await signedRequest();
-    otherKey.headers.authorization = String(otherKey.headers.authorization).replace(credentials.accessKeyId, 'AKIDOTHER');
+    otherKey.headers.authorization = String(otherKey.headers.authorization).replace(
+      credentials.accessKeyId,
+      'AKIDOTHER',
+    );
     expect(await verifier.verify(otherKey)).toMatch(/security token included in the request is invalid/);
     expect(await new SigV4Verifier(credentials, 'us-east-1').verify(await signedRequest())).toMatch(/valid region/);
   });
@@ -74,8 +99,12 @@ describe(SigV4Verifier.name, () => {
 
   it('refuses a signature dated more than 5 minutes away, accepts 4 minutes', async () => {
     const now = Date.now();
-    expect(await verifier.verify(await signedRequest({ signingDate: new Date(now - 6 * 60_000) }))).toMatch(/Signature expired/);
-    expect(await verifier.verify(await signedRequest({ signingDate: new Date(now + 6 * 60_000) }))).toMatch(/Signature expired/);
+    expect(await verifier.verify(await signedRequest({ signingDate: new Date(now - 6 * 60_000) }))).toMatch(
+      /Signature expired/,
+    );
+    expect(await verifier.verify(await signedRequest({ signingDate: new Date(now + 6 * 60_000) }))).toMatch(
+      /Signature expired/,
+    );
     expect(await verifier.verify(await signedRequest({ signingDate: new Date(now - 4 * 60_000) }))).toBeUndefined();
   });
 
@@ -84,17 +113,32 @@ describe(SigV4Verifier.name, () => {
     const body = '{"type":"pong"}';
     const path = '/dev/@connections/abc%3D';
     const signed = await signer.sign(
-      new HttpRequest({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 3001, path, headers: { host: '127.0.0.1:3001', 'content-type': 'application/octet-stream' }, body }),
+      new HttpRequest({
+        method: 'POST',
+        protocol: 'http:',
+        hostname: '127.0.0.1',
+        port: 3001,
+        path,
+        headers: { host: '127.0.0.1:3001', 'content-type': 'application/octet-stream' },
+        body,
+      }),
       { unsignableHeaders: new Set(['host']) },
     );
-    const headers = Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]));
+    const headers = Object.fromEntries(
+      Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]),
+    );
     expect(headers.authorization).not.toMatch(/SignedHeaders=[^,]*host/);
-    expect(await verifier.verify({ method: 'POST', path, query: '', headers, body: Buffer.from(body) })).toBe("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+    expect(await verifier.verify({ method: 'POST', path, query: '', headers, body: Buffer.from(body) })).toBe(
+      "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    );
   });
 
   it('checks a signed payload hash request before its body, then the body against the hash', async () => {
     const body = '{"type":"bid"}';
-    const request = await signedRequest({ body, extraHeaders: { 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') } });
+    const request = await signedRequest({
+      body,
+      extraHeaders: { 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') },
+    });
     const claim = verifier.checkHead(request);
     if (typeof claim === 'string') throw new Error(claim);
     expect(claim.payloadHash).toBeDefined();
@@ -102,7 +146,11 @@ describe(SigV4Verifier.name, () => {
     expect(verifier.checkBody(claim, Buffer.from(body))).toBeUndefined();
     expect(verifier.checkBody(claim, Buffer.from('{"type":"bix"}'))).toMatch(/does not match/);
     // A wrong secret is known before any body.
-    const forged = await signedRequest({ body, secret: 'guess', extraHeaders: { 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') } });
+    const forged = await signedRequest({
+      body,
+      secret: 'guess',
+      extraHeaders: { 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') },
+    });
     const forgedClaim = verifier.checkHead(forged);
     if (typeof forgedClaim === 'string') throw new Error(forgedClaim);
     expect(await verifier.checkSignature({ ...forged }, forgedClaim)).toMatch(/does not match/);
@@ -119,7 +167,14 @@ describe('SigV4Verifier direct path (no SDK signer for the common request shape)
   const verifier = new SigV4Verifier(credentials, region);
 
   it('agrees with the SDK signer on paths with odd segments, encoded ids, stage or no stage', async () => {
-    for (const path of ['/@connections/abc%3D', '/dev/@connections/R1k%2Bm%2Fx%3D', '/dev//@connections/./a', '/dev/x/../@connections/b', "/dev/@connections/it's(*)!", '/dev/@connections/a/']) {
+    for (const path of [
+      '/@connections/abc%3D',
+      '/dev/@connections/R1k%2Bm%2Fx%3D',
+      '/dev//@connections/./a',
+      '/dev/x/../@connections/b',
+      "/dev/@connections/it's(*)!",
+      '/dev/@connections/a/',
+    ]) {
       expect(await verifier.verify(await signedRequest({ path })), path).toBeUndefined();
     }
   });
@@ -128,20 +183,40 @@ describe('SigV4Verifier direct path (no SDK signer for the common request shape)
     expect(await verifier.verify(await signedRequest({ extraHeaders: { 'x-custom': '  a \t  b  ' } }))).toBeUndefined();
     const body = '{"type":"bid"}';
     const hash = createHash('sha256').update(body).digest('hex');
-    expect(await verifier.verify(await signedRequest({ body, extraHeaders: { 'x-amz-content-sha256': hash } }))).toBeUndefined();
+    expect(
+      await verifier.verify(await signedRequest({ body, extraHeaders: { 'x-amz-content-sha256': hash } })),
+    ).toBeUndefined();
   });
 
   it("accepts the API's request shape (host and x-amz-date signed, no payload hash header), GET and DELETE too", async () => {
     // What apps/api's signer sends, signed here by the SDK's own signer (the API's is checked against it byte for byte).
-    const signer = new SignatureV4({ credentials, region, service: 'execute-api', sha256: NodeSha256, applyChecksum: false });
+    const signer = new SignatureV4({
+      credentials,
+      region,
+      service: 'execute-api',
+      sha256: NodeSha256,
+      applyChecksum: false,
+    });
     for (const method of ['POST', 'GET', 'DELETE']) {
       const path = '/dev/@connections/R1kmxc2VNjMCFIA%3D';
       const body = Buffer.from(method === 'POST' ? '{"type":"pong"}' : '');
-      const signed = await signer.sign(new HttpRequest({ method, protocol: 'http:', hostname: '127.0.0.1', port: 3001, path, headers: { host: '127.0.0.1:3001' }, body }));
+      const signed = await signer.sign(
+        new HttpRequest({
+          method,
+          protocol: 'http:',
+          hostname: '127.0.0.1',
+          port: 3001,
+          path,
+          headers: { host: '127.0.0.1:3001' },
+          body,
+        }),
+      );
       expect(signed.headers.authorization).toContain('SignedHeaders=host;x-amz-date,');
       const request: SignedRequest = { method, path, query: '', headers: { ...signed.headers }, body };
       expect(await verifier.verify(request), method).toBeUndefined();
-      expect(await verifier.verify({ ...request, method: method === 'GET' ? 'DELETE' : 'GET' })).toMatch(/does not match/);
+      expect(await verifier.verify({ ...request, method: method === 'GET' ? 'DELETE' : 'GET' })).toMatch(
+        /does not match/,
+      );
     }
   });
 
@@ -153,7 +228,10 @@ describe('SigV4Verifier direct path (no SDK signer for the common request shape)
 
   it('hashes a repeated body once but never trusts an old hash for new bytes', async () => {
     const memo = new SigV4Verifier(credentials, region);
-    const first = await signedRequest({ body: '{"type":"bid","n":1}', extraHeaders: { 'x-amz-content-sha256': createHash('sha256').update('{"type":"bid","n":1}').digest('hex') } });
+    const first = await signedRequest({
+      body: '{"type":"bid","n":1}',
+      extraHeaders: { 'x-amz-content-sha256': createHash('sha256').update('{"type":"bid","n":1}').digest('hex') },
+    });
     expect(await memo.verify(first)).toBeUndefined();
     expect(await memo.verify(first)).toBeUndefined();
     // Same length, other bytes, the first request's signature and payload hash: refused.

@@ -1,6 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { canonicalPath, canonicalRequest, credentialScope, deriveSigningKey, formatAmzDate, hashPayload, signString, stringToSign } from '@gavel/sigv4';
+import {
+  canonicalPath,
+  canonicalRequest,
+  credentialScope,
+  deriveSigningKey,
+  formatAmzDate,
+  hashPayload,
+  signString,
+  stringToSign,
+} from '@gavel/sigv4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from './node-sha256.js';
@@ -72,7 +81,14 @@ export class SigV4Verifier {
     private readonly maxSkewMs = MAX_CLOCK_SKEW_MS,
   ) {
     // applyChecksum off: only the headers the client signed may take part in the signature.
-    this.signer = new SignatureV4({ credentials, region, service, sha256: NodeSha256, applyChecksum: false, uriEscapePath: true });
+    this.signer = new SignatureV4({
+      credentials,
+      region,
+      service,
+      sha256: NodeSha256,
+      applyChecksum: false,
+      uriEscapePath: true,
+    });
   }
 
   /**
@@ -105,8 +121,10 @@ export class SigV4Verifier {
     const amzDate = header(head.headers, 'x-amz-date');
     const date = amzDate ? this.parseDate(amzDate) : undefined;
     const signingDate = date?.signingDate;
-    if (!date || !signingDate) return `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.`;
-    if (amzDate!.slice(0, 8) !== scopeDate) return `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate!.slice(0, 8)}'.`;
+    if (!date || !signingDate)
+      return `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.`;
+    if (amzDate!.slice(0, 8) !== scopeDate)
+      return `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate!.slice(0, 8)}'.`;
     if (Math.abs(Date.now() - signingDate.getTime()) > this.maxSkewMs) {
       return `Signature expired: ${amzDate} is now earlier or later than the allowed 5 minutes from the server's time.`;
     }
@@ -120,7 +138,14 @@ export class SigV4Verifier {
       if (value === undefined) return BAD_SIGNATURE;
       headers[name] = value;
     }
-    return { signedNames, headers, signingDate, longDate: date.longDate, signature: signature!, payloadHash: headers['x-amz-content-sha256'] };
+    return {
+      signedNames,
+      headers,
+      signingDate,
+      longDate: date.longDate,
+      signature: signature!,
+      payloadHash: headers['x-amz-content-sha256'],
+    };
   }
 
   /** A signed payload hash must be the hash of the body that actually arrived. */
@@ -132,12 +157,19 @@ export class SigV4Verifier {
    * Compares the signature with the one the configured secret gives. Needs the body only when the
    * claim carries no payload hash. Synchronous for the SDK's request shape; a promise otherwise.
    */
-  checkSignature(head: RequestHead, claim: SignatureClaim, body?: Buffer): string | undefined | Promise<string | undefined> {
-    if (claim.payloadHash === undefined && body === undefined) throw new Error('checkSignature: this request signs its body, which has not arrived yet');
+  checkSignature(
+    head: RequestHead,
+    claim: SignatureClaim,
+    body?: Buffer,
+  ): string | undefined | Promise<string | undefined> {
+    if (claim.payloadHash === undefined && body === undefined)
+      throw new Error('checkSignature: this request signs its body, which has not arrived yet');
     const payloadHash = claim.payloadHash ?? this.bodySha256(body!);
     const direct = this.directSignature(head, claim, payloadHash);
     if (direct !== undefined) return compareSignatures(direct, claim.signature);
-    return this.smithySignature(head, claim, body ?? EMPTY).then((expected) => compareSignatures(expected, claim.signature));
+    return this.smithySignature(head, claim, body ?? EMPTY).then((expected) =>
+      compareSignatures(expected, claim.signature),
+    );
   }
 
   /**
@@ -151,14 +183,28 @@ export class SigV4Verifier {
    */
   private directSignature(request: RequestHead, claim: SignatureClaim, payloadHash: string): string | undefined {
     const { signedNames, headers, longDate } = claim;
-    if (request.query !== '' || !signedNames.includes('x-amz-date') || signedNames.includes('date') || signedNames.includes('authorization')) return undefined;
+    if (
+      request.query !== '' ||
+      !signedNames.includes('x-amz-date') ||
+      signedNames.includes('date') ||
+      signedNames.includes('authorization')
+    )
+      return undefined;
     const shortDate = longDate.slice(0, 8);
     // The SDK sends the list sorted and without repeats; anything else is put in that order first.
     const names = isSortedUnique(signedNames) ? signedNames : [...new Set(signedNames)].sort();
     // As the SDK's signer does: x-amz-date is re-derived from the signing date.
     const signed = names.map((name): [string, string] => [name, name === 'x-amz-date' ? longDate : headers[name]!]);
-    const canonical = canonicalRequest({ method: request.method, canonicalUri: canonicalPath(request.path), headers: signed, payloadHash });
-    return signString(this.signingKey(shortDate), stringToSign(longDate, credentialScope(shortDate, this.region, this.service), canonical.canonicalRequest));
+    const canonical = canonicalRequest({
+      method: request.method,
+      canonicalUri: canonicalPath(request.path),
+      headers: signed,
+      payloadHash,
+    });
+    return signString(
+      this.signingKey(shortDate),
+      stringToSign(longDate, credentialScope(shortDate, this.region, this.service), canonical.canonicalRequest),
+    );
   }
 
   private parseDate(amzDate: string): { signingDate: Date | undefined; longDate: string } {
@@ -180,13 +226,20 @@ export class SigV4Verifier {
 
   private signingKey(shortDate: string): Buffer {
     if (this.cachedKey?.shortDate !== shortDate) {
-      this.cachedKey = { shortDate, key: deriveSigningKey(this.credentials.secretAccessKey, shortDate, this.region, this.service) };
+      this.cachedKey = {
+        shortDate,
+        key: deriveSigningKey(this.credentials.secretAccessKey, shortDate, this.region, this.service),
+      };
     }
     return this.cachedKey.key;
   }
 
   /** Any other shape: re-signed by the SDK's own signer. */
-  private async smithySignature(request: RequestHead, claim: SignatureClaim, body: Buffer): Promise<string | undefined> {
+  private async smithySignature(
+    request: RequestHead,
+    claim: SignatureClaim,
+    body: Buffer,
+  ): Promise<string | undefined> {
     const { signedNames, headers, signingDate } = claim;
     const signed = await this.signer.sign(
       new HttpRequest({

@@ -20,7 +20,11 @@ const HINTS: Record<ConnectionStatus, string> = {
 /** Connected / reconnecting / offline, announced politely, with a "retry now" for the impatient. */
 export function connectionIndicator(socket: LiveSocket): { element: HTMLElement; dispose(): void } {
   const label = h('span', { class: 'conn__label' });
-  const retry = h('button', { type: 'button', class: 'conn__retry', onclick: () => socket.reconnectNow() }, 'Retry now');
+  const retry = h(
+    'button',
+    { type: 'button', class: 'conn__retry', onclick: () => socket.reconnectNow() },
+    'Retry now',
+  );
   const element = h(
     'div',
     { class: 'conn', 'data-testid': 'connection-status' },

@@ -13,7 +13,11 @@ export interface FieldOptions {
 let nextId = 0;
 
 /** A labelled input with its hint and inline error tied to it (aria-describedby, aria-invalid). */
-export function formField(options: FieldOptions): { element: HTMLElement; input: HTMLInputElement; setError(message: string | null): void } {
+export function formField(options: FieldOptions): {
+  element: HTMLElement;
+  input: HTMLInputElement;
+  setError(message: string | null): void;
+} {
   const id = `f-${options.name}-${++nextId}`;
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
@@ -58,7 +62,14 @@ export function formAlert(): { element: HTMLElement; show(messages: string[] | n
       element.dataset.tone = tone;
       if (!messages?.length) return;
       if (messages.length === 1) element.textContent = messages[0]!;
-      else element.append(h('ul', null, messages.map((m) => h('li', null, m))));
+      else
+        element.append(
+          h(
+            'ul',
+            null,
+            messages.map((m) => h('li', null, m)),
+          ),
+        );
     },
   };
 }

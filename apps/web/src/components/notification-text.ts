@@ -5,7 +5,9 @@ import type { Toast } from './toaster.js';
 export function notificationLink(n: Pick<ClientNotification, 'data'>): string | undefined {
   const data = n.data as { auctionId?: unknown } | null | undefined;
   const id = data && typeof data === 'object' ? data.auctionId : undefined;
-  return typeof id === 'number' || (typeof id === 'string' && id !== '') ? `#/auctions/${encodeURIComponent(String(id))}` : undefined;
+  return typeof id === 'number' || (typeof id === 'string' && id !== '')
+    ? `#/auctions/${encodeURIComponent(String(id))}`
+    : undefined;
 }
 
 /** outbid → warning, won → success, anything a service sends → info. */

@@ -18,7 +18,12 @@ const LIFETIME_MS = 8000;
  * focused, can be dismissed, and at most four show: a burst of replayed notifications cannot bury the page.
  */
 export class Toaster {
-  readonly element = h('div', { class: 'toasts', 'aria-live': 'polite', 'aria-relevant': 'additions', 'data-testid': 'toasts' });
+  readonly element = h('div', {
+    class: 'toasts',
+    'aria-live': 'polite',
+    'aria-relevant': 'additions',
+    'data-testid': 'toasts',
+  });
 
   show(toast: Toast): void {
     const tone = toast.tone ?? 'info';
@@ -34,9 +39,15 @@ export class Toaster {
         { class: 'toast__text' },
         h('p', { class: 'toast__title' }, toast.title),
         toast.body ? h('p', { class: 'toast__body' }, toast.body) : null,
-        toast.action ? h('a', { class: 'toast__action', href: toast.action.href, onclick: dismiss }, toast.action.label) : null,
+        toast.action
+          ? h('a', { class: 'toast__action', href: toast.action.href, onclick: dismiss }, toast.action.label)
+          : null,
       ),
-      h('button', { type: 'button', class: 'toast__close', 'aria-label': `Dismiss: ${toast.title}`, onclick: dismiss }, '×'),
+      h(
+        'button',
+        { type: 'button', class: 'toast__close', 'aria-label': `Dismiss: ${toast.title}`, onclick: dismiss },
+        '×',
+      ),
     );
     let timer = setTimeout(dismiss, LIFETIME_MS);
     const hold = (): void => clearTimeout(timer);

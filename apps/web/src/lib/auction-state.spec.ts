@@ -15,7 +15,15 @@ const detail = (): Auction => ({
 });
 
 const bid = (bidId: number | string, amountCents: number, bidderId: number | string = 1) =>
-  bidFromEvent({ auctionId: '1', bidId, seq: 0, amountCents, bidderId, bidderName: 'Alice', createdAt: '2026-01-01T00:00:01Z' });
+  bidFromEvent({
+    auctionId: '1',
+    bidId,
+    seq: 0,
+    amountCents,
+    bidderId,
+    bidderName: 'Alice',
+    createdAt: '2026-01-01T00:00:01Z',
+  });
 
 describe(AuctionState.name, () => {
   it('applies a pushed bid once: price, leader, count and history', () => {

@@ -3,7 +3,13 @@ import { readConfig, servedWebSocketUrl } from './config.js';
 
 const at = (href: string) => {
   const url = new URL(href);
-  return { protocol: url.protocol, hostname: url.hostname, search: url.search, origin: url.origin, pathname: url.pathname };
+  return {
+    protocol: url.protocol,
+    hostname: url.hostname,
+    search: url.search,
+    origin: url.origin,
+    pathname: url.pathname,
+  };
 };
 
 describe('readConfig', () => {
@@ -13,13 +19,18 @@ describe('readConfig', () => {
     expect(config.apiBase).toBe('http://127.0.0.1:3000/');
     expect(config.pingIntervalMs).toBe(300_000);
     expect(config.demoMode).toBe(true);
-    expect(readConfig(at('https://x.example/'), 'wss://abc.execute-api.eu-west-1.amazonaws.com/prod').wsUrl).toBe('wss://abc.execute-api.eu-west-1.amazonaws.com/prod');
+    expect(readConfig(at('https://x.example/'), 'wss://abc.execute-api.eu-west-1.amazonaws.com/prod').wsUrl).toBe(
+      'wss://abc.execute-api.eu-west-1.amazonaws.com/prod',
+    );
   });
 
   it('ignores ?ws=: no link can send the token to another host', () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
-      const served = readConfig(at('http://127.0.0.1:3000/?ws=ws%3A%2F%2Fattacker.example%3A9999'), 'ws://127.0.0.1:4001');
+      const served = readConfig(
+        at('http://127.0.0.1:3000/?ws=ws%3A%2F%2Fattacker.example%3A9999'),
+        'ws://127.0.0.1:4001',
+      );
       expect(served.wsUrl).toBe('ws://127.0.0.1:4001');
       const unserved = readConfig(at('https://gavel.example.com/?ws=wss://attacker.example'), null);
       expect(unserved.wsUrl).toBe('wss://gavel.example.com:3001');
@@ -37,7 +48,9 @@ describe('readConfig', () => {
   });
 
   it('upgrades a served ws:// URL on an https page and ignores a served URL that is not ws(s)', () => {
-    expect(readConfig(at('https://gavel.example.com/'), 'ws://gavel.example.com:3001').wsUrl).toBe('wss://gavel.example.com:3001');
+    expect(readConfig(at('https://gavel.example.com/'), 'ws://gavel.example.com:3001').wsUrl).toBe(
+      'wss://gavel.example.com:3001',
+    );
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
       expect(readConfig(at('http://localhost:3000/'), 'http://evil').wsUrl).toBe('ws://localhost:3001');
@@ -55,9 +68,14 @@ describe('readConfig', () => {
 describe('servedWebSocketUrl', () => {
   it('reads the meta element the server filled in, and nothing when it is empty or missing', () => {
     const doc = (content: string | undefined) => ({
-      querySelector: (selector: string) => (content !== undefined && selector === 'meta[name="gavel-websocket-url"]' ? ({ content } as HTMLMetaElement) : null),
+      querySelector: (selector: string) =>
+        content !== undefined && selector === 'meta[name="gavel-websocket-url"]'
+          ? ({ content } as HTMLMetaElement)
+          : null,
     });
-    expect(servedWebSocketUrl(doc('ws://127.0.0.1:4001') as Pick<Document, 'querySelector'>)).toBe('ws://127.0.0.1:4001');
+    expect(servedWebSocketUrl(doc('ws://127.0.0.1:4001') as Pick<Document, 'querySelector'>)).toBe(
+      'ws://127.0.0.1:4001',
+    );
     expect(servedWebSocketUrl(doc('') as Pick<Document, 'querySelector'>)).toBeNull();
     expect(servedWebSocketUrl(doc(undefined) as Pick<Document, 'querySelector'>)).toBeNull();
   });

@@ -32,10 +32,14 @@ export function servedWebSocketUrl(document: Pick<Document, 'querySelector'>): s
   return document.querySelector<HTMLMetaElement>(`meta[name="${WEBSOCKET_URL_META}"]`)?.content || null;
 }
 
-export function readConfig(location: Pick<Location, 'protocol' | 'hostname' | 'search' | 'origin' | 'pathname'>, served: string | null): ClientConfig {
+export function readConfig(
+  location: Pick<Location, 'protocol' | 'hostname' | 'search' | 'origin' | 'pathname'>,
+  served: string | null,
+): ClientConfig {
   const params = new URLSearchParams(location.search);
   const https = location.protocol === 'https:';
-  if (params.has('ws')) console.warn('Ignoring ?ws=: the server that serves this page names its WebSocket URL (PUBLIC_WEBSOCKET_URL)');
+  if (params.has('ws'))
+    console.warn('Ignoring ?ws=: the server that serves this page names its WebSocket URL (PUBLIC_WEBSOCKET_URL)');
   const pingIntervalMs = positiveInt(params.get('ping'), FIVE_MINUTES);
   return {
     apiBase: location.origin + location.pathname.replace(/[^/]*$/, ''),
@@ -52,7 +56,12 @@ export function readConfig(location: Pick<Location, 'protocol' | 'hostname' | 's
 
 /** Pages served from this machine are development pages (the API seeds demo users only outside production). */
 export function isLocalHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+  return (
+    hostname === 'localhost' ||
+    hostname.endsWith('.localhost') ||
+    hostname === '[::1]' ||
+    /^127(\.\d{1,3}){3}$/.test(hostname)
+  );
 }
 
 /**

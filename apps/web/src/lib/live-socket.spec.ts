@@ -35,7 +35,12 @@ class FakeGateway {
 }
 
 function authOk(socket: WebSocket, connection: number): void {
-  socket.send(JSON.stringify({ type: 'auth.ok', data: { userId: 1, connectionId: `C${connection}`, replayed: 0, recovered: true } }));
+  socket.send(
+    JSON.stringify({
+      type: 'auth.ok',
+      data: { userId: 1, connectionId: `C${connection}`, replayed: 0, recovered: true },
+    }),
+  );
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -104,7 +109,10 @@ describe(LiveSocket.name, () => {
     const stopRoom = live.watch([7]);
     const stopList = live.watch(['7', 8]);
     await until(() => gateway.received.filter((r) => r.message.action === 'subscribe').length === 2, 'two subscribes');
-    const subscribes = (connection: number) => gateway.received.filter((r) => r.connection === connection && r.message.action === 'subscribe').map((r) => r.message.auctionId);
+    const subscribes = (connection: number) =>
+      gateway.received
+        .filter((r) => r.connection === connection && r.message.action === 'subscribe')
+        .map((r) => r.message.auctionId);
     expect(subscribes(1)).toEqual([7, 8]);
 
     gateway.sockets[0]!.close(1001, 'Going away');
@@ -114,8 +122,13 @@ describe(LiveSocket.name, () => {
     stopList(); // 7 is still watched by the room
     stopRoom();
     stopRoom(); // twice is once
-    await until(() => gateway.received.filter((r) => r.message.action === 'unsubscribe').length === 2, 'two unsubscribes');
-    expect(gateway.received.filter((r) => r.message.action === 'unsubscribe').map((r) => r.message.auctionId)).toEqual([8, 7]);
+    await until(
+      () => gateway.received.filter((r) => r.message.action === 'unsubscribe').length === 2,
+      'two unsubscribes',
+    );
+    expect(gateway.received.filter((r) => r.message.action === 'unsubscribe').map((r) => r.message.auctionId)).toEqual([
+      8, 7,
+    ]);
   });
 
   it('pings on its interval and is satisfied by pongs', async () => {
@@ -128,12 +141,16 @@ describe(LiveSocket.name, () => {
   it('replaces a socket that stops answering pings', async () => {
     gateway.answer = (m, s, c) => m.action === 'auth' && authOk(s, c);
     start({ pingIntervalMs: 20, pongTimeoutMs: 40 });
-    await until(() => gateway.received.some((r) => r.connection === 2 && r.message.action === 'auth'), 'auth on a second connection');
+    await until(
+      () => gateway.received.some((r) => r.connection === 2 && r.message.action === 'auth'),
+      'auth on a second connection',
+    );
     expect(gateway.received.filter((r) => r.connection === 1 && r.message.action === 'ping').length).toBeGreaterThan(0);
   });
 
   it('stops for good on auth.error 401 (the token is dead) instead of retrying', async () => {
-    gateway.answer = (_m, s) => s.send(JSON.stringify({ type: 'auth.error', data: { status: 401, message: 'jwt expired' } }));
+    gateway.answer = (_m, s) =>
+      s.send(JSON.stringify({ type: 'auth.error', data: { status: 401, message: 'jwt expired' } }));
     const live = start();
     const rejected: number[] = [];
     live.rejected.on((d) => rejected.push(d.status));
@@ -148,8 +165,10 @@ describe(LiveSocket.name, () => {
     gateway.answer = (m, s, c) => {
       if (m.action !== 'auth') return;
       attempts++;
-      if (attempts === 1) s.send(JSON.stringify({ type: 'auth.error', data: { status: 503, message: 'API unreachable' } }));
-      else if (attempts === 2) s.send(JSON.stringify({ message: 'Internal server error', connectionId: 'x', requestId: 'y' }));
+      if (attempts === 1)
+        s.send(JSON.stringify({ type: 'auth.error', data: { status: 503, message: 'API unreachable' } }));
+      else if (attempts === 2)
+        s.send(JSON.stringify({ message: 'Internal server error', connectionId: 'x', requestId: 'y' }));
       else authOk(s, c);
     };
     const live = start();
@@ -163,7 +182,14 @@ describe(LiveSocket.name, () => {
       if (m.action !== 'auth') return;
       authOk(s, c);
       s.send('not json');
-      s.send(JSON.stringify({ type: 'bid', id: 'e1', ts: 't', data: { auctionId: 1, bidId: 2, amountCents: 300, bidderId: 3, bidderName: 'Bob', createdAt: 't' } }));
+      s.send(
+        JSON.stringify({
+          type: 'bid',
+          id: 'e1',
+          ts: 't',
+          data: { auctionId: 1, bidId: 2, amountCents: 300, bidderId: 3, bidderName: 'Bob', createdAt: 't' },
+        }),
+      );
     };
     const live = start();
     const types: string[] = [];

@@ -189,7 +189,10 @@ export class LiveSocket {
     this.problems.emit(reason);
     this.status.set('reconnecting');
     this.authFailures++;
-    const delay = Math.min(this.options.maxReconnectDelayMs, this.options.minReconnectDelayMs * 2 ** (this.authFailures - 1));
+    const delay = Math.min(
+      this.options.maxReconnectDelayMs,
+      this.options.minReconnectDelayMs * 2 ** (this.authFailures - 1),
+    );
     clearTimeout(this.authRetryTimer);
     // The socket itself is fine: ask again on it instead of reconnecting.
     this.authRetryTimer = setTimeout(() => this.sendAuth(), delay * (1 + Math.random() / 2));

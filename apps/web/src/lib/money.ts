@@ -9,7 +9,8 @@ export function formatCents(cents: number): string {
 export function parseDollars(input: string): { cents: number } | { error: string } {
   const text = input.trim().replace(/^\$/, '').replace(/,/g, '');
   if (text === '') return { error: 'Enter an amount.' };
-  if (!/^\d+(\.\d{1,2})?$/.test(text)) return { error: 'Enter an amount in dollars, with at most two decimals (e.g. 25.50).' };
+  if (!/^\d+(\.\d{1,2})?$/.test(text))
+    return { error: 'Enter an amount in dollars, with at most two decimals (e.g. 25.50).' };
   const [whole, fraction = ''] = text.split('.');
   const cents = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
   if (!Number.isSafeInteger(cents)) return { error: 'That amount is too large.' };

@@ -10,7 +10,14 @@ function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
   };
 }
 
-const n = (id: number | string, kind = 'outbid') => ({ id, kind, title: `#${id}`, body: null, data: null, ts: '2026-01-01T00:00:00Z' });
+const n = (id: number | string, kind = 'outbid') => ({
+  id,
+  kind,
+  title: `#${id}`,
+  body: null,
+  data: null,
+  ts: '2026-01-01T00:00:00Z',
+});
 
 describe(NotificationStore.name, () => {
   it('keeps each notification once, newest first, and counts the unread', () => {
@@ -28,7 +35,10 @@ describe(NotificationStore.name, () => {
     const storage = memoryStorage();
     const store = new NotificationStore(storage, 7);
     expect(store.hasBaseline).toBe(false);
-    store.merge([{ ...n(10), read: true }, { ...n(9), read: true }]);
+    store.merge([
+      { ...n(10), read: true },
+      { ...n(9), read: true },
+    ]);
     store.add(n(11));
     expect(store.lastSeenId).toBe(11);
     const reloaded = new NotificationStore(storage, 7);

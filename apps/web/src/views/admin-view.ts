@@ -19,17 +19,31 @@ export function adminView(ctx: AppContext): View {
   const updated = h('span', { class: 'muted' });
   const announce = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   const problem = formAlert();
-  const refreshButton = h('button', { type: 'button', class: 'button button--ghost', onclick: () => void refresh() }, 'Refresh');
+  const refreshButton = h(
+    'button',
+    { type: 'button', class: 'button button--ghost', onclick: () => void refresh() },
+    'Refresh',
+  );
   const element = h(
     'div',
     { class: 'admin' },
-    h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, 'Admin console'), h('p', { class: 'muted' }, 'Who is connected right now, and what the push pipeline did.')),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', { tabindex: '-1' }, 'Admin console'),
+      h('p', { class: 'muted' }, 'Who is connected right now, and what the push pipeline did.'),
+    ),
     problem.element,
     h('section', { class: 'card', 'aria-labelledby': 'stats-title' }, h('h2', { id: 'stats-title' }, 'Stats'), stats),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'connections-title' },
-      h('div', { class: 'section-head' }, h('h2', { id: 'connections-title' }, 'Live connections'), h('div', { class: 'section-head__tools' }, updated, refreshButton)),
+      h(
+        'div',
+        { class: 'section-head' },
+        h('h2', { id: 'connections-title' }, 'Live connections'),
+        h('div', { class: 'section-head__tools' }, updated, refreshButton),
+      ),
       summary,
       h(
         'div',
@@ -37,7 +51,23 @@ export function adminView(ctx: AppContext): View {
         h(
           'table',
           { class: 'table' },
-          h('thead', null, h('tr', null, ['User', 'Connection', 'Connected since', 'Last seen', 'IP', 'User agent', h('span', { class: 'visually-hidden' }, 'Actions')].map((c) => h('th', { scope: 'col' }, c)))),
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              [
+                'User',
+                'Connection',
+                'Connected since',
+                'Last seen',
+                'IP',
+                'User agent',
+                h('span', { class: 'visually-hidden' }, 'Actions'),
+              ].map((c) => h('th', { scope: 'col' }, c)),
+            ),
+          ),
           rows,
         ),
       ),
@@ -52,14 +82,20 @@ export function adminView(ctx: AppContext): View {
     if (inFlight || disposed) return;
     inFlight = true;
     try {
-      const [statsAnswer, connections] = await Promise.all([ctx.api.get<Record<string, unknown>>('admin/stats'), loadConnections()]);
+      const [statsAnswer, connections] = await Promise.all([
+        ctx.api.get<Record<string, unknown>>('admin/stats'),
+        loadConnections(),
+      ]);
       if (disposed) return;
       problem.show(null);
       renderStats(statsAnswer);
       renderConnections(connections.items, connections.total);
       updated.textContent = `Updated ${formatTime(new Date())}`;
     } catch (error) {
-      if (!disposed) problem.show(error instanceof ApiError && error.status === 403 ? ['This page is for admins only.'] : messagesOf(error));
+      if (!disposed)
+        problem.show(
+          error instanceof ApiError && error.status === 403 ? ['This page is for admins only.'] : messagesOf(error),
+        );
     } finally {
       inFlight = false;
     }
@@ -84,14 +120,26 @@ export function adminView(ctx: AppContext): View {
   function renderStats(answer: Record<string, unknown>): void {
     replaceChildren(
       stats,
-      flatten(answer).map(([key, value]) => h('div', { class: 'stat', 'data-stat': key }, h('dt', null, humanize(key)), h('dd', null, typeof value === 'number' ? value.toLocaleString('en-US') : String(value)))),
+      flatten(answer).map(([key, value]) =>
+        h(
+          'div',
+          { class: 'stat', 'data-stat': key },
+          h('dt', null, humanize(key)),
+          h('dd', null, typeof value === 'number' ? value.toLocaleString('en-US') : String(value)),
+        ),
+      ),
     );
   }
 
   function renderConnections(items: AdminConnection[], total: number): void {
     const users = new Set(items.map((c) => String(c.userId))).size;
     summary.textContent = `${total} ${total === 1 ? 'connection' : 'connections'} of ${users} ${users === 1 ? 'user' : 'users'}${items.length < total ? ` (showing the first ${items.length})` : ''}.`;
-    replaceChildren(rows, items.length ? items.map(connectionRow) : h('tr', null, h('td', { colspan: '7', class: 'muted' }, 'Nobody is connected.')));
+    replaceChildren(
+      rows,
+      items.length
+        ? items.map(connectionRow)
+        : h('tr', null, h('td', { colspan: '7', class: 'muted' }, 'Nobody is connected.')),
+    );
   }
 
   function connectionRow(c: AdminConnection): HTMLElement {
@@ -107,10 +155,18 @@ export function adminView(ctx: AppContext): View {
             try {
               await ctx.api.delete(`admin/connections/${encodeURIComponent(c.connectionId)}`);
               announce.textContent = `Closed connection ${c.connectionId} of ${c.email}.`;
-              ctx.toaster.show({ title: 'Connection closed', body: `${c.email} (${c.connectionId}) will reconnect on its own if it is still open.`, tone: 'success' });
+              ctx.toaster.show({
+                title: 'Connection closed',
+                body: `${c.email} (${c.connectionId}) will reconnect on its own if it is still open.`,
+                tone: 'success',
+              });
               await refresh();
             } catch (error) {
-              ctx.toaster.show({ title: 'Could not close the connection', body: messagesOf(error).join(' '), tone: 'error' });
+              ctx.toaster.show({
+                title: 'Could not close the connection',
+                body: messagesOf(error).join(' '),
+                tone: 'error',
+              });
             }
           }),
       },
@@ -119,10 +175,26 @@ export function adminView(ctx: AppContext): View {
     return h(
       'tr',
       { 'data-connection-id': c.connectionId, 'data-email': c.email },
-      h('td', null, h('span', { class: 'cell-strong' }, c.email), h('span', { class: 'cell-sub' }, `user #${String(c.userId)}`)),
-      h('td', null, h('code', null, c.connectionId), mine ? h('span', { class: 'chip chip--leader' }, 'this tab') : null),
+      h(
+        'td',
+        null,
+        h('span', { class: 'cell-strong' }, c.email),
+        h('span', { class: 'cell-sub' }, `user #${String(c.userId)}`),
+      ),
+      h(
+        'td',
+        null,
+        h('code', null, c.connectionId),
+        mine ? h('span', { class: 'chip chip--leader' }, 'this tab') : null,
+      ),
       h('td', null, h('time', { datetime: c.createdAt, title: formatDateTime(c.createdAt) }, formatAgo(c.createdAt))),
-      h('td', null, c.lastSeenAt ? h('time', { datetime: c.lastSeenAt, title: formatDateTime(c.lastSeenAt) }, formatAgo(c.lastSeenAt)) : '—'),
+      h(
+        'td',
+        null,
+        c.lastSeenAt
+          ? h('time', { datetime: c.lastSeenAt, title: formatDateTime(c.lastSeenAt) }, formatAgo(c.lastSeenAt))
+          : '—',
+      ),
       h('td', null, c.sourceIp ?? '—'),
       h('td', { class: 'cell-ua', title: c.userAgent ?? '' }, shortAgent(c.userAgent)),
       h('td', null, close),
@@ -150,7 +222,15 @@ function notifyForm(ctx: AppContext): HTMLElement {
   const body = formField({ label: 'Message (optional)', name: 'body' });
   const alert = formAlert();
   const submit = h('button', { type: 'submit', class: 'button button--primary' }, 'Send notification');
-  const form = h('form', { class: 'form', novalidate: true }, userId.element, title.element, body.element, submit, alert.element);
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true },
+    userId.element,
+    title.element,
+    body.element,
+    submit,
+    alert.element,
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     alert.show(null);
@@ -166,22 +246,45 @@ function notifyForm(ctx: AppContext): HTMLElement {
           title: title.input.value.trim(),
           ...(body.input.value.trim() ? { body: body.input.value.trim() } : {}),
         });
-        alert.show([`Sent (notification #${String(answer.id)}): delivered to ${answer.deliveredTo} ${answer.deliveredTo === 1 ? 'connection' : 'connections'}; stored for replay.`], 'info');
+        alert.show(
+          [
+            `Sent (notification #${String(answer.id)}): delivered to ${answer.deliveredTo} ${answer.deliveredTo === 1 ? 'connection' : 'connections'}; stored for replay.`,
+          ],
+          'info',
+        );
       } catch (error) {
         alert.show(error instanceof ApiError && error.status === 404 ? ['No user has that id.'] : messagesOf(error));
       }
     });
   });
-  return h('section', { class: 'card', 'aria-labelledby': 'notify-title' }, h('h2', { id: 'notify-title' }, 'Send a notification'), form);
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'notify-title' },
+    h('h2', { id: 'notify-title' }, 'Send a notification'),
+    form,
+  );
 }
 
 function createAuctionForm(ctx: AppContext): HTMLElement {
   const title = formField({ label: 'Title', name: 'title' });
-  const price = formField({ label: 'Starting price (USD)', name: 'startingPrice', inputmode: 'decimal', value: '10.00' });
+  const price = formField({
+    label: 'Starting price (USD)',
+    name: 'startingPrice',
+    inputmode: 'decimal',
+    value: '10.00',
+  });
   const minutes = formField({ label: 'Duration (minutes)', name: 'minutes', inputmode: 'numeric', value: '60' });
   const alert = formAlert();
   const submit = h('button', { type: 'submit', class: 'button button--primary' }, 'Create auction');
-  const form = h('form', { class: 'form', novalidate: true }, title.element, price.element, minutes.element, submit, alert.element);
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true },
+    title.element,
+    price.element,
+    minutes.element,
+    submit,
+    alert.element,
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     alert.show(null);
@@ -199,24 +302,38 @@ function createAuctionForm(ctx: AppContext): HTMLElement {
           endsAt: new Date(Date.now() + duration * 60_000).toISOString(),
         });
         alert.show([`Created “${auction.title}”.`], 'info');
-        alert.element.append(' ', h('a', { href: `#/auctions/${encodeURIComponent(String(auction.id))}` }, 'Open its room'));
+        alert.element.append(
+          ' ',
+          h('a', { href: `#/auctions/${encodeURIComponent(String(auction.id))}` }, 'Open its room'),
+        );
       } catch (error) {
         alert.show(messagesOf(error));
       }
     });
   });
-  return h('section', { class: 'card', 'aria-labelledby': 'create-title' }, h('h2', { id: 'create-title' }, 'Create an auction'), form);
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'create-title' },
+    h('h2', { id: 'create-title' }, 'Create an auction'),
+    form,
+  );
 }
 
 /** `{pushes: {sent: 3}}` → `[['pushes.sent', 3]]`: the stats render whatever the API reports. */
 function flatten(value: Record<string, unknown>, prefix = ''): [string, unknown][] {
   return Object.entries(value).flatMap(([key, v]) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? flatten(v as Record<string, unknown>, `${prefix}${key}.`) : [[`${prefix}${key}`, v] as [string, unknown]],
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? flatten(v as Record<string, unknown>, `${prefix}${key}.`)
+      : [[`${prefix}${key}`, v] as [string, unknown]],
   );
 }
 
 /** `pushes.staleRemoved` → "Pushes stale removed". */
 function humanize(key: string): string {
-  const words = key.replace(/\./g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]/g, ' ').toLowerCase();
+  const words = key
+    .replace(/\./g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]/g, ' ')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

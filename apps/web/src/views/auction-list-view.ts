@@ -16,7 +16,12 @@ export function auctionListView(ctx: AppContext): View {
   const element = h(
     'div',
     { class: 'auctions' },
-    h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, 'Live auctions'), h('p', { class: 'muted' }, 'Prices update as bids land, on every screen at once.')),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', { tabindex: '-1' }, 'Live auctions'),
+      h('p', { class: 'muted' }, 'Prices update as bids land, on every screen at once.'),
+    ),
     status,
     list,
   );
@@ -26,7 +31,9 @@ export function auctionListView(ctx: AppContext): View {
 
   /** Bids reach only an auction's subscribers, at most 50 per connection: the list watches the open auctions ending first. */
   function watchOpenAuctions(): void {
-    const open = states.filter((s) => s.open).sort((a, b) => Date.parse(a.auction.endsAt) - Date.parse(b.auction.endsAt));
+    const open = states
+      .filter((s) => s.open)
+      .sort((a, b) => Date.parse(a.auction.endsAt) - Date.parse(b.auction.endsAt));
     const stopPrevious = stopWatching;
     stopWatching = ctx.socket.watch(open.slice(0, MAX_SUBSCRIPTIONS_PER_CONNECTION).map((s) => s.auction.id));
     stopPrevious();
@@ -36,8 +43,13 @@ export function auctionListView(ctx: AppContext): View {
     status.hidden = states.length > 0;
     if (!states.length && status.textContent === 'Loading auctions…') return;
     if (!states.length) status.textContent = 'No auctions yet. An admin can create one.';
-    const sorted = [...states].sort((a, b) => Number(b.open) - Number(a.open) || Date.parse(a.auction.endsAt) - Date.parse(b.auction.endsAt));
-    replaceChildren(list, sorted.map((s) => card(s)));
+    const sorted = [...states].sort(
+      (a, b) => Number(b.open) - Number(a.open) || Date.parse(a.auction.endsAt) - Date.parse(b.auction.endsAt),
+    );
+    replaceChildren(
+      list,
+      sorted.map((s) => card(s)),
+    );
   }
 
   function card(state: AuctionState): HTMLElement {
@@ -47,14 +59,28 @@ export function auctionListView(ctx: AppContext): View {
     return h(
       'li',
       { class: `auction-card card${state.open ? '' : ' auction-card--closed'}`, 'data-auction-id': String(auction.id) },
-      h('div', { class: 'auction-card__head' }, h('h2', null, h('a', { href, class: 'auction-card__link' }, auction.title)), h('span', { class: `chip chip--${state.open ? 'open' : 'closed'}` }, state.open ? 'Open' : 'Closed')),
+      h(
+        'div',
+        { class: 'auction-card__head' },
+        h('h2', null, h('a', { href, class: 'auction-card__link' }, auction.title)),
+        h('span', { class: `chip chip--${state.open ? 'open' : 'closed'}` }, state.open ? 'Open' : 'Closed'),
+      ),
       h('p', { class: 'auction-card__price' }, formatCents(auction.currentPriceCents)),
       h(
         'p',
         { class: 'auction-card__meta' },
         `${auction.bidCount} ${auction.bidCount === 1 ? 'bid' : 'bids'}`,
         ' · ',
-        state.open ? ['ends in ', h('time', { datetime: auction.endsAt, 'data-countdown': auction.endsAt }, formatRemaining(auction.endsAt))] : 'ended',
+        state.open
+          ? [
+              'ends in ',
+              h(
+                'time',
+                { datetime: auction.endsAt, 'data-countdown': auction.endsAt },
+                formatRemaining(auction.endsAt),
+              ),
+            ]
+          : 'ended',
         youLead ? h('span', { class: 'chip chip--leader' }, state.open ? 'You lead' : 'You won') : null,
       ),
     );
@@ -91,8 +117,17 @@ export function auctionListView(ctx: AppContext): View {
   });
   const stopAuth = ctx.socket.authenticated.on(() => void load());
   const ticker = setInterval(() => {
-    for (const time of list.querySelectorAll<HTMLElement>('[data-countdown]')) time.textContent = formatRemaining(time.dataset.countdown!);
-    if (states.some((s) => s.auction.status === 'open' && !s.open && list.querySelector(`[data-auction-id="${CSS.escape(String(s.auction.id))}"]:not(.auction-card--closed)`))) render();
+    for (const time of list.querySelectorAll<HTMLElement>('[data-countdown]'))
+      time.textContent = formatRemaining(time.dataset.countdown!);
+    if (
+      states.some(
+        (s) =>
+          s.auction.status === 'open' &&
+          !s.open &&
+          list.querySelector(`[data-auction-id="${CSS.escape(String(s.auction.id))}"]:not(.auction-card--closed)`),
+      )
+    )
+      render();
   }, 1000);
 
   void load();

@@ -25,17 +25,39 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
   const priceValue = h('p', { class: 'price__value', 'data-testid': 'current-price' });
   const leader = h('p', { class: 'price__leader', 'data-testid': 'leader' });
   const priceLabel = h('p', { class: 'price__label' }, 'Current bid');
-  const price = h('div', { class: 'price', 'aria-live': 'polite', 'aria-atomic': 'true' }, priceLabel, priceValue, leader);
+  const price = h(
+    'div',
+    { class: 'price', 'aria-live': 'polite', 'aria-atomic': 'true' },
+    priceLabel,
+    priceValue,
+    leader,
+  );
   const closedNote = h('p', { class: 'closed-note', hidden: true, 'data-testid': 'closed-note' }, 'Bidding has ended.');
-  const staleNote = h('p', { class: 'stale-note', hidden: true }, 'Live updates paused while reconnecting: the price may be out of date.');
+  const staleNote = h(
+    'p',
+    { class: 'stale-note', hidden: true },
+    'Live updates paused while reconnecting: the price may be out of date.',
+  );
   const history = h('ol', { class: 'bid-list', 'data-testid': 'bid-history', 'aria-label': 'Bids, highest first' });
   const historyCount = h('span', { class: 'muted' });
 
   // --- the bid form -------------------------------------------------------------------------------
   const inputId = `bid-amount-${auctionId}`;
-  const amount = h('input', { id: inputId, name: 'amount', inputmode: 'decimal', autocomplete: 'off', 'aria-describedby': `${inputId}-hint ${inputId}-error`, 'data-testid': 'bid-amount' });
+  const amount = h('input', {
+    id: inputId,
+    name: 'amount',
+    inputmode: 'decimal',
+    autocomplete: 'off',
+    'aria-describedby': `${inputId}-hint ${inputId}-error`,
+    'data-testid': 'bid-amount',
+  });
   const hint = h('p', { id: `${inputId}-hint`, class: 'field__hint' });
-  const fieldError = h('p', { id: `${inputId}-error`, class: 'field__error', hidden: true, 'data-testid': 'bid-error' });
+  const fieldError = h('p', {
+    id: `${inputId}-error`,
+    class: 'field__error',
+    hidden: true,
+    'data-testid': 'bid-error',
+  });
   const submit = h('button', { type: 'submit', class: 'button button--primary bid-form__submit' }, 'Place bid');
   const quick = h('div', { class: 'quick-bids', role: 'group', 'aria-label': 'Quick amounts' });
   const feedback = formAlert();
@@ -44,7 +66,17 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
     'form',
     { class: 'bid-form', novalidate: true },
     h('label', { for: inputId, class: 'bid-form__label' }, 'Your bid (USD)'),
-    h('div', { class: 'bid-form__row' }, h('div', { class: 'money-input' }, h('span', { class: 'money-input__prefix', 'aria-hidden': 'true' }, '$'), amount), submit),
+    h(
+      'div',
+      { class: 'bid-form__row' },
+      h(
+        'div',
+        { class: 'money-input' },
+        h('span', { class: 'money-input__prefix', 'aria-hidden': 'true' }, '$'),
+        amount,
+      ),
+      submit,
+    ),
     hint,
     fieldError,
     quick,
@@ -80,7 +112,11 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
 
   async function placeBid(amountCents: number, idempotencyKey: string): Promise<void> {
     try {
-      const bid = await ctx.api.post<Bid>(`auctions/${encodeURIComponent(auctionId)}/bids`, { amountCents }, { headers: { 'idempotency-key': idempotencyKey } });
+      const bid = await ctx.api.post<Bid>(
+        `auctions/${encodeURIComponent(auctionId)}/bids`,
+        { amountCents },
+        { headers: { 'idempotency-key': idempotencyKey } },
+      );
       pendingKey = null;
       state?.applyBid({ ...bid, bidderName: bid.bidderName ?? me.displayName });
       feedback.show([`Your bid of ${formatCents(bid.amountCents)} is in.`], 'info');
@@ -156,7 +192,21 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
     replaceChildren(
       quick,
       QUICK_RAISES.map((raise) =>
-        h('button', { type: 'button', class: 'button button--ghost', disabled: !open, 'aria-label': `Bid ${formatCents(auction.currentPriceCents + raise)} (current bid plus ${formatCents(raise)})`, onclick: () => ((amount.value = centsToInput(auction.currentPriceCents + raise)), setFieldError(null), amount.focus()) }, `+${formatCents(raise).replace('.00', '')}`),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button--ghost',
+            disabled: !open,
+            'aria-label': `Bid ${formatCents(auction.currentPriceCents + raise)} (current bid plus ${formatCents(raise)})`,
+            onclick: () => (
+              (amount.value = centsToInput(auction.currentPriceCents + raise)),
+              setFieldError(null),
+              amount.focus()
+            ),
+          },
+          `+${formatCents(raise).replace('.00', '')}`,
+        ),
       ),
     );
 
@@ -164,7 +214,9 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
     replaceChildren(
       history,
       state.bids.length
-        ? state.bids.map((bid, index) => bidRow(bid, index === 0 && sameId(bid.bidderId, auction.leaderId), sameId(bid.bidderId, me.id), open))
+        ? state.bids.map((bid, index) =>
+            bidRow(bid, index === 0 && sameId(bid.bidderId, auction.leaderId), sameId(bid.bidderId, me.id), open),
+          )
         : h('li', { class: 'bid-list__empty' }, 'No bids yet.'),
     );
   }
@@ -175,7 +227,9 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
     const remaining = formatRemaining(auction.endsAt);
     replaceChildren(
       meta,
-      state.open ? ['Ends in ', h('time', { datetime: auction.endsAt }, remaining)] : ['Ended ', h('time', { datetime: auction.endsAt }, formatTime(auction.endsAt))],
+      state.open
+        ? ['Ends in ', h('time', { datetime: auction.endsAt }, remaining)]
+        : ['Ended ', h('time', { datetime: auction.endsAt }, formatTime(auction.endsAt))],
       ` · Started at ${formatCents(auction.startingPriceCents ?? auction.currentPriceCents)}`,
     );
   }
@@ -188,8 +242,22 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
       h(
         'div',
         { class: 'room__grid' },
-        h('section', { class: 'card room__main', 'aria-labelledby': 'room-title' }, h('div', { class: 'room__head' }, heading, statusChip), meta, price, staleNote, form, closedNote),
-        h('aside', { class: 'card room__history', 'aria-labelledby': 'history-title' }, h('div', { class: 'room__history-head' }, h('h2', { id: 'history-title' }, 'Bid history'), historyCount), history),
+        h(
+          'section',
+          { class: 'card room__main', 'aria-labelledby': 'room-title' },
+          h('div', { class: 'room__head' }, heading, statusChip),
+          meta,
+          price,
+          staleNote,
+          form,
+          closedNote,
+        ),
+        h(
+          'aside',
+          { class: 'card room__history', 'aria-labelledby': 'history-title' },
+          h('div', { class: 'room__history-head' }, h('h2', { id: 'history-title' }, 'Bid history'), historyCount),
+          history,
+        ),
       ),
     );
     render({ suggest: true });
@@ -220,7 +288,9 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
           { class: 'card empty-state' },
           h('h1', { tabindex: '-1' }, notFound ? 'Auction not found' : 'Could not load this auction'),
           h('p', null, notFound ? 'It may have been removed.' : messagesOf(error).join(' ')),
-          notFound ? null : h('button', { type: 'button', class: 'button', onclick: () => void refresh() }, 'Try again'),
+          notFound
+            ? null
+            : h('button', { type: 'button', class: 'button', onclick: () => void refresh() }, 'Try again'),
         ),
       );
     }
@@ -239,7 +309,10 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
     const wasLeader = sameId(state.auction.leaderId, me.id);
     if (event.type === 'bid' && state.applyBid(bidFromEvent(event.data))) {
       if (wasLeader && !sameId(state.auction.leaderId, me.id)) {
-        feedback.show([`You were outbid: ${state.leaderName()} bid ${formatCents(state.auction.currentPriceCents)}.`], 'error');
+        feedback.show(
+          [`You were outbid: ${state.leaderName()} bid ${formatCents(state.auction.currentPriceCents)}.`],
+          'error',
+        );
       }
       // Refresh the proposed amount unless the user is typing one.
       render({ suggest: document.activeElement !== amount && !amountIsValid() });
@@ -250,7 +323,9 @@ export function auctionRoomView(ctx: AppContext, auctionId: string): View {
   });
   // After a reconnect, bids pushed while we were away are not replayed: fetch the truth again.
   const stopAuth = ctx.socket.authenticated.on(() => void refresh());
-  const stopStatus = ctx.socket.status.subscribe((status) => (staleNote.hidden = status === 'connected' || status === 'connecting'));
+  const stopStatus = ctx.socket.status.subscribe(
+    (status) => (staleNote.hidden = status === 'connected' || status === 'connecting'),
+  );
   const ticker = setInterval(() => {
     if (!state) return;
     const wasOpen = statusChip.textContent === 'Open';
@@ -282,7 +357,12 @@ function bidRow(bid: Bid, leading: boolean, mine: boolean, open: boolean): HTMLE
   return h(
     'li',
     { class: `bid${leading ? ' bid--leader' : ''}${mine ? ' bid--mine' : ''}`, 'data-bid-id': String(bid.id) },
-    h('span', { class: 'bid__who' }, mine ? 'You' : (bid.bidderName ?? `Bidder #${String(bid.bidderId)}`), leading ? h('span', { class: 'chip chip--leader' }, open ? 'Leading' : 'Winner') : null),
+    h(
+      'span',
+      { class: 'bid__who' },
+      mine ? 'You' : (bid.bidderName ?? `Bidder #${String(bid.bidderId)}`),
+      leading ? h('span', { class: 'chip chip--leader' }, open ? 'Leading' : 'Winner') : null,
+    ),
     h('span', { class: 'bid__amount' }, formatCents(bid.amountCents)),
     h('time', { class: 'bid__time', datetime: bid.createdAt }, formatTime(bid.createdAt)),
   );

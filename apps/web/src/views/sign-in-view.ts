@@ -41,7 +41,12 @@ export function signInView(ctx: AppContext, mode: 'sign-in' | 'register'): View 
 
 function signInForm(ctx: AppContext, alert: ReturnType<typeof formAlert>): HTMLFormElement {
   const email = formField({ label: 'Email', name: 'email', type: 'email', autocomplete: 'username' });
-  const password = formField({ label: 'Password', name: 'password', type: 'password', autocomplete: 'current-password' });
+  const password = formField({
+    label: 'Password',
+    name: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+  });
   const submit = h('button', { type: 'submit', class: 'button button--primary button--wide' }, 'Sign in');
   const form = h('form', { class: 'form', novalidate: true }, email.element, password.element, submit);
   form.addEventListener('submit', async (event) => {
@@ -56,7 +61,9 @@ function signInForm(ctx: AppContext, alert: ReturnType<typeof formAlert>): HTMLF
       try {
         await ctx.signIn(email.input.value.trim(), password.input.value);
       } catch (error) {
-        alert.show(error instanceof ApiError && error.status === 401 ? ['Wrong email or password.'] : messagesOf(error));
+        alert.show(
+          error instanceof ApiError && error.status === 401 ? ['Wrong email or password.'] : messagesOf(error),
+        );
         password.input.select();
       }
     });
@@ -65,11 +72,29 @@ function signInForm(ctx: AppContext, alert: ReturnType<typeof formAlert>): HTMLF
 }
 
 function registerForm(ctx: AppContext, alert: ReturnType<typeof formAlert>): HTMLFormElement {
-  const displayName = formField({ label: 'Display name', name: 'displayName', autocomplete: 'nickname', hint: 'Shown to other bidders next to your bids.' });
+  const displayName = formField({
+    label: 'Display name',
+    name: 'displayName',
+    autocomplete: 'nickname',
+    hint: 'Shown to other bidders next to your bids.',
+  });
   const email = formField({ label: 'Email', name: 'email', type: 'email', autocomplete: 'email' });
-  const password = formField({ label: 'Password', name: 'password', type: 'password', autocomplete: 'new-password', hint: 'At least 8 characters.' });
+  const password = formField({
+    label: 'Password',
+    name: 'password',
+    type: 'password',
+    autocomplete: 'new-password',
+    hint: 'At least 8 characters.',
+  });
   const submit = h('button', { type: 'submit', class: 'button button--primary button--wide' }, 'Create account');
-  const form = h('form', { class: 'form', novalidate: true }, displayName.element, email.element, password.element, submit);
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true },
+    displayName.element,
+    email.element,
+    password.element,
+    submit,
+  );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     alert.show(null);
@@ -81,11 +106,15 @@ function registerForm(ctx: AppContext, alert: ReturnType<typeof formAlert>): HTM
     if (problems.some(Boolean)) return focusFirstInvalid(form);
     await busy(submit, 'Creating account…', async () => {
       try {
-        await ctx.api.post<User>('auth/register', {
-          email: email.input.value.trim(),
-          password: password.input.value,
-          displayName: displayName.input.value.trim(),
-        }, { anonymous: true });
+        await ctx.api.post<User>(
+          'auth/register',
+          {
+            email: email.input.value.trim(),
+            password: password.input.value,
+            displayName: displayName.input.value.trim(),
+          },
+          { anonymous: true },
+        );
         await ctx.signIn(email.input.value.trim(), password.input.value);
       } catch (error) {
         if (error instanceof ApiError && error.status === 409) {
@@ -115,7 +144,11 @@ function demoPanel(ctx: AppContext, alert: ReturnType<typeof formAlert>): HTMLEl
             try {
               await ctx.signIn(demo.email, DEMO_PASSWORD);
             } catch (error) {
-              alert.show(error instanceof ApiError && error.status === 401 ? [`${demo.email} is not available: is the API running in development mode?`] : messagesOf(error));
+              alert.show(
+                error instanceof ApiError && error.status === 401
+                  ? [`${demo.email} is not available: is the API running in development mode?`]
+                  : messagesOf(error),
+              );
             }
           });
         },
@@ -128,7 +161,13 @@ function demoPanel(ctx: AppContext, alert: ReturnType<typeof formAlert>): HTMLEl
     'section',
     { class: 'card demo-card', 'aria-labelledby': 'demo-title' },
     h('h2', { id: 'demo-title' }, 'Demo accounts'),
-    h('p', { class: 'muted' }, 'Development only. Password ', h('code', null, DEMO_PASSWORD), '. Open two windows to bid against yourself.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Development only. Password ',
+      h('code', null, DEMO_PASSWORD),
+      '. Open two windows to bid against yourself.',
+    ),
     h('div', { class: 'demo-buttons' }, buttons),
   );
 }

@@ -16,6 +16,7 @@ export const TokenSubjectOnly = () => SetMetadata(TOKEN_SUBJECT_ONLY, true);
 export const CurrentTokenSubject = createParamDecorator((_data: unknown, context: ExecutionContext): TokenSubject => {
   const subject = context.switchToHttp().getRequest<{ user?: Partial<TokenSubject> }>().user;
   // Only the JWT guard of a @TokenSubjectOnly() route sets this shape; anything else is a wiring mistake.
-  if (!subject || subject.tokenOnly !== true || typeof subject.id !== 'number') throw new Error('@CurrentTokenSubject() needs @TokenSubjectOnly() on the route');
+  if (!subject || subject.tokenOnly !== true || typeof subject.id !== 'number')
+    throw new Error('@CurrentTokenSubject() needs @TokenSubjectOnly() on the route');
   return { id: subject.id, tokenOnly: true };
 });

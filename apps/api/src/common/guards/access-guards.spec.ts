@@ -44,7 +44,9 @@ describe(ApiKeyGuard.name, () => {
     expect(keyGuard.canActivate(contextFor(gateway, request))).toBe(true);
     expect(request.apiKey).toBe('gateway');
     for (const key of [undefined, '', 'service-key-123', 'gateway-key-12', 'gateway-key-1234']) {
-      expect(() => keyGuard.canActivate(contextFor(gateway, { headers: { 'x-api-key': key } })), String(key)).toThrow(ForbiddenException);
+      expect(() => keyGuard.canActivate(contextFor(gateway, { headers: { 'x-api-key': key } })), String(key)).toThrow(
+        ForbiddenException,
+      );
     }
   });
 });
@@ -68,7 +70,9 @@ describe('key OR role (@ApiKey(service, { orRole: admin }))', () => {
   });
 
   it('a wrong key is refused even with a JWT', () => {
-    expect(() => keyGuard.canActivate(contextFor(metadata, { headers: { 'x-api-key': 'nope', authorization: 'Bearer x' } }))).toThrow(ForbiddenException);
+    expect(() =>
+      keyGuard.canActivate(contextFor(metadata, { headers: { 'x-api-key': 'nope', authorization: 'Bearer x' } })),
+    ).toThrow(ForbiddenException);
   });
 });
 
@@ -76,12 +80,16 @@ describe(RolesGuard.name, () => {
   it('requires one of the @Roles', () => {
     const metadata = { [ROLES_KEY]: ['admin'] };
     expect(rolesGuard.canActivate(contextFor(metadata, { headers: {}, user: user(['admin']) }))).toBe(true);
-    expect(() => rolesGuard.canActivate(contextFor(metadata, { headers: {}, user: user(['premium']) }))).toThrow(/Requires role admin/);
+    expect(() => rolesGuard.canActivate(contextFor(metadata, { headers: {}, user: user(['premium']) }))).toThrow(
+      /Requires role admin/,
+    );
     expect(rolesGuard.canActivate(contextFor({}, { headers: {}, user: user(['user']) }))).toBe(true);
   });
 
   it('refuses a verified token subject whose user was not loaded (@TokenSubjectOnly routes carry no roles)', () => {
     const subject = { id: 1, tokenOnly: true } as unknown as AuthUser;
-    expect(() => rolesGuard.canActivate(contextFor({ [ROLES_KEY]: ['user'] }, { headers: {}, user: subject }))).toThrow(ForbiddenException);
+    expect(() => rolesGuard.canActivate(contextFor({ [ROLES_KEY]: ['user'] }, { headers: {}, user: subject }))).toThrow(
+      ForbiddenException,
+    );
   });
 });

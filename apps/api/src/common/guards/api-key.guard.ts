@@ -22,7 +22,10 @@ export class ApiKeyGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const requirement = this.reflector.getAllAndOverride<ApiKeyRequirement | undefined>(API_KEY_KEY, [context.getHandler(), context.getClass()]);
+    const requirement = this.reflector.getAllAndOverride<ApiKeyRequirement | undefined>(API_KEY_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!requirement) return true;
     const request = context.switchToHttp().getRequest<ApiKeyRequest>();
     const given = request.headers['x-api-key'];

@@ -7,7 +7,11 @@ export class LiveConnectionResponse {
 }
 
 export class AdminConnectionDetailResponse extends AdminConnectionResponse {
-  @ApiProperty({ type: LiveConnectionResponse, nullable: true, description: "The gateway's GetConnection; null when it no longer has the connection (the row is then removed)" })
+  @ApiProperty({
+    type: LiveConnectionResponse,
+    nullable: true,
+    description: "The gateway's GetConnection; null when it no longer has the connection (the row is then removed)",
+  })
   live!: LiveConnectionResponse | null;
 
   @ApiProperty({ type: [Number], description: 'Ids of the auctions this connection is subscribed to' })
@@ -24,5 +28,6 @@ export class PushCountersResponse {
 export class AdminStatsResponse {
   @ApiProperty({ description: 'Distinct users holding at least one connection' }) usersOnline!: number;
   @ApiProperty({ description: 'Connection rows' }) connections!: number;
-  @ApiProperty({ type: PushCountersResponse, description: 'Since this API process started' }) pushes!: PushCountersResponse;
+  @ApiProperty({ type: PushCountersResponse, description: 'Since this API process started' })
+  pushes!: PushCountersResponse;
 }

@@ -10,6 +10,9 @@ export class ConnectionNotFoundError extends NotFoundError {
 export class ManagementApiUnavailableError extends DomainError {
   readonly status = 502;
   constructor(cause: unknown) {
-    super('MANAGEMENT_API_UNAVAILABLE', `API Gateway's management API did not answer as expected (${cause instanceof Error ? cause.name : 'error'}); try again`);
+    super(
+      'MANAGEMENT_API_UNAVAILABLE',
+      `API Gateway's management API did not answer as expected (${cause instanceof Error ? cause.name : 'error'}); try again`,
+    );
   }
 }

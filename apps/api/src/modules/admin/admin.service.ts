@@ -43,7 +43,10 @@ export class AdminService {
   }
 
   async stats(): Promise<AdminStatsResponse> {
-    const [usersOnline, connections] = await Promise.all([this.connections.countUsersOnline(), this.connections.count()]);
+    const [usersOnline, connections] = await Promise.all([
+      this.connections.countUsersOnline(),
+      this.connections.count(),
+    ]);
     return { usersOnline, connections, pushes: this.sockets.stats.snapshot() };
   }
 }

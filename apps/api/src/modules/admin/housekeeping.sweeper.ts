@@ -27,9 +27,14 @@ export class HousekeepingSweeper {
   }
 
   async sweep(now = new Date()): Promise<{ connections: number; idempotencyKeys: number }> {
-    const connections = await this.connections.deleteCreatedBefore(new Date(now.getTime() - AWS_LIMITS.maxConnectionDurationMs));
+    const connections = await this.connections.deleteCreatedBefore(
+      new Date(now.getTime() - AWS_LIMITS.maxConnectionDurationMs),
+    );
     const idempotencyKeys = await this.idempotency.deleteExpired(now);
-    if (connections || idempotencyKeys) this.logger.log(`Removed ${connections} expired connection row(s), ${idempotencyKeys} expired idempotency key(s)`);
+    if (connections || idempotencyKeys)
+      this.logger.log(
+        `Removed ${connections} expired connection row(s), ${idempotencyKeys} expired idempotency key(s)`,
+      );
     return { connections, idempotencyKeys };
   }
 }

@@ -53,14 +53,19 @@ export class AuctionCloser {
       if (!(await this.auctions.close(id))) return null;
       const row = await this.auctions.findById(id);
       // To the auction's subscribers; the close's position is after the last bid (see SubscriptionRepository).
-      if (row) this.sockets.sendToSubscribers(id, row.bidCount + 1, toAuctionClosedEvent(row, new Date())).catch((error: unknown) => this.logger.error(`auction.closed fan-out for ${id} failed: ${String(error)}`));
+      if (row)
+        this.sockets
+          .sendToSubscribers(id, row.bidCount + 1, toAuctionClosedEvent(row, new Date()))
+          .catch((error: unknown) => this.logger.error(`auction.closed fan-out for ${id} failed: ${String(error)}`));
       return row;
     });
     if (!auction) return false;
     this.logger.log(`Auction ${id} closed: winner ${auction.leaderId ?? 'none'}, ${auction.currentPriceCents} cents`);
     if (auction.leaderId !== null) {
       // A failed notification must not stop the other closes of this tick.
-      await this.notifications.send(wonNotification(auction)).catch((error: unknown) => this.logger.error(`won notification for auction ${id} failed: ${String(error)}`));
+      await this.notifications
+        .send(wonNotification(auction))
+        .catch((error: unknown) => this.logger.error(`won notification for auction ${id} failed: ${String(error)}`));
     }
     return true;
   }

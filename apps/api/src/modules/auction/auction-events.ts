@@ -18,7 +18,15 @@ export function toBidEvent(bid: Bid, bidderName: string, seq: number): BidEvent 
     type: 'bid',
     id: bid.id,
     ts: bid.createdAt.toISOString(),
-    data: { auctionId: bid.auctionId, bidId: bid.id, seq, amountCents: bid.amountCents, bidderId: bid.bidderId, bidderName, createdAt: bid.createdAt.toISOString() },
+    data: {
+      auctionId: bid.auctionId,
+      bidId: bid.id,
+      seq,
+      amountCents: bid.amountCents,
+      bidderId: bid.bidderId,
+      bidderName,
+      createdAt: bid.createdAt.toISOString(),
+    },
   };
 }
 
@@ -28,12 +36,22 @@ export function toAuctionClosedEvent(auction: Auction, closedAt: Date): AuctionC
     type: 'auction.closed',
     id: auction.id,
     ts: closedAt.toISOString(),
-    data: { auctionId: auction.id, seq: auction.bidCount, winnerId: auction.leaderId, finalPriceCents: auction.currentPriceCents },
+    data: {
+      auctionId: auction.id,
+      seq: auction.bidCount,
+      winnerId: auction.leaderId,
+      finalPriceCents: auction.currentPriceCents,
+    },
   };
 }
 
 /** The stored notification the previous leader gets when someone else takes the lead. */
-export function outbidNotification(userId: number, auction: Pick<Auction, 'id' | 'title'>, bid: Bid, bidderName: string): NotificationInput {
+export function outbidNotification(
+  userId: number,
+  auction: Pick<Auction, 'id' | 'title'>,
+  bid: Bid,
+  bidderName: string,
+): NotificationInput {
   return {
     userId,
     kind: 'outbid',

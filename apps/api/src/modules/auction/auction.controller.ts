@@ -16,7 +16,14 @@ import { CurrentUser } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { Roles } from '../../common/decorators/roles.decorator.js';
 import { RateLimit } from '../../common/guards/rate-limit.guard.js';
-import { AuctionDetailResponse, type AuctionIdParam, AuctionResponse, BidResponse, type CreateAuctionDto, type PlaceBidDto } from './auction.dto.js';
+import {
+  AuctionDetailResponse,
+  type AuctionIdParam,
+  AuctionResponse,
+  BidResponse,
+  type CreateAuctionDto,
+  type PlaceBidDto,
+} from './auction.dto.js';
 import { type AuctionService } from './auction.service.js';
 
 @ApiTags('auctions')
@@ -51,7 +58,11 @@ export class AuctionController {
   @Post(':id/bids')
   @RateLimit('bid')
   @ApiBearerAuth()
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first answer and places nothing' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retry with the same key returns the first answer and places nothing',
+  })
   @ApiCreatedResponse({ type: BidResponse })
   @ApiConflictResponse({ description: 'Not above the current price (the message says it)' })
   @ApiUnprocessableEntityResponse({ description: 'The auction is not open' })

@@ -60,13 +60,18 @@ export class AuctionResponse {
   @ApiProperty({ type: Number, nullable: true }) leaderId!: number | null;
   @ApiProperty({ type: String, nullable: true }) leaderName!: string | null;
   @ApiProperty() endsAt!: string;
-  @ApiProperty({ enum: ['open', 'closed'], description: 'closed once endsAt has passed, even before the scheduler ran' }) status!: AuctionStatus;
+  @ApiProperty({
+    enum: ['open', 'closed'],
+    description: 'closed once endsAt has passed, even before the scheduler ran',
+  })
+  status!: AuctionStatus;
   @ApiProperty() bidCount!: number;
   @ApiProperty() createdAt!: string;
 }
 
 export class AuctionDetailResponse extends AuctionResponse {
-  @ApiPropertyOptional({ type: [AuctionBidResponse], description: 'The latest 50 bids, newest first' }) bids!: AuctionBidResponse[];
+  @ApiPropertyOptional({ type: [AuctionBidResponse], description: 'The latest 50 bids, newest first' })
+  bids!: AuctionBidResponse[];
 }
 
 export function toAuctionResponse(row: Auction, now = new Date()): AuctionResponse {
@@ -85,7 +90,13 @@ export function toAuctionResponse(row: Auction, now = new Date()): AuctionRespon
 }
 
 export function toBidResponse(bid: Bid): BidResponse {
-  return { id: bid.id, auctionId: bid.auctionId, bidderId: bid.bidderId, amountCents: bid.amountCents, createdAt: bid.createdAt.toISOString() };
+  return {
+    id: bid.id,
+    auctionId: bid.auctionId,
+    bidderId: bid.bidderId,
+    amountCents: bid.amountCents,
+    createdAt: bid.createdAt.toISOString(),
+  };
 }
 
 export function toAuctionBidResponse(bid: Bid): AuctionBidResponse {

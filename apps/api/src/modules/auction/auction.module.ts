@@ -15,7 +15,13 @@ import { Bid } from './bid.entity.js';
 
 /** Auctions and their bids (a bid has no life outside its auction, so they share a module). NotificationService comes from the global NotificationModule. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Auction, Bid]), ScheduleModule.forRoot(), PushModule, UserModule, IdempotencyModule],
+  imports: [
+    TypeOrmModule.forFeature([Auction, Bid]),
+    ScheduleModule.forRoot(),
+    PushModule,
+    UserModule,
+    IdempotencyModule,
+  ],
   controllers: [AuctionController],
   providers: [AuctionRepository, AuctionService, AuctionLock, AuctionCloser, AuctionSeeder],
   // AuctionLock is shared with the channel module: subscribing takes the same per-auction lock as bidding.

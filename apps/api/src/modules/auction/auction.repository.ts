@@ -68,13 +68,23 @@ export class AuctionRepository {
 
   /** Open auctions whose end has come, oldest end first. */
   async findDueIds(now: Date, limit: number): Promise<number[]> {
-    const rows = await this.auctions.find({ select: { id: true }, where: { status: 'open', endsAt: LessThanOrEqual(now) }, order: { endsAt: 'ASC' }, take: limit });
+    const rows = await this.auctions.find({
+      select: { id: true },
+      where: { status: 'open', endsAt: LessThanOrEqual(now) },
+      order: { endsAt: 'ASC' },
+      take: limit,
+    });
     return rows.map((row) => row.id);
   }
 
   /** Closes the auction if it is still open; true for the one caller (of any process) that closed it. */
   async close(id: number): Promise<boolean> {
-    const result = await this.auctions.createQueryBuilder().update(Auction).set({ status: 'closed' }).where('id = :id AND status = :open', { id, open: 'open' }).execute();
+    const result = await this.auctions
+      .createQueryBuilder()
+      .update(Auction)
+      .set({ status: 'closed' })
+      .where('id = :id AND status = :open', { id, open: 'open' })
+      .execute();
     return (result.affected ?? 0) === 1;
   }
 
@@ -95,14 +105,30 @@ export class AuctionRepository {
       {
         sql: `UPDATE auctions SET current_price_cents = ?, leader_id = ?, bid_count = bid_count + 1, version = version + 1
               WHERE id = ? AND status = 'open' AND ends_at > ? AND current_price_cents < ? AND version = ?`,
-        params: [raise.amountCents, raise.bidderId, raise.auctionId, raise.now, raise.amountCents, raise.expectedVersion],
+        params: [
+          raise.amountCents,
+          raise.bidderId,
+          raise.auctionId,
+          raise.now,
+          raise.amountCents,
+          raise.expectedVersion,
+        ],
       },
-      { sql: 'INSERT INTO bids (auction_id, bidder_id, amount_cents, created_at) VALUES (?, ?, ?, ?)', params: [raise.auctionId, raise.bidderId, raise.amountCents, raise.now] },
+      {
+        sql: 'INSERT INTO bids (auction_id, bidder_id, amount_cents, created_at) VALUES (?, ?, ?, ?)',
+        params: [raise.auctionId, raise.bidderId, raise.amountCents, raise.now],
+      },
     ).catch((error: unknown) => {
       if (error instanceof DatabaseBusyError) throw new AuctionBusyError();
       throw error;
     });
     if (id === null) return null;
-    return this.bids.create({ id, auctionId: raise.auctionId, bidderId: raise.bidderId, amountCents: raise.amountCents, createdAt: raise.now });
+    return this.bids.create({
+      id,
+      auctionId: raise.auctionId,
+      bidderId: raise.bidderId,
+      amountCents: raise.amountCents,
+      createdAt: raise.now,
+    });
   }
 }

@@ -21,7 +21,11 @@ export class AuctionSeeder {
     let created = 0;
     for (const demo of DEMO_AUCTIONS) {
       if (await this.auctions.findOpenByTitle(demo.title)) continue;
-      await this.auctions.create({ title: demo.title, startingPriceCents: demo.startingPriceCents, endsAt: new Date(now.getTime() + demo.days * DAY_MS) });
+      await this.auctions.create({
+        title: demo.title,
+        startingPriceCents: demo.startingPriceCents,
+        endsAt: new Date(now.getTime() + demo.days * DAY_MS),
+      });
       created++;
     }
     if (created) this.logger.log(`${created} demo auction(s) opened`);

@@ -19,7 +19,13 @@ import {
   toBidResponse,
 } from './auction.dto.js';
 import type { Auction } from './auction.entity.js';
-import { AuctionBusyError, AuctionNotFoundError, AuctionNotOpenError, BidTooLowError, EndsAtInPastError } from './auction.errors.js';
+import {
+  AuctionBusyError,
+  AuctionNotFoundError,
+  AuctionNotOpenError,
+  BidTooLowError,
+  EndsAtInPastError,
+} from './auction.errors.js';
 import { type AuctionRepository } from './auction.repository.js';
 import type { Bid } from './bid.entity.js';
 
@@ -56,7 +62,9 @@ export class AuctionService {
   async create(dto: CreateAuctionDto, now = new Date()): Promise<AuctionResponse> {
     const endsAt = new Date(dto.endsAt);
     if (endsAt.getTime() <= now.getTime()) throw new EndsAtInPastError();
-    return toAuctionResponse(await this.auctions.create({ title: dto.title.trim(), startingPriceCents: dto.startingPriceCents, endsAt }));
+    return toAuctionResponse(
+      await this.auctions.create({ title: dto.title.trim(), startingPriceCents: dto.startingPriceCents, endsAt }),
+    );
   }
 
   async list(): Promise<AuctionResponse[]> {
@@ -71,9 +79,18 @@ export class AuctionService {
   }
 
   /** POST /auctions/:id/bids, at most once per Idempotency-Key. */
-  placeBid(user: AuthUser, auctionId: number, dto: PlaceBidDto, idempotencyKey: string | undefined): Promise<Answer<BidResponse>> {
+  placeBid(
+    user: AuthUser,
+    auctionId: number,
+    dto: PlaceBidDto,
+    idempotencyKey: string | undefined,
+  ): Promise<Answer<BidResponse>> {
     return this.idempotency.execute(
-      { scope: `user:${user.id}:POST /auctions/:id/bids`, key: idempotencyKey, request: { auctionId, amountCents: dto.amountCents } },
+      {
+        scope: `user:${user.id}:POST /auctions/:id/bids`,
+        key: idempotencyKey,
+        request: { auctionId, amountCents: dto.amountCents },
+      },
       async () => ({ statusCode: 201, body: await this.acceptBid(user, auctionId, dto.amountCents) }),
     );
   }
@@ -112,13 +129,25 @@ export class AuctionService {
    * Decided on the row as read; the repository's compare-and-set then writes only if nothing changed
    * since (another API process may bid meanwhile) — after a lost race, read again and decide again.
    */
-  private async raiseOrRefuse(auctionId: number, bidderId: number, amountCents: number, now: Date): Promise<AcceptedBid> {
+  private async raiseOrRefuse(
+    auctionId: number,
+    bidderId: number,
+    amountCents: number,
+    now: Date,
+  ): Promise<AcceptedBid> {
     for (let attempt = 1; ; attempt++) {
       const auction = await this.auctions.findForBid(auctionId);
       if (!auction) throw new AuctionNotFoundError(auctionId);
-      if (auction.status !== 'open' || auction.endsAt.getTime() <= now.getTime()) throw new AuctionNotOpenError(auctionId);
+      if (auction.status !== 'open' || auction.endsAt.getTime() <= now.getTime())
+        throw new AuctionNotOpenError(auctionId);
       if (amountCents <= auction.currentPriceCents) throw new BidTooLowError(auction.currentPriceCents);
-      const bid = await this.auctions.raisePrice({ auctionId, expectedVersion: auction.version, bidderId, amountCents, now });
+      const bid = await this.auctions.raisePrice({
+        auctionId,
+        expectedVersion: auction.version,
+        bidderId,
+        amountCents,
+        now,
+      });
       if (bid) return { bid, previous: auction };
       // Never a 5xx for contention: after this many lost races the client is told to try again.
       if (attempt >= MAX_BID_ATTEMPTS) throw new AuctionBusyError();

@@ -64,5 +64,11 @@ export class TokenResponse {
 }
 
 export function toUserResponse(user: User): UserResponse {
-  return { id: user.id, email: user.email, displayName: user.displayName, roles: [user.role], createdAt: user.createdAt.toISOString() };
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    roles: [user.role],
+    createdAt: user.createdAt.toISOString(),
+  };
 }

@@ -27,7 +27,9 @@ export class AuthService {
 
   async login(dto: LoginDto, client: string): Promise<TokenResponse> {
     const user = await this.users.findByEmail(dto.email);
-    const valid = user ? await this.hasher.verify(user.passwordHash, dto.password, client) : await this.hasher.verifyAgainstDummy(dto.password, client);
+    const valid = user
+      ? await this.hasher.verify(user.passwordHash, dto.password, client)
+      : await this.hasher.verifyAgainstDummy(dto.password, client);
     if (!user || !valid) throw new UnauthorizedError('INVALID_CREDENTIALS', 'Invalid email or password');
     const payload: JwtPayload = { sub: String(user.id), roles: [user.role], email: user.email };
     const accessToken = await this.jwt.signAsync(payload);

@@ -26,7 +26,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const requirement = this.reflector.getAllAndOverride<ApiKeyRequirement | undefined>(API_KEY_KEY, targets);
     const request = context.switchToHttp().getRequest<JwtGuardedRequest>();
     if (requirement && request.apiKey && !requirement.withUser) return true;
-    if (this.reflector.getAllAndOverride<boolean>(TOKEN_SUBJECT_ONLY, targets) === true) request[TOKEN_SUBJECT_ONLY_REQUEST] = true;
+    if (this.reflector.getAllAndOverride<boolean>(TOKEN_SUBJECT_ONLY, targets) === true)
+      request[TOKEN_SUBJECT_ONLY_REQUEST] = true;
     return (await super.canActivate(context)) as boolean;
   }
 

@@ -34,7 +34,11 @@ function guardWith(findById: (id: number) => Promise<unknown>): JwtAuthGuard {
 }
 
 /** Runs `guard` for one request to a handler carrying `metadata`; resolves to what it put on the request as `user`. */
-async function authenticate(guard: JwtAuthGuard, request: FakeRequest, metadata: Record<string, unknown> = {}): Promise<FakeRequest['user']> {
+async function authenticate(
+  guard: JwtAuthGuard,
+  request: FakeRequest,
+  metadata: Record<string, unknown> = {},
+): Promise<FakeRequest['user']> {
   const handler = () => undefined;
   for (const [key, value] of Object.entries(metadata)) Reflect.defineMetadata(key, value, handler);
   const context = {
@@ -46,8 +50,10 @@ async function authenticate(guard: JwtAuthGuard, request: FakeRequest, metadata:
   return request.user;
 }
 
-const bearer = (authorization: string | undefined, metadata?: Record<string, unknown>) => authenticate(guardWith(findAlice), { headers: { authorization } }, metadata);
-const token = (claims: object, options: { expiresIn?: number } = {}) => jwt.sign({ roles: ['user'], email: 'x@y.z', ...claims }, options);
+const bearer = (authorization: string | undefined, metadata?: Record<string, unknown>) =>
+  authenticate(guardWith(findAlice), { headers: { authorization } }, metadata);
+const token = (claims: object, options: { expiresIn?: number } = {}) =>
+  jwt.sign({ roles: ['user'], email: 'x@y.z', ...claims }, options);
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(
@@ -60,12 +66,19 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
 
 describe(JwtStrategy.name, () => {
   it("is passport's 'jwt' strategy, run by the global JwtAuthGuard", () => {
-    const strategy = new JwtStrategy({ jwtSecret: SECRET } as AppConfig, { findById: findAlice } as unknown as UserRepository);
+    const strategy = new JwtStrategy(
+      { jwtSecret: SECRET } as AppConfig,
+      { findById: findAlice } as unknown as UserRepository,
+    );
     expect((passport as unknown as { _strategy(name: string): unknown })._strategy('jwt')).toBe(strategy);
   });
 
   it('loads the user of a valid token, with the role from the database, onto the request', async () => {
-    expect(await bearer(`Bearer ${token({ sub: '7' })}`)).toEqual({ id: 7, email: 'alice@gavel.test', roles: ['admin'] });
+    expect(await bearer(`Bearer ${token({ sub: '7' })}`)).toEqual({
+      id: 7,
+      email: 'alice@gavel.test',
+      roles: ['admin'],
+    });
     // The scheme is case-insensitive, as passport-jwt and RFC 7235 read it.
     expect(await bearer(`bearer ${token({ sub: '7' })}`)).toMatchObject({ id: 7 });
   });
@@ -79,15 +92,28 @@ describe(JwtStrategy.name, () => {
   it('lets @Public() routes and routes authenticated by their API key alone through without a token', async () => {
     const untouched = guardWith(() => Promise.reject(new Error('must not be called')));
     expect(await authenticate(untouched, { headers: {} }, { [IS_PUBLIC]: true })).toBeUndefined();
-    expect(await authenticate(untouched, { headers: {}, apiKey: 'gateway' }, { [API_KEY_KEY]: { kind: 'gateway' } })).toBeUndefined();
+    expect(
+      await authenticate(untouched, { headers: {}, apiKey: 'gateway' }, { [API_KEY_KEY]: { kind: 'gateway' } }),
+    ).toBeUndefined();
     // key AND user: the key alone is not enough.
-    const keyAndUser = authenticate(untouched, { headers: {}, apiKey: 'gateway' }, { [API_KEY_KEY]: { kind: 'gateway', withUser: true } });
+    const keyAndUser = authenticate(
+      untouched,
+      { headers: {}, apiKey: 'gateway' },
+      { [API_KEY_KEY]: { kind: 'gateway', withUser: true } },
+    );
     expect(await refusal(keyAndUser)).toBe('Missing bearer token');
   });
 
   it('answers "Missing bearer token" without a header, with another scheme or without a token', async () => {
     // The last one: 16 KB without a blank (the unanchored pattern of passport-jwt's own extractor backtracks quadratically on it).
-    for (const header of [undefined, '', 'Bearer', `Basic ${token({ sub: '7' })}`, 'Bearer    ', `Bearer${'a'.repeat(16_000)}`]) {
+    for (const header of [
+      undefined,
+      '',
+      'Bearer',
+      `Basic ${token({ sub: '7' })}`,
+      'Bearer    ',
+      `Bearer${'a'.repeat(16_000)}`,
+    ]) {
       expect(await refusal(bearer(header)), String(header).slice(0, 40)).toBe('Missing bearer token');
     }
   });
@@ -115,7 +141,9 @@ describe(JwtStrategy.name, () => {
 
   it('refuses a subject that is not a positive integer, and the token of a deleted user', async () => {
     for (const sub of ['0', '-1', 'abc', '1.5', '9007199254740993']) {
-      expect(await refusal(bearer(`Bearer ${token({ sub })}`, { [TOKEN_SUBJECT_ONLY]: true })), sub).toBe('Invalid token');
+      expect(await refusal(bearer(`Bearer ${token({ sub })}`, { [TOKEN_SUBJECT_ONLY]: true })), sub).toBe(
+        'Invalid token',
+      );
     }
     expect(await refusal(bearer(`Bearer ${token({ sub: '8' })}`))).toBe('Invalid token');
   });
@@ -123,6 +151,8 @@ describe(JwtStrategy.name, () => {
   it('lets a failing user lookup through as it is: a database outage is not a 401', async () => {
     const outage = new Error('connect ECONNREFUSED');
     const down = guardWith(() => Promise.reject(outage));
-    await expect(authenticate(down, { headers: { authorization: `Bearer ${token({ sub: '7' })}` } })).rejects.toBe(outage);
+    await expect(authenticate(down, { headers: { authorization: `Bearer ${token({ sub: '7' })}` } })).rejects.toBe(
+      outage,
+    );
   });
 });

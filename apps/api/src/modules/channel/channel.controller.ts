@@ -1,5 +1,13 @@
 import { Controller, Delete, HttpCode, Param, Put } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { ApiKey } from '../../common/decorators/api-key.decorator.js';
 import { SubscribedResponse, type SubscriptionParams, UnsubscribedResponse } from './channel.dto.js';
 import { type ChannelService } from './channel.service.js';
@@ -15,7 +23,10 @@ export class ChannelController {
   @Put(':auctionId')
   @ApiKey('gateway')
   @HttpCode(200)
-  @ApiOkResponse({ type: SubscribedResponse, description: 'Subscribed; the same frame is pushed to the connection, ahead of every later event of the auction' })
+  @ApiOkResponse({
+    type: SubscribedResponse,
+    description: 'Subscribed; the same frame is pushed to the connection, ahead of every later event of the auction',
+  })
   @ApiUnauthorizedResponse({ description: 'The connection has not authenticated' })
   @ApiNotFoundResponse({ description: 'No such auction' })
   @ApiTooManyRequestsResponse({ description: 'The connection already watches the maximum number of auctions' })

@@ -12,8 +12,12 @@ export class SubscriptionParams extends ConnectionIdParam {
 
 class SubscribedData {
   @ApiProperty() auctionId!: number;
-  @ApiProperty({ description: "The auction's bid count at the snapshot: every bid with a higher seq follows this frame" }) seq!: number;
-  @ApiProperty({ type: AuctionDetailResponse, description: 'The auction as GET /auctions/:id shows it' }) auction!: AuctionDetailResponse;
+  @ApiProperty({
+    description: "The auction's bid count at the snapshot: every bid with a higher seq follows this frame",
+  })
+  seq!: number;
+  @ApiProperty({ type: AuctionDetailResponse, description: 'The auction as GET /auctions/:id shows it' })
+  auction!: AuctionDetailResponse;
 }
 
 /** The `subscribed` frame (contract §5); the API pushes it to the connection and answers it too. */

@@ -38,19 +38,31 @@ export class ChannelService {
     const connection = await this.connections.findByConnectionId(params.connectionId);
     if (!connection) throw new ConnectionNotAuthenticatedError();
     return this.lock.run(auctionId, async () => {
-      const [auction, bids] = await Promise.all([this.auctions.findById(auctionId), this.auctions.latestBids(auctionId, DETAIL_BIDS)]);
+      const [auction, bids] = await Promise.all([
+        this.auctions.findById(auctionId),
+        this.auctions.latestBids(auctionId, DETAIL_BIDS),
+      ]);
       if (!auction) throw new AuctionNotFoundError(auctionId);
       const seq = auction.bidCount;
       // A close already stored is part of the snapshot (its event sits at position bid count + 1).
       const position = auction.status === 'closed' ? seq + 1 : seq;
-      const outcome = await this.subscriptions.subscribe(connection.id, auctionId, position, MAX_SUBSCRIPTIONS_PER_CONNECTION);
+      const outcome = await this.subscriptions.subscribe(
+        connection.id,
+        auctionId,
+        position,
+        MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      );
       if (outcome === 'limit-reached') throw new TooManySubscriptionsError(MAX_SUBSCRIPTIONS_PER_CONNECTION);
       if (outcome === 'connection-gone') throw new ConnectionNotAuthenticatedError();
       const frame: SubscribedResponse = {
         type: 'subscribed',
         data: { auctionId, seq, auction: { ...toAuctionResponse(auction), bids: bids.map(toAuctionBidResponse) } },
       };
-      this.push.sendSnapshot(auctionId, connection.connectionId, frame).catch((error: unknown) => this.logger.error(`subscribed frame for ${params.connectionId} failed: ${String(error)}`));
+      this.push
+        .sendSnapshot(auctionId, connection.connectionId, frame)
+        .catch((error: unknown) =>
+          this.logger.error(`subscribed frame for ${params.connectionId} failed: ${String(error)}`),
+        );
       return frame;
     });
   }

@@ -1,6 +1,11 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, type HealthCheckResult, type HealthCheckService, type TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  type HealthCheckResult,
+  type HealthCheckService,
+  type TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { Public } from '../../common/decorators/public.decorator.js';
 
 @ApiTags('health')
@@ -22,7 +27,12 @@ export class HealthController {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       // Nest's error shape (contract §4), keeping terminus's per-check details.
       const report = error.getResponse() as HealthCheckResult;
-      throw new ServiceUnavailableException({ message: 'Database is not answering', error: 'Service Unavailable', status: report.status, details: report.details });
+      throw new ServiceUnavailableException({
+        message: 'Database is not answering',
+        error: 'Service Unavailable',
+        status: report.status,
+        details: report.details,
+      });
     }
   }
 }

@@ -10,7 +10,14 @@ export class IdempotencyRepository {
 
   /** Claims the key with a pending row; null when someone already holds it (also a concurrent claim). */
   async claim(scope: string, key: string, fingerprint: string): Promise<IdempotencyKey | null> {
-    const row = this.keys.create({ scope, key, fingerprint, statusCode: null, responseBody: null, createdAt: new Date() });
+    const row = this.keys.create({
+      scope,
+      key,
+      fingerprint,
+      statusCode: null,
+      responseBody: null,
+      createdAt: new Date(),
+    });
     try {
       await this.keys.insert(row);
       return row;

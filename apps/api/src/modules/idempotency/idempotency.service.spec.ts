@@ -12,7 +12,15 @@ class FakeKeys {
   private nextId = 1;
   async claim(scope: string, key: string, fingerprint: string) {
     if (this.rows.some((r) => r.scope === scope && r.key === key)) return null;
-    const row = { id: this.nextId++, scope, key, fingerprint, statusCode: null, responseBody: null, createdAt: new Date() } as IdempotencyKey;
+    const row = {
+      id: this.nextId++,
+      scope,
+      key,
+      fingerprint,
+      statusCode: null,
+      responseBody: null,
+      createdAt: new Date(),
+    } as IdempotencyKey;
     this.rows.push(row);
     return row;
   }
@@ -20,7 +28,10 @@ class FakeKeys {
     return this.rows.find((r) => r.scope === scope && r.key === key) ?? null;
   }
   async complete(id: number, statusCode: number, responseBody: string) {
-    Object.assign(this.rows.find((r) => r.id === id)!, { statusCode, responseBody });
+    Object.assign(
+      this.rows.find((r) => r.id === id)!,
+      { statusCode, responseBody },
+    );
   }
   async delete(id: number) {
     this.rows = this.rows.filter((r) => r.id !== id);
@@ -44,7 +55,11 @@ describe(IdempotencyService.name, () => {
   let service: IdempotencyService;
   let runs: number;
   const work = async () => ({ statusCode: 201, body: { run: ++runs } });
-  const call = (key: string | undefined, request: unknown = { amountCents: 100 }) => ({ scope: 'user:1:POST /x', key, request });
+  const call = (key: string | undefined, request: unknown = { amountCents: 100 }) => ({
+    scope: 'user:1:POST /x',
+    key,
+    request,
+  });
 
   beforeEach(() => {
     keys = new FakeKeys();
@@ -78,7 +93,9 @@ describe(IdempotencyService.name, () => {
 
   it('the same key for another request is refused (422)', async () => {
     await service.execute(call('k', { amountCents: 1 }), work);
-    await expect(service.execute(call('k', { amountCents: 2 }), work)).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    await expect(service.execute(call('k', { amountCents: 2 }), work)).rejects.toBeInstanceOf(
+      IdempotencyKeyReusedError,
+    );
   });
 
   it('keys are per scope', async () => {
@@ -89,10 +106,17 @@ describe(IdempotencyService.name, () => {
 
   it('a 4xx domain error is stored and replayed; anything else stores nothing so a retry runs for real', async () => {
     class TooLow extends ConflictError {}
-    await expect(service.execute(call('low'), async () => Promise.reject(new TooLow('BID_TOO_LOW', 'too low')))).rejects.toBeInstanceOf(DomainError);
-    expect(await service.execute(call('low'), work)).toEqual({ statusCode: 409, body: { statusCode: 409, message: 'too low', error: 'Conflict' } });
+    await expect(
+      service.execute(call('low'), async () => Promise.reject(new TooLow('BID_TOO_LOW', 'too low'))),
+    ).rejects.toBeInstanceOf(DomainError);
+    expect(await service.execute(call('low'), work)).toEqual({
+      statusCode: 409,
+      body: { statusCode: 409, message: 'too low', error: 'Conflict' },
+    });
 
-    await expect(service.execute(call('boom'), async () => Promise.reject(new BoomError('db down')))).rejects.toBeInstanceOf(BoomError);
+    await expect(
+      service.execute(call('boom'), async () => Promise.reject(new BoomError('db down'))),
+    ).rejects.toBeInstanceOf(BoomError);
     expect(await service.execute(call('boom'), work)).toEqual({ statusCode: 201, body: { run: 1 } });
   });
 

@@ -5,7 +5,11 @@ import { DomainError } from '../../common/errors.js';
 import { HttpExceptionFilter } from '../../common/http-exception.filter.js';
 import { canonicalJson } from './canonical-json.js';
 import type { IdempotencyKey } from './idempotency-key.entity.js';
-import { IdempotencyKeyInProgressError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError } from './idempotency.errors.js';
+import {
+  IdempotencyKeyInProgressError,
+  IdempotencyKeyReusedError,
+  InvalidIdempotencyKeyError,
+} from './idempotency.errors.js';
 import { type IdempotencyRepository } from './idempotency.repository.js';
 
 /** A repeat within this window returns the first answer (contract §4: 24 h). */
@@ -94,7 +98,11 @@ export class IdempotencyService {
         return null;
       }
       if (row.statusCode !== null) return row;
-      if (age > ABANDONED_AFTER_MS && (await this.keys.deleteAbandoned(row.id, new Date(Date.now() - ABANDONED_AFTER_MS)))) return null;
+      if (
+        age > ABANDONED_AFTER_MS &&
+        (await this.keys.deleteAbandoned(row.id, new Date(Date.now() - ABANDONED_AFTER_MS)))
+      )
+        return null;
       if (Date.now() >= deadline) return row;
       await sleep(POLL_MS);
     }

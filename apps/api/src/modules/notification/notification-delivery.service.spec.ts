@@ -25,7 +25,10 @@ class FakeNotifications {
     return this.rows.filter((r) => r.userId === userId && r.id > afterId).slice(0, limit);
   }
   async findNewestAfter(userId: number, afterId: number, limit: number, upToId = Infinity) {
-    return this.rows.filter((r) => r.userId === userId && r.id > afterId && r.id <= upToId).reverse().slice(0, limit);
+    return this.rows
+      .filter((r) => r.userId === userId && r.id > afterId && r.id <= upToId)
+      .reverse()
+      .slice(0, limit);
   }
   async findNewestId(userId: number) {
     return Math.max(0, ...this.rows.filter((r) => r.userId === userId).map((r) => r.id));
@@ -93,9 +96,20 @@ describe(NotificationDeliveryService.name, () => {
     notifications = new FakeNotifications();
     connections = new FakeConnections();
     gateway = new FakeGateway();
-    const sockets = new PushService(gateway as unknown as ManagementApiClient, connections, { concurrency: 4, pageSize: 10, maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, new PushStats());
-    delivery = new NotificationDeliveryService(notifications as unknown as NotificationRepository, connections as unknown as SocketConnectionRepository, sockets);
-    const idempotency = { execute: (_call: unknown, work: () => Promise<unknown>) => work() } as unknown as IdempotencyService;
+    const sockets = new PushService(
+      gateway as unknown as ManagementApiClient,
+      connections,
+      { concurrency: 4, pageSize: 10, maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      new PushStats(),
+    );
+    delivery = new NotificationDeliveryService(
+      notifications as unknown as NotificationRepository,
+      connections as unknown as SocketConnectionRepository,
+      sockets,
+    );
+    const idempotency = {
+      execute: (_call: unknown, work: () => Promise<unknown>) => work(),
+    } as unknown as IdempotencyService;
     service = new NotificationService(notifications as unknown as NotificationRepository, delivery, idempotency);
   });
   afterEach(() => {
@@ -108,7 +122,9 @@ describe(NotificationDeliveryService.name, () => {
     await send('old');
     connections.add(USER, 'c1', new Date());
     await delivery.welcome({ connectionId: 'c1', userId: USER, created: true });
-    expect(gateway.of('c1')).toEqual([{ type: 'auth.ok', data: { userId: USER, connectionId: 'c1', replayed: 0, recovered: true } }]);
+    expect(gateway.of('c1')).toEqual([
+      { type: 'auth.ok', data: { userId: USER, connectionId: 'c1', replayed: 0, recovered: true } },
+    ]);
   });
 
   it('welcome with since: auth.ok, then every later notification oldest first', async () => {
@@ -153,28 +169,53 @@ describe(NotificationDeliveryService.name, () => {
   });
 
   it('held-back notifications are pushed in order when no welcome comes within the grace period (registered elsewhere)', async () => {
-    jest.useFakeTimers({ doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'Temporal'] });
+    jest.useFakeTimers({
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'requestAnimationFrame',
+        'cancelAnimationFrame',
+        'requestIdleCallback',
+        'cancelIdleCallback',
+        'Temporal',
+      ],
+    });
     connections.add(USER, 'elsewhere', new Date());
     await send('one');
     await send('two');
     expect(gateway.of('elsewhere')).toEqual([]);
     jest.advanceTimersByTime(WELCOME_GRACE_MS);
     // setImmediate is not faked: let the release and its pushes run.
-    for (let i = 0; i < 50 && gateway.of('elsewhere').length < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 50 && gateway.of('elsewhere').length < 2; i++)
+      await new Promise((resolve) => setImmediate(resolve));
     expect(gateway.of('elsewhere').map((f) => f.id)).toEqual([1, 2]);
     // From now on the connection is old enough to get pushes live.
     await send('three');
     expect(gateway.of('elsewhere').map((f) => f.id)).toEqual([1, 2, 3]);
   });
 
-  const ids = (connectionId: string) => gateway.of(connectionId).map((f) => (f.type === 'auth.ok' ? `ok${f.data.replayed}` : f.id));
+  const ids = (connectionId: string) =>
+    gateway.of(connectionId).map((f) => (f.type === 'auth.ok' ? `ok${f.data.replayed}` : f.id));
 
   it('a repeated auth with since 0 answers auth.ok and replays nothing already replayed or pushed live', async () => {
     for (const title of ['a', 'b']) await send(title);
     connections.add(USER, 'c1', new Date());
-    await delivery.welcome({ connectionId: 'c1', userId: USER, since: '0', created: true, notificationsSentAfter: null });
+    await delivery.welcome({
+      connectionId: 'c1',
+      userId: USER,
+      since: '0',
+      created: true,
+      notificationsSentAfter: null,
+    });
     await send('live');
-    for (let i = 0; i < 5; i++) await delivery.welcome({ connectionId: 'c1', userId: USER, since: '0', created: false });
+    for (let i = 0; i < 5; i++)
+      await delivery.welcome({ connectionId: 'c1', userId: USER, since: '0', created: false });
     expect(ids('c1')).toEqual(['ok2', 1, 2, 3, 'ok0', 'ok0', 'ok0', 'ok0', 'ok0']);
     expect(connections.rows[0]!.notificationsSentAfter).toBe(0);
   });
@@ -182,7 +223,13 @@ describe(NotificationDeliveryService.name, () => {
   it('a repeated auth asking for older notifications than the connection got replays only those, once', async () => {
     for (const title of ['a', 'b', 'c', 'd']) await send(title);
     connections.add(USER, 'c1', new Date());
-    await delivery.welcome({ connectionId: 'c1', userId: USER, since: '2', created: true, notificationsSentAfter: null });
+    await delivery.welcome({
+      connectionId: 'c1',
+      userId: USER,
+      since: '2',
+      created: true,
+      notificationsSentAfter: null,
+    });
     await delivery.welcome({ connectionId: 'c1', userId: USER, since: '0', created: false });
     await delivery.welcome({ connectionId: 'c1', userId: USER, since: '0', created: false });
     expect(ids('c1')).toEqual(['ok2', 3, 4, 'ok2', 1, 2, 'ok0']);
@@ -201,7 +248,13 @@ describe(NotificationDeliveryService.name, () => {
   it('a since beyond every id does not hide later live notifications from a later auth', async () => {
     await send('a');
     connections.add(USER, 'c1', new Date());
-    await delivery.welcome({ connectionId: 'c1', userId: USER, since: '999999', created: true, notificationsSentAfter: null });
+    await delivery.welcome({
+      connectionId: 'c1',
+      userId: USER,
+      since: '999999',
+      created: true,
+      notificationsSentAfter: null,
+    });
     await send('live');
     await delivery.welcome({ connectionId: 'c1', userId: USER, since: '0', created: false });
     expect(ids('c1')).toEqual(['ok0', 2, 'ok1', 1]);
@@ -211,19 +264,35 @@ describe(NotificationDeliveryService.name, () => {
     for (const title of ['a', 'b']) await send(title);
     connections.add(USER, 'c1', new Date());
     connections.rows[0]!.notificationsSentAfter = 0;
-    await delivery.welcome({ connectionId: 'c1', userId: USER, since: '0', created: true, notificationsSentAfter: null });
+    await delivery.welcome({
+      connectionId: 'c1',
+      userId: USER,
+      since: '0',
+      created: true,
+      notificationsSentAfter: null,
+    });
     expect(ids('c1')).toEqual(['ok0']);
   });
 
   it('a connection whose row is gone gets auth.ok and no replay (nothing could record it)', async () => {
     await send('a');
-    await delivery.welcome({ connectionId: 'gone', userId: USER, since: '0', created: true, notificationsSentAfter: null });
+    await delivery.welcome({
+      connectionId: 'gone',
+      userId: USER,
+      since: '0',
+      created: true,
+      notificationsSentAfter: null,
+    });
     expect(ids('gone')).toEqual(['ok0']);
   });
 
   it('refuses an event over 128 KB before storing anything (413), and unknown users (404)', async () => {
-    await expect(service.send({ userId: USER, kind: 'big', title: 'Big', data: 'x'.repeat(131_072) })).rejects.toBeInstanceOf(EventTooLargeError);
-    await expect(service.send({ userId: 999, kind: 'x', title: 'Nobody' })).rejects.toBeInstanceOf(NotificationRecipientNotFoundError);
+    await expect(
+      service.send({ userId: USER, kind: 'big', title: 'Big', data: 'x'.repeat(131_072) }),
+    ).rejects.toBeInstanceOf(EventTooLargeError);
+    await expect(service.send({ userId: 999, kind: 'x', title: 'Nobody' })).rejects.toBeInstanceOf(
+      NotificationRecipientNotFoundError,
+    );
     expect(notifications.rows).toEqual([]);
   });
 });

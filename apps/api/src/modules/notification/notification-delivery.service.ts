@@ -28,7 +28,14 @@ export interface SentNotification {
 const NOTHING_DELIVERED: DeliveryReport = { deliveredTo: 0, staleRemoved: 0, failed: 0 };
 
 function sumReports(reports: DeliveryReport[]): DeliveryReport {
-  return reports.reduce((total, r) => ({ deliveredTo: total.deliveredTo + r.deliveredTo, staleRemoved: total.staleRemoved + r.staleRemoved, failed: total.failed + r.failed }), NOTHING_DELIVERED);
+  return reports.reduce(
+    (total, r) => ({
+      deliveredTo: total.deliveredTo + r.deliveredTo,
+      staleRemoved: total.staleRemoved + r.staleRemoved,
+      failed: total.failed + r.failed,
+    }),
+    NOTHING_DELIVERED,
+  );
 }
 
 interface HeldBack {
@@ -88,7 +95,12 @@ export class NotificationDeliveryService {
   /** Throws EventTooLargeError (413) when API Gateway could not deliver this notification, before anything is stored. */
   refuseUndeliverable(content: { kind: string; title: string; body: string | null; data: unknown }): void {
     // The largest id and a real timestamp: the event as large as it can ever be.
-    this.sockets.prepare({ type: 'notification', id: Number.MAX_SAFE_INTEGER, ts: new Date().toISOString(), data: content });
+    this.sockets.prepare({
+      type: 'notification',
+      id: Number.MAX_SAFE_INTEGER,
+      ts: new Date().toISOString(),
+      data: content,
+    });
   }
 
   /**
@@ -100,10 +112,14 @@ export class NotificationDeliveryService {
       const notification = await store();
       const failed = (error: unknown): DeliveryReport => {
         // Stored anyway: the client gets it on its next `auth` with `since`.
-        this.logger.error(`Push of notification ${notification.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.error(
+          `Push of notification ${notification.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
         return NOTHING_DELIVERED;
       };
-      const queued = await this.queueLive(notification).catch((error: unknown) => ({ delivery: Promise.resolve(failed(error)) }));
+      const queued = await this.queueLive(notification).catch((error: unknown) => ({
+        delivery: Promise.resolve(failed(error)),
+      }));
       const delivery = queued.delivery.catch(failed);
       return { notification, delivery };
     });
@@ -143,12 +159,20 @@ export class NotificationDeliveryService {
   }
 
   /** Plans what this `auth` sends and records it on the connection's row; called under the user's lock. */
-  private async claimReplay(connection: RegisteredConnection, sinceId: number | undefined, held: Notification[]): Promise<Omit<ReplayPlan, 'sentAfter'>> {
-    let sentAfter = connection.notificationsSentAfter === undefined ? await this.connections.findNotificationsSentAfter(connection.connectionId) : connection.notificationsSentAfter;
+  private async claimReplay(
+    connection: RegisteredConnection,
+    sinceId: number | undefined,
+    held: Notification[],
+  ): Promise<Omit<ReplayPlan, 'sentAfter'>> {
+    let sentAfter =
+      connection.notificationsSentAfter === undefined
+        ? await this.connections.findNotificationsSentAfter(connection.connectionId)
+        : connection.notificationsSentAfter;
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS && sentAfter !== undefined; attempt++) {
       const plan = await this.planReplay(connection.userId, sinceId, sentAfter, held);
       if (plan.sentAfter === sentAfter) return plan;
-      if (await this.connections.moveNotificationsSentAfter(connection.connectionId, sentAfter, plan.sentAfter)) return plan;
+      if (await this.connections.moveNotificationsSentAfter(connection.connectionId, sentAfter, plan.sentAfter))
+        return plan;
       // Another welcome of this connection (another API copy) recorded first, or the row is gone: plan again from what it holds.
       sentAfter = await this.connections.findNotificationsSentAfter(connection.connectionId);
     }
@@ -162,7 +186,12 @@ export class NotificationDeliveryService {
    * `known`: the row's notifications_sent_after (null: first welcome). Without `since` nothing old is
    * replayed, but what was held back during the registration is news: it follows auth.ok.
    */
-  private async planReplay(userId: number, sinceId: number | undefined, known: number | null, held: Notification[]): Promise<ReplayPlan> {
+  private async planReplay(
+    userId: number,
+    sinceId: number | undefined,
+    known: number | null,
+    held: Notification[],
+  ): Promise<ReplayPlan> {
     // Held-back rows the replay below does not cover still have to go out (every id above L is sent).
     const heldAbove = (floor: number | null) => (floor === null ? held : held.filter((row) => row.id > floor));
     if (sinceId === undefined || (known !== null && sinceId >= known)) {
@@ -177,7 +206,8 @@ export class NotificationDeliveryService {
     let sentAfter: number;
     if (!recovered) sentAfter = newest[REPLAY_LIMIT]!.id;
     // A since beyond the newest id must not hide later notifications from a later `auth`: L never exceeds what exists.
-    else if (known === null && newest.length === 0) sentAfter = Math.min(sinceId, await this.notifications.findNewestId(userId));
+    else if (known === null && newest.length === 0)
+      sentAfter = Math.min(sinceId, await this.notifications.findNewestId(userId));
     else sentAfter = sinceId;
     return { replay, afterwards: known === null ? [] : heldAbove(known), recovered, sentAfter };
   }
@@ -225,7 +255,9 @@ export class NotificationDeliveryService {
       if (this.heldBack.get(connectionId) !== held) return;
       this.heldBack.delete(connectionId);
       this.toConnection(connectionId, held.rows.map(toNotificationEvent)).catch((error: unknown) => {
-        this.logger.error(`Push of held-back notifications to ${connectionId} failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.error(
+          `Push of held-back notifications to ${connectionId} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       });
     });
   }

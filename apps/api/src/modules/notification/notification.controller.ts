@@ -1,5 +1,13 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiNotFoundResponse, ApiPayloadTooLargeResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiPayloadTooLargeResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiKey } from '../../common/decorators/api-key.decorator.js';
 import { Caller } from '../../common/decorators/caller.decorator.js';
 import { type CreateNotificationDto, NotificationAcceptedResponse } from './notification.dto.js';
@@ -16,11 +24,19 @@ export class NotificationController {
   @Post()
   @ApiKey('service', { orRole: 'admin' })
   @HttpCode(202)
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeat within 24 h returns the first answer and sends nothing' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A repeat within 24 h returns the first answer and sends nothing',
+  })
   @ApiAcceptedResponse({ type: NotificationAcceptedResponse })
   @ApiNotFoundResponse({ description: 'Unknown user' })
   @ApiPayloadTooLargeResponse({ description: 'The event would exceed 128 KB' })
-  create(@Body() dto: CreateNotificationDto, @Caller() caller: string, @Headers('idempotency-key') idempotencyKey?: string): Promise<NotificationAcceptedResponse> {
+  create(
+    @Body() dto: CreateNotificationDto,
+    @Caller() caller: string,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<NotificationAcceptedResponse> {
     return this.notifications.create(caller, dto, idempotencyKey);
   }
 }

@@ -67,9 +67,21 @@ export class NotificationResponse {
 
 export class NotificationPage {
   @ApiProperty({ type: [NotificationResponse] }) items!: NotificationResponse[];
-  @ApiProperty({ type: Number, nullable: true, description: 'Pass as `after` for the next page; null when there is no more' }) nextCursor!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Pass as `after` for the next page; null when there is no more',
+  })
+  nextCursor!: number | null;
 }
 
 export function toNotificationResponse(row: Notification): NotificationResponse {
-  return { id: row.id, kind: row.kind, title: row.title, body: row.body, data: parseNotificationData(row.data), createdAt: row.createdAt.toISOString() };
+  return {
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    body: row.body,
+    data: parseNotificationData(row.data),
+    createdAt: row.createdAt.toISOString(),
+  };
 }

@@ -27,7 +27,11 @@ export class NotificationRepository {
   private readonly writes = new WriteBatcher<NewNotification, Notification>(
     (inputs) => this.insertBatch(inputs),
     (input) => this.insertOne(input),
-    { maxItems: BATCH_ROWS, maxWeight: BATCH_CHARS, weigh: (n) => n.title.length + (n.body?.length ?? 0) + (n.data?.length ?? 0) },
+    {
+      maxItems: BATCH_ROWS,
+      maxWeight: BATCH_CHARS,
+      weigh: (n) => n.title.length + (n.body?.length ?? 0) + (n.data?.length ?? 0),
+    },
   );
 
   constructor(@InjectRepository(Notification) private readonly notifications: Repository<Notification>) {}
@@ -37,7 +41,8 @@ export class NotificationRepository {
    * An unknown user (the foreign key) becomes NotificationRecipientNotFoundError.
    */
   insert(input: NewNotification): Promise<Notification> {
-    if (!Number.isSafeInteger(input.userId) || input.userId < 1 || input.userId > MAX_USER_ID) return Promise.reject(new NotificationRecipientNotFoundError(input.userId));
+    if (!Number.isSafeInteger(input.userId) || input.userId < 1 || input.userId > MAX_USER_ID)
+      return Promise.reject(new NotificationRecipientNotFoundError(input.userId));
     return this.writes.add(input);
   }
 
@@ -58,7 +63,8 @@ export class NotificationRepository {
    * (SQLite's lastInsertRowid) — both consecutive for one multi-row INSERT on either database.
    */
   private async insertBatch(inputs: NewNotification[]): Promise<Notification[]> {
-    if (!(await multiRowInsertIdsAreConsecutive(this.notifications.manager.connection))) return this.insertEachOf(inputs);
+    if (!(await multiRowInsertIdsAreConsecutive(this.notifications.manager.connection)))
+      return this.insertEachOf(inputs);
     const createdAt = new Date();
     const rows = inputs.map((input) => this.notifications.create({ ...input, createdAt }));
     await this.notifications.insert(rows);
@@ -84,7 +90,11 @@ export class NotificationRepository {
 
   /** The user's highest notification id, 0 when there is none (one step down the (user_id, id) index). */
   async findNewestId(userId: number): Promise<number> {
-    const row = await this.notifications.createQueryBuilder('n').select('MAX(n.id)', 'id').where('n.userId = :userId', { userId }).getRawOne<{ id: number | string | null }>();
+    const row = await this.notifications
+      .createQueryBuilder('n')
+      .select('MAX(n.id)', 'id')
+      .where('n.userId = :userId', { userId })
+      .getRawOne<{ id: number | string | null }>();
     return row?.id == null ? 0 : Number(row.id);
   }
 }

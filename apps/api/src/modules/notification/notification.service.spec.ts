@@ -9,11 +9,17 @@ import { NotificationService } from './notification.service.js';
 function newService() {
   const stored: NewNotification[] = [];
   const notifications = {
-    insert: jest.fn(async (input: NewNotification) => (stored.push(input), { ...input, id: stored.length, createdAt: new Date() }) as Notification),
+    insert: jest.fn(
+      async (input: NewNotification) =>
+        (stored.push(input), { ...input, id: stored.length, createdAt: new Date() }) as Notification,
+    ),
   };
   const delivery = {
     refuseUndeliverable: jest.fn(),
-    publish: jest.fn(async (_userId: number, store: () => Promise<Notification>) => ({ notification: await store(), delivery: Promise.resolve({ deliveredTo: 0, staleRemoved: 0, failed: 0 }) })),
+    publish: jest.fn(async (_userId: number, store: () => Promise<Notification>) => ({
+      notification: await store(),
+      delivery: Promise.resolve({ deliveredTo: 0, staleRemoved: 0, failed: 0 }),
+    })),
   };
   const answers = new Map<string, Answer<unknown>>();
   const calls: IdempotentCall[] = [];
@@ -28,7 +34,11 @@ function newService() {
       return answer;
     }),
   };
-  const service = new NotificationService(notifications as unknown as NotificationRepository, delivery as unknown as NotificationDeliveryService, idempotency as unknown as IdempotencyService);
+  const service = new NotificationService(
+    notifications as unknown as NotificationRepository,
+    delivery as unknown as NotificationDeliveryService,
+    idempotency as unknown as IdempotencyService,
+  );
   return { service, stored, calls, delivery };
 }
 
@@ -39,8 +49,14 @@ describe(NotificationService.name, () => {
     const first = await service.create('service', dto, 'key-1');
     expect(await service.create('service', dto, 'key-1')).toEqual(first);
     expect(first).toEqual({ id: 1, deliveredTo: 0, staleRemoved: 0 });
-    expect(stored).toEqual([{ userId: 7, kind: 'order.shipped', title: 'Shipped', body: null, data: '{"orderId":42}' }]);
-    expect(calls[0]).toEqual({ scope: 'service:POST /notifications', key: 'key-1', request: { userId: 7, kind: 'order.shipped', title: 'Shipped', body: undefined, data: { orderId: 42 } } });
+    expect(stored).toEqual([
+      { userId: 7, kind: 'order.shipped', title: 'Shipped', body: null, data: '{"orderId":42}' },
+    ]);
+    expect(calls[0]).toEqual({
+      scope: 'service:POST /notifications',
+      key: 'key-1',
+      request: { userId: 7, kind: 'order.shipped', title: 'Shipped', body: undefined, data: { orderId: 42 } },
+    });
   });
 
   it('scopes keys by caller: the same key from an admin is another request', async () => {

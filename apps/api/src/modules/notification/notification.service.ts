@@ -39,12 +39,19 @@ export class NotificationService {
    * POST /notifications, at most once per Idempotency-Key. `caller` scopes the key: `service` for the
    * service API key, `user:<id>` for an admin.
    */
-  async create(caller: string, dto: CreateNotificationDto, idempotencyKey: string | undefined): Promise<NotificationAcceptedResponse> {
+  async create(
+    caller: string,
+    dto: CreateNotificationDto,
+    idempotencyKey: string | undefined,
+  ): Promise<NotificationAcceptedResponse> {
     const input = { userId: Number(dto.userId), kind: dto.kind, title: dto.title, body: dto.body, data: dto.data };
-    const answer = await this.idempotency.execute({ scope: `${caller}:POST /notifications`, key: idempotencyKey, request: input }, async () => ({
-      statusCode: 202,
-      body: await this.sendAndReport(input),
-    }));
+    const answer = await this.idempotency.execute(
+      { scope: `${caller}:POST /notifications`, key: idempotencyKey, request: input },
+      async () => ({
+        statusCode: 202,
+        body: await this.sendAndReport(input),
+      }),
+    );
     return answer.body;
   }
 
@@ -58,7 +65,13 @@ export class NotificationService {
     const data = input.data ?? null;
     this.delivery.refuseUndeliverable({ kind: input.kind, title: input.title, body, data });
     return this.delivery.publish(input.userId, () =>
-      this.notifications.insert({ userId: input.userId, kind: input.kind, title: input.title, body, data: data === null ? null : JSON.stringify(data) }),
+      this.notifications.insert({
+        userId: input.userId,
+        kind: input.kind,
+        title: input.title,
+        body,
+        data: data === null ? null : JSON.stringify(data),
+      }),
     );
   }
 
@@ -75,6 +88,9 @@ export class NotificationService {
     // One row more than asked tells whether there is a next page.
     const rows = await this.notifications.findAfter(user.id, after, limit + 1);
     const page = rows.slice(0, limit);
-    return { items: page.map(toNotificationResponse), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+    return {
+      items: page.map(toNotificationResponse),
+      nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
+    };
   }
 }

@@ -8,7 +8,10 @@ export class PreparedEvent {
 
 export class EventTooLargeError extends PayloadTooLargeError {
   constructor(bytes: number) {
-    super('EVENT_TOO_LARGE', `The event is ${bytes} bytes; API Gateway delivers at most ${AWS_LIMITS.maxMessageBytes} bytes per message`);
+    super(
+      'EVENT_TOO_LARGE',
+      `The event is ${bytes} bytes; API Gateway delivers at most ${AWS_LIMITS.maxMessageBytes} bytes per message`,
+    );
   }
 }
 

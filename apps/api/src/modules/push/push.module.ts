@@ -5,7 +5,14 @@ import { SocketConnectionRepository } from '../socket-connection/socket-connecti
 import { SubscriptionRepository } from '../socket-connection/subscription.repository.js';
 import { ManagementApiClient } from './management-api/index.js';
 import { PushStats } from './push-stats.js';
-import { CONNECTION_DIRECTORY, DEFAULT_PUSH_TUNING, PUSH_TUNING, PushService, type PushTuning, SUBSCRIBER_DIRECTORY } from './push.service.js';
+import {
+  CONNECTION_DIRECTORY,
+  DEFAULT_PUSH_TUNING,
+  PUSH_TUNING,
+  PushService,
+  type PushTuning,
+  SUBSCRIBER_DIRECTORY,
+} from './push.service.js';
 
 @Module({
   imports: [SocketConnectionModule],

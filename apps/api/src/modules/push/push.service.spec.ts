@@ -133,7 +133,8 @@ describe(PushService.name, () => {
 
   it('deletes on a bare 403 without counting it towards the bad-credentials alarm', async () => {
     for (let i = 0; i < 6; i++) directory.add(1, `f${i}`);
-    for (let i = 0; i < 6; i++) api.failures.set(`f${i}`, [{ kind: 'forbidden', named: false, detail: 'Unknown: Forbidden' }]);
+    for (let i = 0; i < 6; i++)
+      api.failures.set(`f${i}`, [{ kind: 'forbidden', named: false, detail: 'Unknown: Forbidden' }]);
     const report = await service.sendToUser(1, { type: 'x' });
     expect(report).toEqual({ deliveredTo: 0, staleRemoved: 6, failed: 0 });
   });
@@ -158,7 +159,9 @@ describe(PushService.name, () => {
     for (let i = 0; i < 7; i++) directory.add(i, `c${i}`);
     await Promise.all([1, 2, 3, 4, 5].map((n) => service.broadcast({ n })));
     for (let i = 0; i < 7; i++) {
-      const seen = api.posts.filter((post) => post.connectionId === `c${i}`).map((post) => JSON.parse(Buffer.from(post.payload).toString()).n);
+      const seen = api.posts
+        .filter((post) => post.connectionId === `c${i}`)
+        .map((post) => JSON.parse(Buffer.from(post.payload).toString()).n);
       expect(seen).toEqual([1, 2, 3, 4, 5]);
     }
   });
@@ -200,7 +203,10 @@ describe(PushService.name, () => {
 describe(`${PushService.name} auction channels`, () => {
   let api: FakeManagementApi;
   let directory: FakeDirectory;
-  let subscribers: { rows: Array<{ id: number; connectionId: string; auctionId: number; position: number }>; pageCalls: number } & SubscriberDirectory;
+  let subscribers: {
+    rows: Array<{ id: number; connectionId: string; auctionId: number; position: number }>;
+    pageCalls: number;
+  } & SubscriberDirectory;
   let service: PushService;
 
   beforeEach(() => {
@@ -212,7 +218,13 @@ describe(`${PushService.name} auction channels`, () => {
       async pageSubscriberConnectionIds(auctionId, position, afterId, limit) {
         this.pageCalls++;
         return this.rows
-          .filter((row) => row.auctionId === auctionId && row.position < position && row.id > afterId && directory.rows.some((c) => c.connectionId === row.connectionId))
+          .filter(
+            (row) =>
+              row.auctionId === auctionId &&
+              row.position < position &&
+              row.id > afterId &&
+              directory.rows.some((c) => c.connectionId === row.connectionId),
+          )
           .slice(0, limit)
           .map(({ id, connectionId }) => ({ id, connectionId }));
       },
@@ -222,7 +234,12 @@ describe(`${PushService.name} auction channels`, () => {
 
   const watch = (auctionId: number, connectionId: string, position: number) => {
     if (!directory.rows.some((row) => row.connectionId === connectionId)) directory.add(1, connectionId);
-    subscribers.rows.push({ id: directory.rows.find((row) => row.connectionId === connectionId)!.id, connectionId, auctionId, position });
+    subscribers.rows.push({
+      id: directory.rows.find((row) => row.connectionId === connectionId)!.id,
+      connectionId,
+      auctionId,
+      position,
+    });
   };
 
   it("sends an auction's event to its subscribers older than the event only, page by page, removing the gone", async () => {
@@ -246,7 +263,9 @@ describe(`${PushService.name} auction channels`, () => {
     const snapshot = service.sendSnapshot(1, 'w', { type: 'subscribed', data: { seq: 2 } });
     const bid = service.sendToSubscribers(1, 3, { type: 'bid', data: { seq: 3 } });
     await Promise.all([snapshot, bid]);
-    const toW = api.posts.filter((post) => post.connectionId === 'w').map((post) => JSON.parse(Buffer.from(post.payload).toString()).type);
+    const toW = api.posts
+      .filter((post) => post.connectionId === 'w')
+      .map((post) => JSON.parse(Buffer.from(post.payload).toString()).type);
     expect(toW).toEqual(['subscribed', 'bid']);
   });
 

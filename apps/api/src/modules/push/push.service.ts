@@ -18,7 +18,12 @@ export const CONNECTION_DIRECTORY = Symbol('CONNECTION_DIRECTORY');
 /** Where PushService finds the connections watching an auction; the subscription repository implements it. */
 export interface SubscriberDirectory {
   /** Subscribers of the auction whose snapshot is older than `position`, with socket_connections.id > afterId, ordered by it, at most `limit`. */
-  pageSubscriberConnectionIds(auctionId: number, position: number, afterId: number, limit: number): Promise<{ id: number; connectionId: string }[]>;
+  pageSubscriberConnectionIds(
+    auctionId: number,
+    position: number,
+    afterId: number,
+    limit: number,
+  ): Promise<{ id: number; connectionId: string }[]>;
 }
 
 export const SUBSCRIBER_DIRECTORY = Symbol('SUBSCRIBER_DIRECTORY');
@@ -36,7 +41,13 @@ export interface PushTuning {
   maxDelayMs: number;
 }
 
-export const DEFAULT_PUSH_TUNING: PushTuning = { concurrency: 64, pageSize: 1000, maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 1000 };
+export const DEFAULT_PUSH_TUNING: PushTuning = {
+  concurrency: 64,
+  pageSize: 1000,
+  maxAttempts: 4,
+  baseDelayMs: 50,
+  maxDelayMs: 1000,
+};
 
 export interface DeliveryReport {
   deliveredTo: number;
@@ -97,7 +108,9 @@ export class PushService implements OnModuleDestroy {
   sendToUser(userId: number, event: unknown | PreparedEvent): Promise<DeliveryReport> {
     const prepared = this.asPrepared(event);
     return this.track(
-      this.userLanes.run(userId, async () => this.fanOut(await this.readRows(() => this.connections.findConnectionIdsByUser(userId)), prepared)),
+      this.userLanes.run(userId, async () =>
+        this.fanOut(await this.readRows(() => this.connections.findConnectionIdsByUser(userId)), prepared),
+      ),
     );
   }
 
@@ -105,12 +118,17 @@ export class PushService implements OnModuleDestroy {
    * Several events to one connection, in order (e.g. `auth.ok`, then replayed notifications). With a
    * `userId`, they run in that user's lane, so live notifications cannot overtake them.
    */
-  sendToConnection(connectionId: string, events: unknown | PreparedEvent | Array<unknown | PreparedEvent>, userId?: number): Promise<DeliveryReport> {
+  sendToConnection(
+    connectionId: string,
+    events: unknown | PreparedEvent | Array<unknown | PreparedEvent>,
+    userId?: number,
+  ): Promise<DeliveryReport> {
     const prepared = (Array.isArray(events) ? events : [events]).map((event) => this.asPrepared(event));
     const run = async (): Promise<DeliveryReport> => {
       for (const event of prepared) {
         const outcome = await this.deliver(connectionId, event);
-        if (outcome === 'stale') return { deliveredTo: 0, staleRemoved: await this.removeStale([connectionId]), failed: 0 };
+        if (outcome === 'stale')
+          return { deliveredTo: 0, staleRemoved: await this.removeStale([connectionId]), failed: 0 };
         if (outcome === 'failed') return { deliveredTo: 0, staleRemoved: 0, failed: 1 };
       }
       return { deliveredTo: 1, staleRemoved: 0, failed: 0 };
@@ -137,7 +155,10 @@ export class PushService implements OnModuleDestroy {
     if (!subscribers) return Promise.reject(new Error('PushService has no subscriber directory'));
     return this.track(
       this.channelLanes.run(auctionId, () =>
-        this.fanOutPaged((afterId) => subscribers.pageSubscriberConnectionIds(auctionId, position, afterId, this.tuning.pageSize), prepared),
+        this.fanOutPaged(
+          (afterId) => subscribers.pageSubscriberConnectionIds(auctionId, position, afterId, this.tuning.pageSize),
+          prepared,
+        ),
       ),
     );
   }
@@ -187,7 +208,10 @@ export class PushService implements OnModuleDestroy {
     while (this.inFlight.size > 0 && Date.now() < deadline) {
       await Promise.race([Promise.allSettled([...this.inFlight]), sleep(deadline - Date.now())]);
     }
-    if (this.inFlight.size > 0) this.logger.warn(`Closing with ${this.inFlight.size} push operations still in flight after ${DRAIN_TIMEOUT_MS} ms`);
+    if (this.inFlight.size > 0)
+      this.logger.warn(
+        `Closing with ${this.inFlight.size} push operations still in flight after ${DRAIN_TIMEOUT_MS} ms`,
+      );
     await this.api.close();
   }
 
@@ -207,7 +231,10 @@ export class PushService implements OnModuleDestroy {
   }
 
   /** Pages through recipients (keyset on `id`) and delivers each page with bounded concurrency. */
-  private async fanOutPaged(read: (afterId: number) => Promise<{ id: number; connectionId: string }[]>, prepared: PreparedEvent): Promise<DeliveryReport> {
+  private async fanOutPaged(
+    read: (afterId: number) => Promise<{ id: number; connectionId: string }[]>,
+    prepared: PreparedEvent,
+  ): Promise<DeliveryReport> {
     const total: DeliveryReport = { deliveredTo: 0, staleRemoved: 0, failed: 0 };
     const readPage = (afterId: number) => this.readRows(() => read(afterId));
     let page = await readPage(0);
@@ -257,7 +284,9 @@ export class PushService implements OnModuleDestroy {
         case 'forbidden':
           if (!outcome.named || ++this.forbiddenStreak < FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS) return 'stale';
           if (this.forbiddenStreak === FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS) {
-            this.logger.error('The management API refuses every push (403): check AWS_REGION and the credentials or IAM role the API signs with');
+            this.logger.error(
+              'The management API refuses every push (403): check AWS_REGION and the credentials or IAM role the API signs with',
+            );
           }
           break;
         case 'throttled':
@@ -285,7 +314,8 @@ export class PushService implements OnModuleDestroy {
         return await read();
       } catch (error) {
         if (Date.now() >= deadline) throw error;
-        if (attempt === 1) this.logger.warn(`Reading push recipients failed, retrying until the database answers: ${describe(error)}`);
+        if (attempt === 1)
+          this.logger.warn(`Reading push recipients failed, retrying until the database answers: ${describe(error)}`);
         await sleep(Math.min(2_000, 100 * 2 ** (attempt - 1), Math.max(0, deadline - Date.now())));
       }
     }

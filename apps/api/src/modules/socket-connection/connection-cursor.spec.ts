@@ -9,7 +9,10 @@ describe('connection cursor', () => {
     expect(decodeCursor('')).toBe(0);
   });
 
-  it.each(['42', 'bm9wZQ', Buffer.from('c1:-1').toString('base64url'), Buffer.from('c1:1e5').toString('base64url')])('rejects %j', (cursor) => {
-    expect(() => decodeCursor(cursor)).toThrow(InvalidCursorError);
-  });
+  it.each(['42', 'bm9wZQ', Buffer.from('c1:-1').toString('base64url'), Buffer.from('c1:1e5').toString('base64url')])(
+    'rejects %j',
+    (cursor) => {
+      expect(() => decodeCursor(cursor)).toThrow(InvalidCursorError);
+    },
+  );
 });

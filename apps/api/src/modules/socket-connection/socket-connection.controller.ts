@@ -1,10 +1,23 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { TokenSubject } from '../../common/auth-user.js';
 import { ApiKey } from '../../common/decorators/api-key.decorator.js';
 import { CurrentTokenSubject, TokenSubjectOnly } from '../../common/decorators/token-subject.decorator.js';
-import { type ConnectionIdParam, type RegisterConnectionDto, RegisteredConnectionResponse } from './socket-connection.dto.js';
+import {
+  type ConnectionIdParam,
+  type RegisterConnectionDto,
+  RegisteredConnectionResponse,
+} from './socket-connection.dto.js';
 import { type SocketConnectionService } from './socket-connection.service.js';
 
 /** Called by the gateway's Lambdas (`auth` and `$disconnect` routes). */
@@ -23,7 +36,11 @@ export class SocketConnectionController {
   @ApiCreatedResponse({ type: RegisteredConnectionResponse, description: 'Registered' })
   @ApiOkResponse({ type: RegisteredConnectionResponse, description: 'This user already held the id' })
   @ApiConflictResponse({ description: 'The id is registered to another user' })
-  async register(@CurrentTokenSubject() subject: TokenSubject, @Body() dto: RegisterConnectionDto, @Res({ passthrough: true }) res: Response): Promise<RegisteredConnectionResponse> {
+  async register(
+    @CurrentTokenSubject() subject: TokenSubject,
+    @Body() dto: RegisterConnectionDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<RegisteredConnectionResponse> {
     const { created, body } = await this.connections.register(subject, dto);
     res.status(created ? 201 : 200);
     return body;

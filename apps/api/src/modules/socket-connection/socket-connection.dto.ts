@@ -24,7 +24,10 @@ export class RegisterConnectionDto {
   @MaxLength(4096)
   userAgent?: string;
 
-  @ApiPropertyOptional({ oneOf: [{ type: 'integer' }, { type: 'string', pattern: '^\\d+$' }], description: 'Last notification id the client saw' })
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'integer' }, { type: 'string', pattern: '^\\d+$' }],
+    description: 'Last notification id the client saw',
+  })
   @IsOptional()
   @IsIdLike()
   since?: number | string;
@@ -62,7 +65,12 @@ export class AdminConnectionResponse extends OwnConnectionResponse {
 
 export class AdminConnectionPage {
   @ApiProperty({ type: [AdminConnectionResponse] }) items!: AdminConnectionResponse[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' }) nextCursor!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
+  nextCursor!: string | null;
   @ApiProperty({ description: 'Rows matching the filter, over all pages' }) total!: number;
 }
 
@@ -94,7 +102,13 @@ export function toRegisteredConnectionResponse(row: SocketConnection): Registere
 }
 
 export function toOwnConnectionResponse(row: SocketConnection): OwnConnectionResponse {
-  return { connectionId: row.connectionId, createdAt: row.createdAt.toISOString(), lastSeenAt: row.lastSeenAt.toISOString(), sourceIp: row.sourceIp, userAgent: row.userAgent };
+  return {
+    connectionId: row.connectionId,
+    createdAt: row.createdAt.toISOString(),
+    lastSeenAt: row.lastSeenAt.toISOString(),
+    sourceIp: row.sourceIp,
+    userAgent: row.userAgent,
+  };
 }
 
 export function toAdminConnectionResponse(row: SocketConnection): AdminConnectionResponse {

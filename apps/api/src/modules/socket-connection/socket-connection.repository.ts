@@ -16,7 +16,14 @@ export interface NewSocketConnection {
 }
 
 /** Every column but the generated id. */
-const INSERTED_PROPERTIES = ['connectionId', 'userId', 'createdAt', 'lastSeenAt', 'sourceIp', 'userAgent'] as const satisfies readonly (keyof SocketConnection)[];
+const INSERTED_PROPERTIES = [
+  'connectionId',
+  'userId',
+  'createdAt',
+  'lastSeenAt',
+  'sourceIp',
+  'userAgent',
+] as const satisfies readonly (keyof SocketConnection)[];
 type InsertedProperty = (typeof INSERTED_PROPERTIES)[number];
 
 /** Registrations per multi-row INSERT at most (384 bound values: far inside every database's limits). */
@@ -60,7 +67,13 @@ export class SocketConnectionRepository {
    */
   insert(connection: NewSocketConnection): Promise<InsertOutcome> {
     const now = new Date();
-    return this.writes.add(Object.assign(new SocketConnection(), connection, { createdAt: now, lastSeenAt: now, notificationsSentAfter: null }));
+    return this.writes.add(
+      Object.assign(new SocketConnection(), connection, {
+        createdAt: now,
+        lastSeenAt: now,
+        notificationsSentAfter: null,
+      }),
+    );
   }
 
   private async insertOne(row: SocketConnection): Promise<InsertOutcome> {
@@ -104,7 +117,9 @@ export class SocketConnectionRepository {
     const { head, tuple, columns } = this.insertStatement();
     const driver = this.connections.manager.connection.driver;
     const values: unknown[] = [];
-    for (const row of rows) for (const column of columns) values.push(driver.preparePersistentValue(row[column.propertyName as InsertedProperty], column));
+    for (const row of rows)
+      for (const column of columns)
+        values.push(driver.preparePersistentValue(row[column.propertyName as InsertedProperty], column));
     return this.connections.query(`${head} VALUES ${Array<string>(rows.length).fill(tuple).join(', ')}`, values);
   }
 
@@ -121,7 +136,11 @@ export class SocketConnectionRepository {
         return column;
       });
       const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
-      this.insertPlan = { head: `INSERT INTO ${driver.escape(metadata.tableName)} (${names})`, tuple: `(${columns.map(() => '?').join(', ')})`, columns };
+      this.insertPlan = {
+        head: `INSERT INTO ${driver.escape(metadata.tableName)} (${names})`,
+        tuple: `(${columns.map(() => '?').join(', ')})`,
+        columns,
+      };
     }
     return this.insertPlan;
   }
@@ -166,10 +185,19 @@ export class SocketConnectionRepository {
   }
 
   /** Admin listing page: rows with id > afterId (optionally of one user), users joined, plus the total. */
-  async pageWithUsers(options: { afterId: number; limit: number; userId?: number }): Promise<{ rows: SocketConnection[]; total: number }> {
+  async pageWithUsers(options: {
+    afterId: number;
+    limit: number;
+    userId?: number;
+  }): Promise<{ rows: SocketConnection[]; total: number }> {
     const filter = options.userId === undefined ? {} : { userId: options.userId };
     const [rows, total] = await Promise.all([
-      this.connections.find({ where: { ...filter, id: MoreThan(options.afterId) }, relations: { user: true }, order: { id: 'ASC' }, take: options.limit }),
+      this.connections.find({
+        where: { ...filter, id: MoreThan(options.afterId) },
+        relations: { user: true },
+        order: { id: 'ASC' },
+        take: options.limit,
+      }),
       this.connections.countBy(filter),
     ]);
     return { rows, total };
@@ -191,7 +219,10 @@ export class SocketConnectionRepository {
    * `next`; false when another welcome changed it first (any API copy) or the row is gone.
    */
   async moveNotificationsSentAfter(connectionId: string, expected: number | null, next: number): Promise<boolean> {
-    const result = await this.connections.update({ connectionId, notificationsSentAfter: expected === null ? IsNull() : expected }, { notificationsSentAfter: next });
+    const result = await this.connections.update(
+      { connectionId, notificationsSentAfter: expected === null ? IsNull() : expected },
+      { notificationsSentAfter: next },
+    );
     return (result.affected ?? 0) > 0;
   }
 
@@ -228,7 +259,10 @@ export class SocketConnectionRepository {
   }
 
   async countUsersOnline(): Promise<number> {
-    const row = await this.connections.createQueryBuilder('c').select('COUNT(DISTINCT c.user_id)', 'n').getRawOne<{ n: number | string }>();
+    const row = await this.connections
+      .createQueryBuilder('c')
+      .select('COUNT(DISTINCT c.user_id)', 'n')
+      .getRawOne<{ n: number | string }>();
     return Number(row?.n ?? 0);
   }
 }

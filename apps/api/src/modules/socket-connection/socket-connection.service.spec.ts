@@ -2,7 +2,11 @@ import { describe, expect, it, jest } from '@jest/globals';
 import type { TokenSubject } from '../../common/auth-user.js';
 import type { AppConfig } from '../../config/env.js';
 import type { SocketConnection } from './socket-connection.entity.js';
-import { ConnectionHeldByAnotherUserError, TokenUserGoneError, TooManyConnectionsError } from './socket-connection.errors.js';
+import {
+  ConnectionHeldByAnotherUserError,
+  TokenUserGoneError,
+  TooManyConnectionsError,
+} from './socket-connection.errors.js';
 import type { ConnectionRegisteredHook, RegisteredConnection } from './socket-connection.hook.js';
 import type { SocketConnectionRepository } from './socket-connection.repository.js';
 import { SocketConnectionService } from './socket-connection.service.js';
@@ -13,7 +17,16 @@ let nextId = 10;
 
 function row(connectionId: string, userId: number): SocketConnection {
   const at = new Date('2026-01-01T00:00:00Z');
-  return { id: nextId++, connectionId, userId, createdAt: at, lastSeenAt: at, sourceIp: null, userAgent: null, notificationsSentAfter: null };
+  return {
+    id: nextId++,
+    connectionId,
+    userId,
+    createdAt: at,
+    lastSeenAt: at,
+    sourceIp: null,
+    userAgent: null,
+    notificationsSentAfter: null,
+  };
 }
 
 /** An in-memory stand-in for the repository (the unit under test is the service's rules); users 1 and 2 exist. */
@@ -31,9 +44,13 @@ function fakeRepository(existing: SocketConnection[] = [], users = new Set([1, 2
       return r;
     }),
     touch: jest.fn(async (_connectionIds: string[]) => undefined),
-    countOfUserBefore: jest.fn(async (userId: number, id: number) => [...rows.values()].filter((r) => r.userId === userId && r.id < id).length),
+    countOfUserBefore: jest.fn(
+      async (userId: number, id: number) => [...rows.values()].filter((r) => r.userId === userId && r.id < id).length,
+    ),
     deleteByConnectionId: jest.fn(async (id: string) => rows.delete(id)),
-    findConnectionIdsByUser: jest.fn(async (userId: number) => [...rows.values()].filter((r) => r.userId === userId).map((r) => r.connectionId)),
+    findConnectionIdsByUser: jest.fn(async (userId: number) =>
+      [...rows.values()].filter((r) => r.userId === userId).map((r) => r.connectionId),
+    ),
   };
 }
 
@@ -58,7 +75,9 @@ describe(SocketConnectionService.name, () => {
     expect(answer.created).toBe(true);
     expect(calls).toEqual([]);
     await tick();
-    expect(calls).toEqual([{ connectionId: 'abc=', userId: 1, since: '41', created: true, notificationsSentAfter: null }]);
+    expect(calls).toEqual([
+      { connectionId: 'abc=', userId: 1, since: '41', created: true, notificationsSentAfter: null },
+    ]);
     release();
   });
 
@@ -68,8 +87,14 @@ describe(SocketConnectionService.name, () => {
         throw new Error('gateway down');
       },
     };
-    const service = new SocketConnectionService(fakeRepository() as unknown as SocketConnectionRepository, config(), hook);
-    const logged = jest.spyOn((service as unknown as { logger: { error: (m: string) => void } }).logger, 'error').mockImplementation(() => undefined);
+    const service = new SocketConnectionService(
+      fakeRepository() as unknown as SocketConnectionRepository,
+      config(),
+      hook,
+    );
+    const logged = jest
+      .spyOn((service as unknown as { logger: { error: (m: string) => void } }).logger, 'error')
+      .mockImplementation(() => undefined);
     await expect(service.register(alice, { connectionId: 'abc=' })).resolves.toMatchObject({ created: true });
     await tick();
     await tick();
@@ -79,27 +104,43 @@ describe(SocketConnectionService.name, () => {
   it('re-registration by the same user refreshes last seen and reports created: false, with what the connection was sent', async () => {
     const repository = fakeRepository([{ ...row('abc=', 1), notificationsSentAfter: 7 }]);
     const onRegistered = jest.fn<ConnectionRegisteredHook['onRegistered']>();
-    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(), { onRegistered });
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(), {
+      onRegistered,
+    });
     const answer = await service.register(alice, { connectionId: 'abc=' });
     expect(answer).toMatchObject({ created: false, body: { connectionId: 'abc=', userId: 1 } });
     expect(repository.rows.get('abc=')).toMatchObject({ userId: 1 });
     expect(repository.touch).toHaveBeenCalledWith(['abc=']);
     await tick();
-    expect(onRegistered).toHaveBeenCalledWith({ connectionId: 'abc=', userId: 1, since: undefined, created: false, notificationsSentAfter: 7 });
+    expect(onRegistered).toHaveBeenCalledWith({
+      connectionId: 'abc=',
+      userId: 1,
+      since: undefined,
+      created: false,
+      notificationsSentAfter: 7,
+    });
   });
 
   it('refuses an id held by another user, and tells no hook', async () => {
     const onRegistered = jest.fn<ConnectionRegisteredHook['onRegistered']>();
-    const service = new SocketConnectionService(fakeRepository([row('abc=', 2)]) as unknown as SocketConnectionRepository, config(), { onRegistered });
-    await expect(service.register(alice, { connectionId: 'abc=' })).rejects.toBeInstanceOf(ConnectionHeldByAnotherUserError);
+    const service = new SocketConnectionService(
+      fakeRepository([row('abc=', 2)]) as unknown as SocketConnectionRepository,
+      config(),
+      { onRegistered },
+    );
+    await expect(service.register(alice, { connectionId: 'abc=' })).rejects.toBeInstanceOf(
+      ConnectionHeldByAnotherUserError,
+    );
     await tick();
     expect(onRegistered).not.toHaveBeenCalled();
   });
 
-  it('answers 401 when the foreign key finds no such user (a deleted user\'s token), and tells no hook', async () => {
+  it("answers 401 when the foreign key finds no such user (a deleted user's token), and tells no hook", async () => {
     const onRegistered = jest.fn<ConnectionRegisteredHook['onRegistered']>();
     const repository = fakeRepository([], new Set([2]));
-    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(), { onRegistered });
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(), {
+      onRegistered,
+    });
     const error = await service.register(alice, { connectionId: 'abc=' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenUserGoneError);
     expect(error).toMatchObject({ status: 401, message: 'Invalid token' });
@@ -132,7 +173,9 @@ describe(SocketConnectionService.name, () => {
   it('refuses a connection past MAX_CONNECTIONS_PER_USER with 429 and keeps no row of it; a held id is not a new one', async () => {
     const repository = fakeRepository();
     const onRegistered = jest.fn(async (_connection: RegisteredConnection) => undefined);
-    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(2), { onRegistered });
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(2), {
+      onRegistered,
+    });
     await service.register(alice, { connectionId: 'a=' });
     await service.register(alice, { connectionId: 'b=' });
     await expect(service.register(alice, { connectionId: 'c=' })).rejects.toBeInstanceOf(TooManyConnectionsError);
@@ -154,7 +197,12 @@ describe(SocketConnectionService.name, () => {
         return Number(repository.rows.delete('a='));
       }),
     };
-    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(2), undefined, probe);
+    const service = new SocketConnectionService(
+      repository as unknown as SocketConnectionRepository,
+      config(2),
+      undefined,
+      probe,
+    );
     await service.register(alice, { connectionId: 'a=' });
     await service.register(alice, { connectionId: 'b=' });
     expect((await service.register(alice, { connectionId: 'c=' })).created).toBe(true);

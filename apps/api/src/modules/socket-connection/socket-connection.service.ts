@@ -12,7 +12,11 @@ import {
   toOwnConnectionResponse,
   toRegisteredConnectionResponse,
 } from './socket-connection.dto.js';
-import { ConnectionHeldByAnotherUserError, TokenUserGoneError, TooManyConnectionsError } from './socket-connection.errors.js';
+import {
+  ConnectionHeldByAnotherUserError,
+  TokenUserGoneError,
+  TooManyConnectionsError,
+} from './socket-connection.errors.js';
 import {
   CONNECTION_REGISTERED_HOOK,
   type ConnectionRegisteredHook,
@@ -41,7 +45,10 @@ export class SocketConnectionService {
    * Lambda may retry); an id held by someone else is a conflict, never a takeover. The user is not
    * looked up beforehand: the insert's foreign key proves the user exists (401 when it does not).
    */
-  async register(subject: TokenSubject, dto: RegisterConnectionDto): Promise<{ created: boolean; body: RegisteredConnectionResponse }> {
+  async register(
+    subject: TokenSubject,
+    dto: RegisterConnectionDto,
+  ): Promise<{ created: boolean; body: RegisteredConnectionResponse }> {
     const userId = subject.id;
     // Insert first: almost every call is a new connection, so a lookup before it would be a wasted query.
     // The unique index turns a retry (or a concurrent insert of the same id) into 'taken': then decide on the stored row.
@@ -82,7 +89,11 @@ export class SocketConnectionService {
     if ((await this.connections.countOfUserBefore(userId, id)) < max) return;
     if (this.staleProbe) {
       const others = (await this.connections.findConnectionIdsByUser(userId)).filter((other) => other !== connectionId);
-      if ((await this.staleProbe.removeGoneConnections(others)) > 0 && (await this.connections.countOfUserBefore(userId, id)) < max) return;
+      if (
+        (await this.staleProbe.removeGoneConnections(others)) > 0 &&
+        (await this.connections.countOfUserBefore(userId, id)) < max
+      )
+        return;
     }
     await this.connections.deleteByConnectionId(connectionId);
     throw new TooManyConnectionsError(max);
@@ -114,7 +125,11 @@ export class SocketConnectionService {
     setImmediate(() => {
       Promise.resolve()
         .then(() => hook.onRegistered(connection))
-        .catch((error: unknown) => this.logger.error(`connection-registered hook failed for ${connection.connectionId}: ${error instanceof Error ? error.message : String(error)}`));
+        .catch((error: unknown) =>
+          this.logger.error(
+            `connection-registered hook failed for ${connection.connectionId}: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
     });
   }
 }

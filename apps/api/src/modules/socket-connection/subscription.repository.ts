@@ -23,7 +23,12 @@ export class SubscriptionRepository {
    * `'limit-reached'` when the connection already watches `limit` other auctions;
    * `'connection-gone'` when its row was deleted meanwhile (the foreign key refused the insert).
    */
-  async subscribe(socketConnectionId: number, auctionId: number, snapshotPosition: number, limit: number): Promise<SubscribeOutcome> {
+  async subscribe(
+    socketConnectionId: number,
+    auctionId: number,
+    snapshotPosition: number,
+    limit: number,
+  ): Promise<SubscribeOutcome> {
     if (await this.moveSnapshot(socketConnectionId, auctionId, snapshotPosition)) return 'subscribed';
     // The gateway runs one message at a time per connection, so the count cannot race another subscribe of the same connection.
     if ((await this.subscriptions.countBy({ socketConnectionId })) >= limit) return 'limit-reached';
@@ -31,7 +36,10 @@ export class SubscriptionRepository {
       await this.subscriptions.insert({ socketConnectionId, auctionId, snapshotPosition, createdAt: new Date() });
       return 'subscribed';
     } catch (error) {
-      if (isUniqueViolation(error)) return (await this.moveSnapshot(socketConnectionId, auctionId, snapshotPosition)) ? 'subscribed' : 'connection-gone';
+      if (isUniqueViolation(error))
+        return (await this.moveSnapshot(socketConnectionId, auctionId, snapshotPosition))
+          ? 'subscribed'
+          : 'connection-gone';
       if (isForeignKeyViolation(error)) return 'connection-gone';
       throw error;
     }
@@ -44,7 +52,11 @@ export class SubscriptionRepository {
 
   /** The auctions a connection watches, in id order. */
   async auctionIdsOf(socketConnectionId: number): Promise<number[]> {
-    const rows = await this.subscriptions.find({ select: { auctionId: true }, where: { socketConnectionId }, order: { auctionId: 'ASC' } });
+    const rows = await this.subscriptions.find({
+      select: { auctionId: true },
+      where: { socketConnectionId },
+      order: { auctionId: 'ASC' },
+    });
     return rows.map((row) => row.auctionId);
   }
 
@@ -53,20 +65,35 @@ export class SubscriptionRepository {
    * ordered by socket_connections.id: pass the last id you got (0 to start). Served by the
    * (auction_id, socket_connection_id) index; plain rows, as the other push paths read them.
    */
-  async pageSubscriberConnectionIds(auctionId: number, position: number, afterId: number, limit: number): Promise<{ id: number; connectionId: string }[]> {
+  async pageSubscriberConnectionIds(
+    auctionId: number,
+    position: number,
+    afterId: number,
+    limit: number,
+  ): Promise<{ id: number; connectionId: string }[]> {
     const rows = await this.subscriptions
       .createQueryBuilder('s')
       .innerJoin('s.connection', 'c')
       .select('s.socketConnectionId', 'id')
       .addSelect('c.connectionId', 'connectionId')
-      .where('s.auctionId = :auctionId AND s.socketConnectionId > :afterId AND s.snapshotPosition < :position', { auctionId, afterId, position })
+      .where('s.auctionId = :auctionId AND s.socketConnectionId > :afterId AND s.snapshotPosition < :position', {
+        auctionId,
+        afterId,
+        position,
+      })
       .orderBy('s.socketConnectionId', 'ASC')
       .limit(limit)
       .getRawMany<{ id: number | string; connectionId: string }>();
     return rows.map((row) => ({ id: Number(row.id), connectionId: row.connectionId }));
   }
 
-  private async moveSnapshot(socketConnectionId: number, auctionId: number, snapshotPosition: number): Promise<boolean> {
-    return ((await this.subscriptions.update({ socketConnectionId, auctionId }, { snapshotPosition })).affected ?? 0) > 0;
+  private async moveSnapshot(
+    socketConnectionId: number,
+    auctionId: number,
+    snapshotPosition: number,
+  ): Promise<boolean> {
+    return (
+      ((await this.subscriptions.update({ socketConnectionId, auctionId }, { snapshotPosition })).affected ?? 0) > 0
+    );
   }
 }

@@ -35,6 +35,8 @@ export class DemoUserSeeder {
       await this.users.createOrUpdate({ ...demo, password: DEMO_PASSWORD, resetPassword: false });
       created += 1;
     }
-    this.logger.log(`Demo logins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => `${u.email} (${u.role})`).join(', ')}${created ? `; ${created} created` : ''}`);
+    this.logger.log(
+      `Demo logins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => `${u.email} (${u.role})`).join(', ')}${created ? `; ${created} created` : ''}`,
+    );
   }
 }

@@ -26,7 +26,11 @@ export class PasswordHasher {
   private readonly limiter: FairLimiter;
 
   constructor(@Optional() config?: AppConfig) {
-    this.limiter = new FairLimiter({ concurrency: config?.passwordHashConcurrency ?? 2, maxWaitingPerKey: MAX_WAITING_PER_CLIENT, maxWaiting: MAX_WAITING });
+    this.limiter = new FairLimiter({
+      concurrency: config?.passwordHashConcurrency ?? 2,
+      maxWaitingPerKey: MAX_WAITING_PER_CLIENT,
+      maxWaiting: MAX_WAITING,
+    });
   }
 
   hash(password: string, client = INTERNAL_CLIENT): Promise<string> {

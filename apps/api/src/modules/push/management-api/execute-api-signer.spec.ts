@@ -24,8 +24,21 @@ async function referenceAuthorization(
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
   now: Date,
 ): Promise<Record<string, string>> {
-  const signer = new SignatureV4({ service: 'execute-api', region: 'eu-west-1', credentials, sha256: NodeSha256 as never, applyChecksum: false });
-  const request = new HttpRequest({ method: 'POST', protocol: 'https:', hostname: 'abc123.execute-api.eu-west-1.amazonaws.com', path, headers: { host: 'abc123.execute-api.eu-west-1.amazonaws.com' }, body });
+  const signer = new SignatureV4({
+    service: 'execute-api',
+    region: 'eu-west-1',
+    credentials,
+    sha256: NodeSha256 as never,
+    applyChecksum: false,
+  });
+  const request = new HttpRequest({
+    method: 'POST',
+    protocol: 'https:',
+    hostname: 'abc123.execute-api.eu-west-1.amazonaws.com',
+    path,
+    headers: { host: 'abc123.execute-api.eu-west-1.amazonaws.com' },
+    body,
+  });
   const signed = await signer.sign(request, { signingDate: now });
   return signed.headers;
 }
@@ -48,7 +61,11 @@ describe(ExecuteApiSigner.name, () => {
   });
 
   it('signs the session token of temporary credentials', async () => {
-    const credentials = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'FwoGZXIvYXdzEJr//////////wEaDK' };
+    const credentials = {
+      accessKeyId: 'ASIAEXAMPLE',
+      secretAccessKey: 'secret',
+      sessionToken: 'FwoGZXIvYXdzEJr//////////wEaDK',
+    };
     const ours = new ExecuteApiSigner('eu-west-1').sign(
       { method: 'POST', host: 'abc123.execute-api.eu-west-1.amazonaws.com', path, payloadHash: hashPayload(body) },
       credentials,
@@ -61,18 +78,46 @@ describe(ExecuteApiSigner.name, () => {
 
   it('changes the signature with the secret, the path and the body', () => {
     const signer = new ExecuteApiSigner('us-east-1');
-    const request = { method: 'POST', host: '127.0.0.1:3001', path: '/@connections/abc%3D', payloadHash: hashPayload(body) };
+    const request = {
+      method: 'POST',
+      host: '127.0.0.1:3001',
+      path: '/@connections/abc%3D',
+      payloadHash: hashPayload(body),
+    };
     const base = signer.sign(request, { accessKeyId: 'a', secretAccessKey: 'one' }, now.getTime()).authorization;
-    expect(signer.sign(request, { accessKeyId: 'a', secretAccessKey: 'two' }, now.getTime()).authorization).not.toBe(base);
-    expect(signer.sign({ ...request, path: '/@connections/abd%3D' }, { accessKeyId: 'a', secretAccessKey: 'one' }, now.getTime()).authorization).not.toBe(base);
-    expect(signer.sign({ ...request, payloadHash: hashPayload('other') }, { accessKeyId: 'a', secretAccessKey: 'one' }, now.getTime()).authorization).not.toBe(base);
+    expect(signer.sign(request, { accessKeyId: 'a', secretAccessKey: 'two' }, now.getTime()).authorization).not.toBe(
+      base,
+    );
+    expect(
+      signer.sign(
+        { ...request, path: '/@connections/abd%3D' },
+        { accessKeyId: 'a', secretAccessKey: 'one' },
+        now.getTime(),
+      ).authorization,
+    ).not.toBe(base);
+    expect(
+      signer.sign(
+        { ...request, payloadHash: hashPayload('other') },
+        { accessKeyId: 'a', secretAccessKey: 'one' },
+        now.getTime(),
+      ).authorization,
+    ).not.toBe(base);
   });
 
   it('signs paths with empty, `.` and `..` segments as @smithy/signature-v4 does', async () => {
     const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
     const signer = new ExecuteApiSigner('eu-west-1');
     for (const odd of ['/a/./b/../c', '/prod//@connections/x', '/prod/@connections/x/', '/', "/odd/it's(x)"]) {
-      const ours = signer.sign({ method: 'POST', host: 'abc123.execute-api.eu-west-1.amazonaws.com', path: odd, payloadHash: hashPayload(body) }, credentials, now.getTime());
+      const ours = signer.sign(
+        {
+          method: 'POST',
+          host: 'abc123.execute-api.eu-west-1.amazonaws.com',
+          path: odd,
+          payloadHash: hashPayload(body),
+        },
+        credentials,
+        now.getTime(),
+      );
       expect(ours.authorization, odd).toBe((await referenceAuthorization(odd, body, credentials, now)).authorization);
     }
   });

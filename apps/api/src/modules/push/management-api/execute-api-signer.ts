@@ -1,4 +1,13 @@
-import { canonicalPath, canonicalRequest, credentialScope, deriveSigningKey, formatAmzDate, signString, SIGV4_ALGORITHM, stringToSign } from '@gavel/sigv4';
+import {
+  canonicalPath,
+  canonicalRequest,
+  credentialScope,
+  deriveSigningKey,
+  formatAmzDate,
+  signString,
+  SIGV4_ALGORITHM,
+  stringToSign,
+} from '@gavel/sigv4';
 
 // The canonicalisation is shared with the local gateway's verifier; re-exported for this module's callers.
 export { canonicalPath, encodeRfc3986, hashPayload } from '@gavel/sigv4';
@@ -50,8 +59,16 @@ export class ExecuteApiSigner {
       ['x-amz-date', amzDate],
     ];
     if (token) signedHeaders.push(['x-amz-security-token', token]);
-    const canonical = canonicalRequest({ method: request.method, canonicalUri: request.canonicalUri ?? canonicalPath(request.path), headers: signedHeaders, payloadHash: request.payloadHash });
-    const signature = signString(this.key(credentials.secretAccessKey, shortDate), stringToSign(amzDate, scope, canonical.canonicalRequest));
+    const canonical = canonicalRequest({
+      method: request.method,
+      canonicalUri: request.canonicalUri ?? canonicalPath(request.path),
+      headers: signedHeaders,
+      payloadHash: request.payloadHash,
+    });
+    const signature = signString(
+      this.key(credentials.secretAccessKey, shortDate),
+      stringToSign(amzDate, scope, canonical.canonicalRequest),
+    );
     const headers: Record<string, string> = {
       'x-amz-date': amzDate,
       authorization: `${SIGV4_ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${canonical.signedHeaders}, Signature=${signature}`,

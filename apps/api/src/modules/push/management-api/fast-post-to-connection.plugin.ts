@@ -1,6 +1,12 @@
 import { HttpRequest } from '@smithy/protocol-http';
 import type { ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { AbsoluteLocation, AwsCredentialIdentity, HandlerOptions, InitializeMiddleware, Pluggable } from '@smithy/types';
+import type {
+  AbsoluteLocation,
+  AwsCredentialIdentity,
+  HandlerOptions,
+  InitializeMiddleware,
+  Pluggable,
+} from '@smithy/types';
 import { ExecuteApiSigner, canonicalPath, encodeRfc3986, hashPayload } from './execute-api-signer.js';
 import { managementApiError } from './management-api.errors.js';
 import type { UndiciRequestHandler } from './undici-request-handler.js';
@@ -34,7 +40,9 @@ const middlewareOptions: HandlerOptions & AbsoluteLocation & { step: 'initialize
  * other command keeps the stock pipeline. Retries stay with the caller (PushService), which needs to
  * count them and to apply its own jittered backoff.
  */
-export function fastPostToConnection(options: FastPostToConnectionOptions): Pluggable<ServiceInputTypes, ServiceOutputTypes> {
+export function fastPostToConnection(
+  options: FastPostToConnectionOptions,
+): Pluggable<ServiceInputTypes, ServiceOutputTypes> {
   const endpoint = new URL(options.endpoint);
   const basePath = endpoint.pathname.replace(/\/+$/, '');
   const signer = new ExecuteApiSigner(options.region);
@@ -70,21 +78,37 @@ export function fastPostToConnection(options: FastPostToConnectionOptions): Plug
     const data = input.Data ?? new Uint8Array();
     const body = typeof data === 'string' ? Buffer.from(data) : data;
     const { path, canonicalUri } = pathsOf(input.ConnectionId);
-    const signed = signer.sign({ method: 'POST', host: endpoint.host, path, canonicalUri, payloadHash: payloadHashOf(data) }, await options.credentials());
+    const signed = signer.sign(
+      { method: 'POST', host: endpoint.host, path, canonicalUri, payloadHash: payloadHashOf(data) },
+      await options.credentials(),
+    );
     const request = new HttpRequest({
       method: 'POST',
       protocol: endpoint.protocol,
       hostname: endpoint.hostname,
       port: endpoint.port ? Number(endpoint.port) : undefined,
       path,
-      headers: { host: endpoint.host, 'content-type': 'application/octet-stream', 'content-length': String(body.byteLength), ...signed },
+      headers: {
+        host: endpoint.host,
+        'content-type': 'application/octet-stream',
+        'content-length': String(body.byteLength),
+        ...signed,
+      },
       body,
     });
     const { response } = await options.handler.handle(request);
-    if (response.statusCode >= 300) throw managementApiError(response.statusCode, response.headers, response.body as Uint8Array);
+    if (response.statusCode >= 300)
+      throw managementApiError(response.statusCode, response.headers, response.body as Uint8Array);
     return {
       response,
-      output: { $metadata: { httpStatusCode: response.statusCode, requestId: response.headers['x-amzn-requestid'], attempts: 1, totalRetryDelay: 0 } },
+      output: {
+        $metadata: {
+          httpStatusCode: response.statusCode,
+          requestId: response.headers['x-amzn-requestid'],
+          attempts: 1,
+          totalRetryDelay: 0,
+        },
+      },
     };
   };
 

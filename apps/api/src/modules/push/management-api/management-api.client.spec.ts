@@ -30,21 +30,40 @@ function startFakeGateway(received: Received[]): Promise<Server> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
+      received.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      });
       const id = decodeURIComponent((req.url ?? '').split('/@connections/')[1] ?? '');
       const answer = (status: number, errorType?: string, body = '') => {
-        res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': 'req-1', ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          'x-amzn-requestid': 'req-1',
+          ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+        });
         res.end(body);
       };
       if (id === 'gone=') return answer(410, 'GoneException', '{"message":null}');
       if (id === 'gone-without-header=') return answer(410, undefined, '{}');
       if (id === 'forbidden=') return answer(403, 'ForbiddenException', '{"message":"Forbidden"}');
-      if (id === 'throttled=') return answer(429, 'LimitExceededException:http://internal', '{"message":"Rate exceeded"}');
+      if (id === 'throttled=')
+        return answer(429, 'LimitExceededException:http://internal', '{"message":"Rate exceeded"}');
       if (id === 'too-large=') return answer(413, 'PayloadTooLargeException', '{"message":"Message too long"}');
       if (id === 'forbidden-without-header=') return answer(403, undefined, '{"message":"Forbidden"}');
       if (id === 'broken=') return answer(502, undefined, '{"message":"Bad gateway"}');
       if (id === 'bad-request=') return answer(400, 'BadRequestException', '{"message":"Invalid connectionId"}');
-      if (req.method === 'GET') return answer(200, undefined, JSON.stringify({ connectedAt: '2026-11-24T05:00:00.000Z', lastActiveAt: '2026-11-24T05:01:00.000Z', identity: { sourceIp: '10.0.0.1', userAgent: 'wscat' } }));
+      if (req.method === 'GET')
+        return answer(
+          200,
+          undefined,
+          JSON.stringify({
+            connectedAt: '2026-11-24T05:00:00.000Z',
+            lastActiveAt: '2026-11-24T05:01:00.000Z',
+            identity: { sourceIp: '10.0.0.1', userAgent: 'wscat' },
+          }),
+        );
       if (req.method === 'DELETE') return answer(204);
       return answer(200);
     });
@@ -81,7 +100,9 @@ describe(ManagementApiClient.name, () => {
     expect(request.method).toBe('POST');
     expect(request.url).toBe('/dev/@connections/R1kmxc2VNjMCFIA%3D');
     expect(request.body.equals(data)).toBe(true);
-    expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDLOCAL\/\d{8}\/us-east-1\/execute-api\/aws4_request, SignedHeaders=host;x-amz-date, Signature=[0-9a-f]{64}$/);
+    expect(request.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDLOCAL\/\d{8}\/us-east-1\/execute-api\/aws4_request, SignedHeaders=host;x-amz-date, Signature=[0-9a-f]{64}$/,
+    );
     expect(request.headers['content-type']).toBe('application/octet-stream');
   });
 
@@ -97,13 +118,21 @@ describe(ManagementApiClient.name, () => {
     expect(await outcome('abc=')).toEqual({ kind: 'delivered' });
     expect(await outcome('gone=')).toMatchObject({ kind: 'gone' });
     expect(await outcome('gone-without-header=')).toMatchObject({ kind: 'gone' });
-    expect(await outcome('forbidden=')).toEqual({ kind: 'forbidden', named: true, detail: 'ForbiddenException: Forbidden' });
+    expect(await outcome('forbidden=')).toEqual({
+      kind: 'forbidden',
+      named: true,
+      detail: 'ForbiddenException: Forbidden',
+    });
     expect(await outcome('forbidden-without-header=')).toMatchObject({ kind: 'forbidden', named: false });
     expect(await outcome('throttled=')).toEqual({ kind: 'throttled', detail: 'LimitExceededException: Rate exceeded' });
     expect(await outcome('too-large=')).toMatchObject({ kind: 'too-large' });
     expect(await outcome('broken=')).toMatchObject({ kind: 'failed', retryable: true });
     expect(await outcome('bad-request=')).toMatchObject({ kind: 'failed', retryable: false });
-    expect(postOutcomeOf(new TypeError('fetch failed'))).toEqual({ kind: 'failed', retryable: true, detail: 'TypeError: fetch failed' });
+    expect(postOutcomeOf(new TypeError('fetch failed'))).toEqual({
+      kind: 'failed',
+      retryable: true,
+      detail: 'TypeError: fetch failed',
+    });
   });
 
   it('reads a gone connection as null and deletes it as gone', async () => {
@@ -127,8 +156,16 @@ describe(fastPostToConnection.name, () => {
     const endpoint = `http://127.0.0.1:${port}/dev`;
     const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' };
     handler = new UndiciRequestHandler({ connections: 2, requestTimeoutMs: 2000 });
-    sdk = new ApiGatewayManagementApiClient({ endpoint, region: 'us-east-1', credentials, requestHandler: handler, maxAttempts: 1 });
-    sdk.middlewareStack.use(fastPostToConnection({ endpoint, region: 'us-east-1', credentials: async () => credentials, handler }));
+    sdk = new ApiGatewayManagementApiClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials,
+      requestHandler: handler,
+      maxAttempts: 1,
+    });
+    sdk.middlewareStack.use(
+      fastPostToConnection({ endpoint, region: 'us-east-1', credentials: async () => credentials, handler }),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -145,7 +182,9 @@ describe(fastPostToConnection.name, () => {
     await expect(post('throttled=')).rejects.toBeInstanceOf(LimitExceededException);
     await expect(post('too-large=')).rejects.toBeInstanceOf(PayloadTooLargeException);
     await expect(sdk.send(new GetConnectionCommand({ ConnectionId: 'gone=' }))).rejects.toBeInstanceOf(GoneException);
-    await expect(sdk.send(new DeleteConnectionCommand({ ConnectionId: 'gone=' }))).rejects.toBeInstanceOf(GoneException);
+    await expect(sdk.send(new DeleteConnectionCommand({ ConnectionId: 'gone=' }))).rejects.toBeInstanceOf(
+      GoneException,
+    );
   });
 
   it('cannot tell a 410 without x-amzn-ErrorType is gone, exactly like the SDK', async () => {

@@ -41,7 +41,10 @@ export class ManagementApiClient {
   private readonly client: ApiGatewayManagementApiClient;
 
   constructor(options: ManagementApiOptions) {
-    this.handler = new UndiciRequestHandler({ connections: options.connections, requestTimeoutMs: options.requestTimeoutMs });
+    this.handler = new UndiciRequestHandler({
+      connections: options.connections,
+      requestTimeoutMs: options.requestTimeoutMs,
+    });
     this.client = new ApiGatewayManagementApiClient({
       endpoint: options.endpoint,
       region: options.region,

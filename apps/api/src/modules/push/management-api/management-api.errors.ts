@@ -73,14 +73,19 @@ const exceptionsByName = {
  * Builds the SDK's own exception for an error answer, the way its deserializer does: the code comes
  * from `x-amzn-ErrorType` (text after `:` dropped), then the body's `code` / `__type`.
  */
-export function managementApiError(statusCode: number, headers: Record<string, string>, body: Uint8Array): ApiGatewayManagementApiServiceException {
+export function managementApiError(
+  statusCode: number,
+  headers: Record<string, string>,
+  body: Uint8Array,
+): ApiGatewayManagementApiServiceException {
   let parsed: Record<string, unknown>;
   try {
     parsed = body.length > 0 ? (JSON.parse(Buffer.from(body).toString('utf8')) as Record<string, unknown>) : {};
   } catch {
     parsed = {};
   }
-  const rawCode = headers['x-amzn-errortype'] ?? (parsed.code as string | undefined) ?? (parsed.__type as string | undefined) ?? '';
+  const rawCode =
+    headers['x-amzn-errortype'] ?? (parsed.code as string | undefined) ?? (parsed.__type as string | undefined) ?? '';
   const code = sanitizeErrorCode(rawCode);
   const message = String(parsed.message ?? parsed.Message ?? code ?? 'Unknown');
   const $metadata: ResponseMetadata = {
@@ -90,7 +95,12 @@ export function managementApiError(statusCode: number, headers: Record<string, s
     totalRetryDelay: 0,
   };
   const Exception = exceptionsByName[code as keyof typeof exceptionsByName];
-  if (Exception) return new Exception({ $metadata, message, ...(code === 'PayloadTooLargeException' ? { Message: message } : {}) } as never);
+  if (Exception)
+    return new Exception({
+      $metadata,
+      message,
+      ...(code === 'PayloadTooLargeException' ? { Message: message } : {}),
+    } as never);
   return new ApiGatewayManagementApiServiceException({
     name: code || 'Unknown',
     $fault: statusCode >= 500 ? 'server' : 'client',

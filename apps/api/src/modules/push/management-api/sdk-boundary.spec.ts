@@ -26,7 +26,9 @@ describe('the push boundary', () => {
     const leaks = outside.flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')
-        .flatMap((line, i) => (/@aws-sdk|@smithy/.test(line) ? [`${relative(apiSource, file)}:${i + 1}: ${line.trim()}`] : [])),
+        .flatMap((line, i) =>
+          /@aws-sdk|@smithy/.test(line) ? [`${relative(apiSource, file)}:${i + 1}: ${line.trim()}`] : [],
+        ),
     );
     expect(leaks).toEqual([]);
   });

@@ -37,7 +37,15 @@ describe(UndiciRequestHandler.name, () => {
   }, 120_000);
 
   const request = (path: string, body?: Uint8Array) =>
-    new HttpRequest({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port, path, headers: { host: `127.0.0.1:${port}` }, body });
+    new HttpRequest({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port,
+      path,
+      headers: { host: `127.0.0.1:${port}` },
+      body,
+    });
 
   it('sends the body bytes and returns status, lower-cased headers (repeated ones joined) and body', async () => {
     const { response } = await handler.handle(request('/ok', Buffer.from('{"type":"pong"}')));
@@ -73,7 +81,14 @@ describe(UndiciRequestHandler.name, () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const deadPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const dead = new HttpRequest({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: deadPort, path: '/', headers: {} });
+    const dead = new HttpRequest({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port: deadPort,
+      path: '/',
+      headers: {},
+    });
     await expect(handler.handle(dead)).rejects.toThrow();
   });
 });

@@ -22,7 +22,10 @@ export class UndiciRequestHandler implements RequestHandler<HttpRequest, HttpRes
 
   async handle(request: HttpRequest, handlerOptions?: HttpHandlerOptions): Promise<{ response: HttpResponse }> {
     const pool = this.poolFor(request);
-    const query = request.query && Object.keys(request.query).length > 0 ? `?${new URLSearchParams(request.query as Record<string, string>)}` : '';
+    const query =
+      request.query && Object.keys(request.query).length > 0
+        ? `?${new URLSearchParams(request.query as Record<string, string>)}`
+        : '';
     const options: Dispatcher.DispatchOptions = {
       method: request.method as 'GET' | 'POST' | 'DELETE',
       path: request.path + query,
@@ -66,7 +69,11 @@ export class UndiciRequestHandler implements RequestHandler<HttpRequest, HttpRes
   }
 
   /** With an abort signal (the SDK's `abortSignal` option), through `request()`, which handles it. */
-  private async handleWithRequest(pool: Pool, options: Dispatcher.DispatchOptions, signal: AbortSignal): Promise<{ response: HttpResponse }> {
+  private async handleWithRequest(
+    pool: Pool,
+    options: Dispatcher.DispatchOptions,
+    signal: AbortSignal,
+  ): Promise<{ response: HttpResponse }> {
     const { statusCode, headers, body } = await pool.request({ ...options, signal });
     const bytes = new Uint8Array(await body.arrayBuffer());
     return { response: new HttpResponse({ statusCode, headers: flattenHeaders(headers), body: bytes }) };
