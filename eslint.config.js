@@ -9,7 +9,12 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: {
+      globals: { ...globals.node },
+      // Nest injects by the constructor's parameter types: with decorator metadata on, the type-import rule
+      // leaves decorated files alone (an `import type` there would erase the injection token).
+      parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true },
+    },
     rules: {
       // `_`-prefixed parameters and caught errors are deliberate.
       '@typescript-eslint/no-unused-vars': [

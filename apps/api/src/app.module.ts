@@ -8,7 +8,7 @@ import { ApiKeyGuard } from './common/guards/api-key.guard.js';
 import { rateLimitOptions } from './common/guards/rate-limit.guard.js';
 import { RolesGuard } from './common/guards/roles.guard.js';
 import { AppConfigModule } from './config/app-config.module.js';
-import { type AppConfig } from './config/env.js';
+import { AppConfig } from './config/env.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { AdminModule } from './modules/admin/admin.module.js';
 import { AuctionModule } from './modules/auction/auction.module.js';

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
-import { type Reflector } from '@nestjs/core';
-import { type AppConfig } from '../../config/env.js';
+import { Reflector } from '@nestjs/core';
+import { AppConfig } from '../../config/env.js';
 import { API_KEY_KEY, type ApiKeyKind, type ApiKeyRequirement } from '../decorators/api-key.decorator.js';
 import { secretsEqual } from '../constant-time.js';
 

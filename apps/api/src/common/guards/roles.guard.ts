@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
-import { type Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
 import type { AuthUser, Role } from '../auth-user.js';
 import { API_KEY_KEY, type ApiKeyRequirement } from '../decorators/api-key.decorator.js';
 import { ROLES_KEY } from '../decorators/roles.decorator.js';

@@ -9,9 +9,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Roles } from '../../common/decorators/roles.decorator.js';
-import { type ConnectionIdParam } from '../socket-connection/socket-connection.dto.js';
+import { ConnectionIdParam } from '../socket-connection/socket-connection.dto.js';
 import { AdminConnectionDetailResponse } from './admin.dto.js';
-import { type AdminService } from './admin.service.js';
+import { AdminService } from './admin.service.js';
 
 /** One connection: inspect it live (GetConnection) or kick it (DeleteConnection). The listing lives in the socket-connection module. */
 @ApiTags('admin')

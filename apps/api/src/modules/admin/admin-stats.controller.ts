@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/decorators/roles.decorator.js';
 import { AdminStatsResponse } from './admin.dto.js';
-import { type AdminService } from './admin.service.js';
+import { AdminService } from './admin.service.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()

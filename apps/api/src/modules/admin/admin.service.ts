@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { type PushService } from '../push/push.service.js';
+import { PushService } from '../push/push.service.js';
 import { toAdminConnectionResponse } from '../socket-connection/socket-connection.dto.js';
-import { type SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
-import { type SubscriptionRepository } from '../socket-connection/subscription.repository.js';
+import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
+import { SubscriptionRepository } from '../socket-connection/subscription.repository.js';
 import type { AdminConnectionDetailResponse, AdminStatsResponse } from './admin.dto.js';
 import { ConnectionNotFoundError, ManagementApiUnavailableError } from './admin.errors.js';
 

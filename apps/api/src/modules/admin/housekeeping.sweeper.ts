@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { AWS_LIMITS } from '@gavel/contracts';
-import { type IdempotencyService } from '../idempotency/idempotency.service.js';
-import { type SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
 
 /**
  * Every minute: removes connection rows older than API Gateway's maximum connection duration (the

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { type NotificationService } from '../notification/notification.service.js';
-import { type PushService } from '../push/push.service.js';
+import { NotificationService } from '../notification/notification.service.js';
+import { PushService } from '../push/push.service.js';
 import { toAuctionClosedEvent, wonNotification } from './auction-events.js';
-import { type AuctionLock } from './auction-lock.js';
-import { type AuctionRepository } from './auction.repository.js';
+import { AuctionLock } from './auction-lock.js';
+import { AuctionRepository } from './auction.repository.js';
 
 const BATCH = 100;
 

@@ -18,13 +18,13 @@ import { Roles } from '../../common/decorators/roles.decorator.js';
 import { RateLimit } from '../../common/guards/rate-limit.guard.js';
 import {
   AuctionDetailResponse,
-  type AuctionIdParam,
+  AuctionIdParam,
   AuctionResponse,
   BidResponse,
-  type CreateAuctionDto,
-  type PlaceBidDto,
+  CreateAuctionDto,
+  PlaceBidDto,
 } from './auction.dto.js';
-import { type AuctionService } from './auction.service.js';
+import { AuctionService } from './auction.service.js';
 
 @ApiTags('auctions')
 @Controller('auctions')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { type DataSource, LessThanOrEqual, type Repository } from 'typeorm';
+import { DataSource, LessThanOrEqual, type Repository } from 'typeorm';
 import { DatabaseBusyError, guardedInsert } from '../../database/guarded-insert.js';
 import { Auction } from './auction.entity.js';
 import { AuctionBusyError } from './auction.errors.js';

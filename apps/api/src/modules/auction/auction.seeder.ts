@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type AuctionRepository } from './auction.repository.js';
+import { AuctionRepository } from './auction.repository.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -2,12 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth-user.js';
 import { UnauthorizedError } from '../../common/errors.js';
-import { type Answer, type IdempotencyService } from '../idempotency/idempotency.service.js';
-import { type NotificationService } from '../notification/notification.service.js';
-import { type PushService } from '../push/push.service.js';
-import { type UserRepository } from '../user/user.repository.js';
+import { type Answer, IdempotencyService } from '../idempotency/idempotency.service.js';
+import { NotificationService } from '../notification/notification.service.js';
+import { PushService } from '../push/push.service.js';
+import { UserRepository } from '../user/user.repository.js';
 import { outbidNotification, toBidEvent } from './auction-events.js';
-import { type AuctionLock } from './auction-lock.js';
+import { AuctionLock } from './auction-lock.js';
 import {
   type AuctionDetailResponse,
   type AuctionResponse,
@@ -26,7 +26,7 @@ import {
   BidTooLowError,
   EndsAtInPastError,
 } from './auction.errors.js';
-import { type AuctionRepository } from './auction.repository.js';
+import { AuctionRepository } from './auction.repository.js';
 import type { Bid } from './bid.entity.js';
 
 const LIST_LIMIT = 100;

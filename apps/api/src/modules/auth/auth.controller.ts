@@ -11,8 +11,8 @@ import type { AuthUser } from '../../common/auth-user.js';
 import { CurrentUser } from '../../common/decorators/current-user.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { RateLimit } from '../../common/guards/rate-limit.guard.js';
-import { type LoginDto, type RegisterDto, TokenResponse, UserResponse } from './auth.dto.js';
-import { type AuthService } from './auth.service.js';
+import { LoginDto, RegisterDto, TokenResponse, UserResponse } from './auth.dto.js';
+import { AuthService } from './auth.service.js';
 
 @ApiTags('auth')
 @Controller('auth')

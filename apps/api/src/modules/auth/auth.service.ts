@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { type JwtService } from '@nestjs/jwt';
+import { JwtService } from '@nestjs/jwt';
 import type { AuthUser } from '../../common/auth-user.js';
 import { UnauthorizedError } from '../../common/errors.js';
-import { type AppConfig } from '../../config/env.js';
-import { type PasswordHasher } from '../user/password-hasher.js';
-import { type UserRepository } from '../user/user.repository.js';
+import { AppConfig } from '../../config/env.js';
+import { PasswordHasher } from '../user/password-hasher.js';
+import { UserRepository } from '../user/user.repository.js';
 import { UserNotFoundError } from '../user/user.errors.js';
-import { type UserService } from '../user/user.service.js';
+import { UserService } from '../user/user.service.js';
 import { type LoginDto, type RegisterDto, type TokenResponse, toUserResponse, type UserResponse } from './auth.dto.js';
 import type { JwtPayload } from './jwt-payload.js';
 

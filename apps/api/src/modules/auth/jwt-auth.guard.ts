@@ -1,5 +1,5 @@
 import { type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
-import { type Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { AuthUser, TokenSubject } from '../../common/auth-user.js';
 import { API_KEY_KEY, type ApiKeyRequirement } from '../../common/decorators/api-key.decorator.js';

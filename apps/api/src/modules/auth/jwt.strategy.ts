@@ -3,8 +3,8 @@ import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-jwt';
 import type { AuthUser, TokenSubject } from '../../common/auth-user.js';
-import { type AppConfig } from '../../config/env.js';
-import { type UserRepository } from '../user/user.repository.js';
+import { AppConfig } from '../../config/env.js';
+import { UserRepository } from '../user/user.repository.js';
 import type { JwtPayload } from './jwt-payload.js';
 
 /** Set by JwtAuthGuard on the request of a `@TokenSubjectOnly()` route: validate() then loads no user. */

@@ -9,8 +9,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ApiKey } from '../../common/decorators/api-key.decorator.js';
-import { SubscribedResponse, type SubscriptionParams, UnsubscribedResponse } from './channel.dto.js';
-import { type ChannelService } from './channel.service.js';
+import { SubscribedResponse, SubscriptionParams, UnsubscribedResponse } from './channel.dto.js';
+import { ChannelService } from './channel.service.js';
 
 /** Internal: called by the gateway's `subscribe` and `unsubscribe` Lambdas. */
 @ApiTags('socket-connections')

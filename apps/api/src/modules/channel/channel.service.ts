@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '@gavel/contracts';
-import { type AuctionLock } from '../auction/auction-lock.js';
+import { AuctionLock } from '../auction/auction-lock.js';
 import { toAuctionBidResponse, toAuctionResponse } from '../auction/auction.dto.js';
 import { AuctionNotFoundError } from '../auction/auction.errors.js';
-import { type AuctionRepository } from '../auction/auction.repository.js';
+import { AuctionRepository } from '../auction/auction.repository.js';
 import { DETAIL_BIDS } from '../auction/auction.service.js';
-import { type PushService } from '../push/push.service.js';
-import { type SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
-import { type SubscriptionRepository } from '../socket-connection/subscription.repository.js';
+import { PushService } from '../push/push.service.js';
+import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
+import { SubscriptionRepository } from '../socket-connection/subscription.repository.js';
 import type { SubscribedResponse, SubscriptionParams, UnsubscribedResponse } from './channel.dto.js';
 import { ConnectionNotAuthenticatedError, TooManySubscriptionsError } from './channel.errors.js';
 

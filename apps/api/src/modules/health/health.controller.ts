@@ -1,11 +1,6 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import {
-  HealthCheck,
-  type HealthCheckResult,
-  type HealthCheckService,
-  type TypeOrmHealthIndicator,
-} from '@nestjs/terminus';
+import { HealthCheck, type HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../common/decorators/public.decorator.js';
 
 @ApiTags('health')

@@ -10,7 +10,7 @@ import {
   IdempotencyKeyReusedError,
   InvalidIdempotencyKeyError,
 } from './idempotency.errors.js';
-import { type IdempotencyRepository } from './idempotency.repository.js';
+import { IdempotencyRepository } from './idempotency.repository.js';
 
 /** A repeat within this window returns the first answer (contract §4: 24 h). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;

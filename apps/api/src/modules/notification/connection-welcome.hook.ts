@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectionRegisteredHook, RegisteredConnection } from '../socket-connection/socket-connection.hook.js';
-import { type NotificationDeliveryService } from './notification-delivery.service.js';
+import { NotificationDeliveryService } from './notification-delivery.service.js';
 
 /** Greets a freshly registered connection: `auth.ok`, then the notifications it missed (see NotificationDeliveryService.welcome). */
 @Injectable()

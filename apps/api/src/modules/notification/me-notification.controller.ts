@@ -2,8 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../../common/auth-user.js';
 import { CurrentUser } from '../../common/decorators/current-user.decorator.js';
-import { NotificationPage, type NotificationPageQuery } from './notification.dto.js';
-import { type NotificationService } from './notification.service.js';
+import { NotificationPage, NotificationPageQuery } from './notification.dto.js';
+import { NotificationService } from './notification.service.js';
 
 @ApiTags('me')
 @ApiBearerAuth()

@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuthOkEvent } from '@gavel/contracts';
 import { KeyedMutex } from '../../common/keyed-mutex.js';
-import { type DeliveryReport, type PushService } from '../push/push.service.js';
+import { type DeliveryReport, PushService } from '../push/push.service.js';
 import type { SocketConnection } from '../socket-connection/socket-connection.entity.js';
 import type { RegisteredConnection } from '../socket-connection/socket-connection.hook.js';
-import { type SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
+import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
 import type { Notification } from './notification.entity.js';
 import { toNotificationEvent } from './notification-event.js';
-import { type NotificationRepository } from './notification.repository.js';
+import { NotificationRepository } from './notification.repository.js';
 
 /** At most this many missed notifications are replayed on `auth` (contract §5). */
 export const REPLAY_LIMIT = 100;

@@ -10,8 +10,8 @@ import {
 } from '@nestjs/swagger';
 import { ApiKey } from '../../common/decorators/api-key.decorator.js';
 import { Caller } from '../../common/decorators/caller.decorator.js';
-import { type CreateNotificationDto, NotificationAcceptedResponse } from './notification.dto.js';
-import { type NotificationService } from './notification.service.js';
+import { CreateNotificationDto, NotificationAcceptedResponse } from './notification.dto.js';
+import { NotificationService } from './notification.service.js';
 
 /** For backend services (`x-api-key` = SERVICE_API_KEY) and admins. */
 @ApiTags('notifications')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth-user.js';
-import { type IdempotencyService } from '../idempotency/idempotency.service.js';
-import { type SentNotification, type NotificationDeliveryService, toSinceId } from './notification-delivery.service.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { type SentNotification, NotificationDeliveryService, toSinceId } from './notification-delivery.service.js';
 import {
   type CreateNotificationDto,
   type NotificationAcceptedResponse,
@@ -9,7 +9,7 @@ import {
   type NotificationPageQuery,
   toNotificationResponse,
 } from './notification.dto.js';
-import { type NotificationRepository } from './notification.repository.js';
+import { NotificationRepository } from './notification.repository.js';
 
 const DEFAULT_PAGE = 50;
 

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { KeyedMutex } from '../../common/keyed-mutex.js';
-import { type ManagementApiClient, type LiveConnection } from './management-api/index.js';
-import { type PushStats } from './push-stats.js';
+import { ManagementApiClient, type LiveConnection } from './management-api/index.js';
+import { PushStats } from './push-stats.js';
 import { PreparedEvent, prepareEvent } from './prepared-event.js';
 
 /** Where PushService finds connection rows; the socket-connection repository implements it. */

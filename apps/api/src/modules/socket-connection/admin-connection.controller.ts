@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/decorators/roles.decorator.js';
-import { AdminConnectionPage, type AdminConnectionQuery } from './socket-connection.dto.js';
-import { type SocketConnectionService } from './socket-connection.service.js';
+import { AdminConnectionPage, AdminConnectionQuery } from './socket-connection.dto.js';
+import { SocketConnectionService } from './socket-connection.service.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../../common/auth-user.js';
 import { CurrentUser } from '../../common/decorators/current-user.decorator.js';
 import { OwnConnectionResponse } from './socket-connection.dto.js';
-import { type SocketConnectionService } from './socket-connection.service.js';
+import { SocketConnectionService } from './socket-connection.service.js';
 
 @ApiTags('me')
 @ApiBearerAuth()

@@ -13,12 +13,8 @@ import type { Response } from 'express';
 import type { TokenSubject } from '../../common/auth-user.js';
 import { ApiKey } from '../../common/decorators/api-key.decorator.js';
 import { CurrentTokenSubject, TokenSubjectOnly } from '../../common/decorators/token-subject.decorator.js';
-import {
-  type ConnectionIdParam,
-  type RegisterConnectionDto,
-  RegisteredConnectionResponse,
-} from './socket-connection.dto.js';
-import { type SocketConnectionService } from './socket-connection.service.js';
+import { ConnectionIdParam, RegisterConnectionDto, RegisteredConnectionResponse } from './socket-connection.dto.js';
+import { SocketConnectionService } from './socket-connection.service.js';
 
 /** Called by the gateway's Lambdas (`auth` and `$disconnect` routes). */
 @ApiTags('socket-connections')

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { UserModule } from '../user/user.module.js';
 import { AdminConnectionController } from './admin-connection.controller.js';
 import { MeConnectionController } from './me-connection.controller.js';
 import { SocketConnectionController } from './socket-connection.controller.js';
@@ -10,7 +11,7 @@ import { Subscription } from './subscription.entity.js';
 import { SubscriptionRepository } from './subscription.repository.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SocketConnection, Subscription])],
+  imports: [TypeOrmModule.forFeature([SocketConnection, Subscription]), UserModule],
   controllers: [SocketConnectionController, MeConnectionController, AdminConnectionController],
   providers: [SocketConnectionRepository, SocketConnectionService, SubscriptionRepository],
   exports: [SocketConnectionRepository, SocketConnectionService, SubscriptionRepository],

@@ -5,7 +5,6 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { WriteBatcher } from '../../common/write-batcher.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../database/driver-errors.js';
 import { firstInsertedId, multiRowInsertIdsAreConsecutive } from '../../database/multi-row-insert-ids.js';
-import { User } from '../user/user.entity.js';
 import { SocketConnection } from './socket-connection.entity.js';
 
 export interface NewSocketConnection {
@@ -143,11 +142,6 @@ export class SocketConnectionRepository {
       };
     }
     return this.insertPlan;
-  }
-
-  /** Whether the user exists (for the rare answers the insert alone cannot decide). */
-  userExists(userId: number): Promise<boolean> {
-    return this.connections.manager.existsBy(User, { id: userId });
   }
 
   /** The user's connections registered before the row `id` (ids grow with registration order). */

@@ -10,6 +10,7 @@ import {
 import type { ConnectionRegisteredHook, RegisteredConnection } from './socket-connection.hook.js';
 import type { SocketConnectionRepository } from './socket-connection.repository.js';
 import { SocketConnectionService } from './socket-connection.service.js';
+import type { UserRepository } from '../user/user.repository.js';
 
 const alice: TokenSubject = { id: 1, tokenOnly: true };
 
@@ -57,6 +58,10 @@ function fakeRepository(existing: SocketConnection[] = [], users = new Set([1, 2
 /** The configuration the service reads: MAX_CONNECTIONS_PER_USER. */
 const config = (maxConnectionsPerUser = 20) => ({ maxConnectionsPerUser }) as AppConfig;
 
+/** The users table as the service asks it, answered by the fake repository's user set. */
+const usersOf = (repository: { userExists: (id: number) => Promise<boolean> }) =>
+  ({ exists: (id: number) => repository.userExists(id) }) as unknown as UserRepository;
+
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe(SocketConnectionService.name, () => {
@@ -70,7 +75,12 @@ describe(SocketConnectionService.name, () => {
       },
     };
     const repository = fakeRepository();
-    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(), hook);
+    const service = new SocketConnectionService(
+      repository as unknown as SocketConnectionRepository,
+      usersOf(repository),
+      config(),
+      hook,
+    );
     const answer = await service.register(alice, { connectionId: 'abc=', since: 41 });
     expect(answer.created).toBe(true);
     expect(calls).toEqual([]);
@@ -89,6 +99,7 @@ describe(SocketConnectionService.name, () => {
     };
     const service = new SocketConnectionService(
       fakeRepository() as unknown as SocketConnectionRepository,
+      usersOf(fakeRepository()),
       config(),
       hook,
     );
@@ -104,9 +115,14 @@ describe(SocketConnectionService.name, () => {
   it('re-registration by the same user refreshes last seen and reports created: false, with what the connection was sent', async () => {
     const repository = fakeRepository([{ ...row('abc=', 1), notificationsSentAfter: 7 }]);
     const onRegistered = jest.fn<ConnectionRegisteredHook['onRegistered']>();
-    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(), {
-      onRegistered,
-    });
+    const service = new SocketConnectionService(
+      repository as unknown as SocketConnectionRepository,
+      usersOf(repository),
+      config(),
+      {
+        onRegistered,
+      },
+    );
     const answer = await service.register(alice, { connectionId: 'abc=' });
     expect(answer).toMatchObject({ created: false, body: { connectionId: 'abc=', userId: 1 } });
     expect(repository.rows.get('abc=')).toMatchObject({ userId: 1 });
@@ -123,8 +139,10 @@ describe(SocketConnectionService.name, () => {
 
   it('refuses an id held by another user, and tells no hook', async () => {
     const onRegistered = jest.fn<ConnectionRegisteredHook['onRegistered']>();
+    const repository = fakeRepository([row('abc=', 2)]);
     const service = new SocketConnectionService(
-      fakeRepository([row('abc=', 2)]) as unknown as SocketConnectionRepository,
+      repository as unknown as SocketConnectionRepository,
+      usersOf(repository),
       config(),
       { onRegistered },
     );
@@ -138,9 +156,14 @@ describe(SocketConnectionService.name, () => {
   it("answers 401 when the foreign key finds no such user (a deleted user's token), and tells no hook", async () => {
     const onRegistered = jest.fn<ConnectionRegisteredHook['onRegistered']>();
     const repository = fakeRepository([], new Set([2]));
-    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(), {
-      onRegistered,
-    });
+    const service = new SocketConnectionService(
+      repository as unknown as SocketConnectionRepository,
+      usersOf(repository),
+      config(),
+      {
+        onRegistered,
+      },
+    );
     const error = await service.register(alice, { connectionId: 'abc=' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenUserGoneError);
     expect(error).toMatchObject({ status: 401, message: 'Invalid token' });
@@ -151,7 +174,11 @@ describe(SocketConnectionService.name, () => {
 
   it('a deleted user asking for an id held by another user gets 401, not 409', async () => {
     const repository = fakeRepository([row('abc=', 2)], new Set([2]));
-    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config());
+    const service = new SocketConnectionService(
+      repository as unknown as SocketConnectionRepository,
+      usersOf(repository),
+      config(),
+    );
     await expect(service.register(alice, { connectionId: 'abc=' })).rejects.toBeInstanceOf(TokenUserGoneError);
     // The common paths never ask: only this rare answer needs the extra query.
     expect(repository.userExists).toHaveBeenCalledTimes(1);
@@ -159,23 +186,36 @@ describe(SocketConnectionService.name, () => {
 
   it('checks no user on the common paths (the insert proves the user exists)', async () => {
     const repository = fakeRepository([row('old=', 1)]);
-    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config());
+    const service = new SocketConnectionService(
+      repository as unknown as SocketConnectionRepository,
+      usersOf(repository),
+      config(),
+    );
     await service.register(alice, { connectionId: 'new=' });
     await service.register(alice, { connectionId: 'old=' });
     expect(repository.userExists).not.toHaveBeenCalled();
   });
 
   it('works without a hook', async () => {
-    const service = new SocketConnectionService(fakeRepository() as unknown as SocketConnectionRepository, config());
+    const service = new SocketConnectionService(
+      fakeRepository() as unknown as SocketConnectionRepository,
+      usersOf(fakeRepository()),
+      config(),
+    );
     await expect(service.register(alice, { connectionId: 'abc=' })).resolves.toMatchObject({ created: true });
   });
 
   it('refuses a connection past MAX_CONNECTIONS_PER_USER with 429 and keeps no row of it; a held id is not a new one', async () => {
     const repository = fakeRepository();
     const onRegistered = jest.fn(async (_connection: RegisteredConnection) => undefined);
-    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, config(2), {
-      onRegistered,
-    });
+    const service = new SocketConnectionService(
+      repository as unknown as SocketConnectionRepository,
+      usersOf(repository),
+      config(2),
+      {
+        onRegistered,
+      },
+    );
     await service.register(alice, { connectionId: 'a=' });
     await service.register(alice, { connectionId: 'b=' });
     await expect(service.register(alice, { connectionId: 'c=' })).rejects.toBeInstanceOf(TooManyConnectionsError);
@@ -199,6 +239,7 @@ describe(SocketConnectionService.name, () => {
     };
     const service = new SocketConnectionService(
       repository as unknown as SocketConnectionRepository,
+      usersOf(repository),
       config(2),
       undefined,
       probe,

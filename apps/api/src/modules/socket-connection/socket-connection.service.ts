@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { AuthUser, TokenSubject } from '../../common/auth-user.js';
-import { type AppConfig } from '../../config/env.js';
+import { AppConfig } from '../../config/env.js';
 import { decodeCursor, encodeCursor } from './connection-cursor.js';
 import {
   type AdminConnectionPage,
@@ -24,7 +24,8 @@ import {
   STALE_CONNECTION_PROBE,
   type StaleConnectionProbe,
 } from './socket-connection.hook.js';
-import { type SocketConnectionRepository } from './socket-connection.repository.js';
+import { SocketConnectionRepository } from './socket-connection.repository.js';
+import { UserRepository } from '../user/user.repository.js';
 
 const USER_AGENT_MAX = 512;
 const DEFAULT_PAGE = 50;
@@ -35,6 +36,7 @@ export class SocketConnectionService {
 
   constructor(
     private readonly connections: SocketConnectionRepository,
+    private readonly users: UserRepository,
     private readonly config: AppConfig,
     @Optional() @Inject(CONNECTION_REGISTERED_HOOK) private readonly hook?: ConnectionRegisteredHook,
     @Optional() @Inject(STALE_CONNECTION_PROBE) private readonly staleProbe?: StaleConnectionProbe,
@@ -63,7 +65,7 @@ export class SocketConnectionService {
     const row = created ? inserted : await this.connections.findByConnectionId(dto.connectionId);
     if (!row || row.userId !== userId) {
       // A deleted user's token is refused as such (401) before any question of who holds the id.
-      if (!(await this.connections.userExists(userId))) throw new TokenUserGoneError();
+      if (!(await this.users.exists(userId))) throw new TokenUserGoneError();
       throw new ConnectionHeldByAnotherUserError();
     }
     if (created) await this.enforceConnectionLimit(row.id, row.connectionId, userId);

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DEMO_PASSWORD, DEMO_USERS } from '@gavel/config';
-import { type PasswordHasher } from './password-hasher.js';
-import { type UserRepository } from './user.repository.js';
-import { type UserService } from './user.service.js';
+import { PasswordHasher } from './password-hasher.js';
+import { UserRepository } from './user.repository.js';
+import { UserService } from './user.service.js';
 
 /**
  * Development on a loopback HOST only: makes sure the demo logins exist (idempotent; never touches other

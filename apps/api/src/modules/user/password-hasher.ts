@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import argon2 from 'argon2';
 import { FairLimiter, LimiterFullError } from '../../common/fair-limiter.js';
-import { type AppConfig } from '../../config/env.js';
+import { AppConfig } from '../../config/env.js';
 import { PasswordWorkBusyError } from './user.errors.js';
 
 // OWASP's argon2id baseline (19 MiB, 2 passes): strong, yet cheap enough for demo seeding and tests.

@@ -17,6 +17,10 @@ export interface NewUser {
 export class UserRepository {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
+  exists(id: number): Promise<boolean> {
+    return this.users.existsBy({ id });
+  }
+
   findById(id: number): Promise<User | null> {
     return this.users.findOneBy({ id });
   }

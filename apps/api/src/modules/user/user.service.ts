@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '../../common/auth-user.js';
-import { type PasswordHasher } from './password-hasher.js';
+import { PasswordHasher } from './password-hasher.js';
 import type { User } from './user.entity.js';
-import { type UserRepository } from './user.repository.js';
+import { UserRepository } from './user.repository.js';
 
 @Injectable()
 export class UserService {
