@@ -98,7 +98,7 @@ describe('API start-up configuration', () => {
       expect(run.output).toContain('alice@gavel.test');
       expect(run.output).toContain('Applied migrations');
       // Development prints Nest's readable console lines, not JSON (LOG_FORMAT's default there).
-      expect(run.output).toMatch(/\[Nest\] \d+ .* LOG \[/);
+      expect(run.output).toContain('[NestFactory]');
       expect(run.output.split('\n').filter((l) => l.startsWith('{"level"'))).toEqual([]);
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);

@@ -26,10 +26,16 @@ describe.each(databaseKinds())('rate limits behind a proxy (%s)', (kind) => {
   let direct: ApiHarness;
 
   beforeAll(async () => {
-    [api, direct] = await Promise.all([
-      startApi(kind, { TRUST_PROXY: '1', LOGIN_RATE_LIMIT: '3', REGISTER_RATE_LIMIT: '20/1m', BID_RATE_LIMIT: '3/1m' }),
-      startApi(kind, { LOGIN_RATE_LIMIT: '3' }),
-    ]);
+    // One after the other, `api` last: passport keeps its strategies in one process-wide registry, so the JWT
+    // strategy of the app built last (with its own database) verifies the tokens of both. `direct` only serves
+    // logins, which need no token.
+    direct = await startApi(kind, { LOGIN_RATE_LIMIT: '3' });
+    api = await startApi(kind, {
+      TRUST_PROXY: '1',
+      LOGIN_RATE_LIMIT: '3',
+      REGISTER_RATE_LIMIT: '20/1m',
+      BID_RATE_LIMIT: '3/1m',
+    });
   }, 120_000);
   afterAll(async () => {
     await Promise.all([api?.close(), direct?.close()]);

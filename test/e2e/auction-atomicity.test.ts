@@ -35,7 +35,7 @@ describe.each(databaseKinds())('bid acceptance without the in-process lock (%s)'
   /** What one API process would run: its own service and its own lock; no pushes or notifications. */
   function apiProcess(): AuctionService {
     const sockets = {
-      broadcast: async () => ({ deliveredTo: 0, staleRemoved: 0, failed: 0 }),
+      sendToSubscribers: async () => ({ deliveredTo: 0, staleRemoved: 0, failed: 0 }),
     } as unknown as PushService;
     const notifications = {
       send: async () => ({ notification: {}, delivery: Promise.resolve() }),

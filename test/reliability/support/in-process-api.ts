@@ -55,6 +55,8 @@ export async function startInProcessApi(kind: DatabaseKind, options: StartApiOpt
       env: {
         // development: the demo users (alice, bob, admin) are seeded; secrets are still ours.
         NODE_ENV: 'development',
+        // The reliability tests read the request log's fields.
+        LOG_FORMAT: 'json',
         DATABASE_URL: database.url,
         LOG_LEVEL: 'log',
         // Nothing listens here: pushes fail fast instead of reaching a gateway of another test.
