@@ -20,6 +20,14 @@ describe.each(databaseKinds())('request log (%s)', (kind) => {
     jest.restoreAllMocks();
   }, 120_000);
 
+  it('writes the same as one readable line with LOG_FORMAT=text (what npm start shows)', async () => {
+    const spy = jest.spyOn(Logger.prototype, 'log');
+    api = await startApi(kind, { LOG_LEVEL: 'log', LOG_FORMAT: 'text' });
+    await call(api.baseUrl, 'GET', '/health?probe=1', { headers: { authorization: 'Bearer secret-token' } });
+    await waitFor(() => expect(requestLines(spy)).toHaveLength(1));
+    expect(requestLines(spy)[0]).toMatch(/^GET \/health 200 \d+(\.\d)? ms 127\.0\.0\.1$/);
+  }, 120_000);
+
   it('writes one line per request at LOG_LEVEL=log: method, path without query, status, duration — no headers', async () => {
     const spy = jest.spyOn(Logger.prototype, 'log');
     api = await startApi(kind, { LOG_LEVEL: 'log' });

@@ -54,7 +54,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   // Request lines are written at 'log': below that level the middleware is not installed at all, rather
   // than timing every request for a line that is then thrown away.
-  if (levels.includes('log')) app.use(requestLogger);
+  if (levels.includes('log')) app.use(requestLogger(config.logFormat));
   app.use(
     helmet({
       contentSecurityPolicy: {
