@@ -89,6 +89,11 @@ export function toAuctionResponse(row: Auction, now = new Date()): AuctionRespon
   };
 }
 
+/** The `GET /auctions/:id` body (also what a `subscribed` snapshot carries). */
+export function toAuctionDetailResponse(auction: Auction, latestBids: Bid[]): AuctionDetailResponse {
+  return { ...toAuctionResponse(auction), bids: latestBids.map(toAuctionBidResponse) };
+}
+
 export function toBidResponse(bid: Bid): BidResponse {
   return {
     id: bid.id,

@@ -14,7 +14,7 @@ import {
   type BidResponse,
   type CreateAuctionDto,
   type PlaceBidDto,
-  toAuctionBidResponse,
+  toAuctionDetailResponse,
   toAuctionResponse,
   toBidResponse,
 } from './auction.dto.js';
@@ -75,7 +75,7 @@ export class AuctionService {
   async get(id: number): Promise<AuctionDetailResponse> {
     const [auction, bids] = await Promise.all([this.auctions.findById(id), this.auctions.latestBids(id, DETAIL_BIDS)]);
     if (!auction) throw new AuctionNotFoundError(id);
-    return { ...toAuctionResponse(auction), bids: bids.map(toAuctionBidResponse) };
+    return toAuctionDetailResponse(auction, bids);
   }
 
   /** POST /auctions/:id/bids, at most once per Idempotency-Key. */

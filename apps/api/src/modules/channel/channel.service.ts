@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '@gavel/contracts';
 import { AuctionLock } from '../auction/auction-lock.js';
-import { toAuctionBidResponse, toAuctionResponse } from '../auction/auction.dto.js';
+import { toAuctionDetailResponse } from '../auction/auction.dto.js';
 import { AuctionNotFoundError } from '../auction/auction.errors.js';
 import { AuctionRepository } from '../auction/auction.repository.js';
 import { DETAIL_BIDS } from '../auction/auction.service.js';
@@ -56,7 +56,7 @@ export class ChannelService {
       if (outcome === 'connection-gone') throw new ConnectionNotAuthenticatedError();
       const frame: SubscribedResponse = {
         type: 'subscribed',
-        data: { auctionId, seq, auction: { ...toAuctionResponse(auction), bids: bids.map(toAuctionBidResponse) } },
+        data: { auctionId, seq, auction: toAuctionDetailResponse(auction, bids) },
       };
       this.push
         .sendSnapshot(auctionId, connection.connectionId, frame)
