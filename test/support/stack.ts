@@ -38,6 +38,13 @@ export interface Stack {
   database: TestDatabase;
   /** Stops the API only (the gateway keeps running), to test an API outage. */
   stopApi(): Promise<void>;
+  /**
+   * Stops the gateway process only (the API keeps running): SIGTERM closes its sockets first, SIGKILL is a crash
+   * (no close frame, no `$disconnect`). Every connection it held is gone, as when an AWS stage is redeployed.
+   */
+  stopGateway(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Starts a stopped gateway again on the same port and waits until it answers. */
+  startGateway(): Promise<void>;
   /** Stops both processes and drops the database. */
   stop(): Promise<void>;
   /** The processes' recent output, for failure messages. */
@@ -121,17 +128,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     },
     log,
   );
-  const gateway = launch(
-    'gateway',
-    join(repoRoot, 'dist/apps/gateway/src/main.js'),
-    {
-      ...baseEnv,
-      NODE_ENV: 'test',
-      GATEWAY_LOG: process.env.STACK_LOGS === '1' ? 'on' : 'off',
-      ...options.gatewayEnv,
-    },
-    log,
-  );
+  const launchGateway = () =>
+    launch(
+      'gateway',
+      join(repoRoot, 'dist/apps/gateway/src/main.js'),
+      {
+        ...baseEnv,
+        NODE_ENV: 'test',
+        GATEWAY_LOG: process.env.STACK_LOGS === '1' ? 'on' : 'off',
+        ...options.gatewayEnv,
+      },
+      log,
+    );
+  let gateway = launchGateway();
 
   const stack: Stack = {
     apiUrl,
@@ -139,6 +148,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     managementUrl,
     database,
     stopApi: () => stopProcess(api),
+    stopGateway: (signal = 'SIGTERM') => stopProcess(gateway, signal),
+    startGateway: async () => {
+      if (gateway.exitCode === null && gateway.signalCode === null) throw new Error('the gateway is still running');
+      gateway = launchGateway();
+      await waitUntilAnswering(`${managementUrl}/`, gateway, (status) => status === 426, log);
+    },
     stop: async () => {
       await Promise.all([stopProcess(api), stopProcess(gateway)]);
       await database.drop();
@@ -191,10 +206,10 @@ async function waitUntilAnswering(
   throw new Error(`${url} did not answer within 60 s:\n${log.join('')}`);
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
+async function stopProcess(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
