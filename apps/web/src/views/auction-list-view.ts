@@ -90,7 +90,11 @@ export function auctionListView(ctx: AppContext): View {
     try {
       const answer = await ctx.api.get<Auction[] | { items: Auction[] }>('auctions');
       if (disposed) return;
-      states = (Array.isArray(answer) ? answer : (answer.items ?? [])).map((a) => new AuctionState(a));
+      // An answer can arrive after a snapshot or bid it predates (e.g. the reload after a reconnect): keep the newer.
+      states = (Array.isArray(answer) ? answer : (answer.items ?? [])).map((a) => {
+        const known = states.find((s) => sameId(s.auction.id, a.id));
+        return known && isNewer(known.auction, a) ? known : new AuctionState(a);
+      });
       status.textContent = '';
       render();
       watchOpenAuctions();
@@ -142,4 +146,9 @@ export function auctionListView(ctx: AppContext): View {
       clearInterval(ticker);
     },
   };
+}
+
+/** Bids only add up (`bidCount` is the auction's `seq`) and a closed auction never reopens. */
+function isNewer(known: Auction, answer: Auction): boolean {
+  return (known.bidCount ?? 0) > (answer.bidCount ?? 0) || (known.status !== 'open' && answer.status === 'open');
 }

@@ -1,0 +1,268 @@
+/**
+ * Auction channels in a real browser (Debian chromium via playwright-core) against the whole stack: API and
+ * local gateway as real processes, a fresh database of each kind. The pages connect to the gateway directly, so
+ * stopping its process really drops every socket, and the restarted one (same port) knows none of them.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { databaseKinds } from '../support/databases.js';
+import { apiJson, login, startStack, type Stack } from '../support/stack.js';
+import { waitFor } from '../support/wait-for.js';
+import { BROWSER_TEST_TIMEOUT, hasChromium, launchChromium, openPage, screenshot } from './support/chromium.js';
+import {
+  clientUrl,
+  connectionStatus,
+  dollars,
+  openAuction,
+  priceShown,
+  signInWithDemoButton,
+} from './support/gavel-pages.js';
+
+interface Auction {
+  id: number | string;
+  title: string;
+  currentPriceCents: number;
+  bidCount: number;
+}
+
+/** Every `subscribed` frame a page received, in order (the page's own view of its socket). */
+function recordSnapshots(page: Page): { auctionId: unknown; seq: number; priceCents: number }[] {
+  const snapshots: { auctionId: unknown; seq: number; priceCents: number }[] = [];
+  page.on('websocket', (socket) =>
+    socket.on('framereceived', ({ payload }) => {
+      const frame = JSON.parse(String(payload)) as {
+        type?: string;
+        data?: { auctionId: unknown; seq: number; auction: { currentPriceCents: number } };
+      };
+      if (frame.type === 'subscribed' && frame.data)
+        snapshots.push({
+          auctionId: frame.data.auctionId,
+          seq: frame.data.seq,
+          priceCents: frame.data.auction.currentPriceCents,
+        });
+    }),
+  );
+  return snapshots;
+}
+
+/**
+ * From now on the page's GET requests matching `url` are answered by the API at once, but the answers reach the
+ * page only on `release()` (which resolves once they are delivered): a slow network, made deterministic.
+ */
+async function holdAnswers(page: Page, url: RegExp): Promise<{ readonly held: number; release(): Promise<void> }> {
+  let open!: () => void;
+  const released = new Promise<void>((resolve) => (open = resolve));
+  const delivered: Promise<void>[] = [];
+  let held = 0;
+  await page.route(url, (route) => {
+    if (route.request().method() !== 'GET') return route.continue();
+    held++;
+    const delivery = route.fetch().then(async (response) => {
+      await released;
+      await route.fulfill({ response });
+    });
+    delivered.push(delivery);
+    return delivery;
+  });
+  return {
+    get held() {
+      return held;
+    },
+    release: async () => {
+      open();
+      await Promise.all(delivered);
+      await page.unroute(url);
+    },
+  };
+}
+
+/** Counts re-renders of `selector` (its children replaced) from now on; `rendered` waits for the next one. */
+async function countRenders(page: Page, selector: string): Promise<void> {
+  await page.evaluate((selector) => {
+    const counted = window as unknown as { renders: number };
+    counted.renders = 0;
+    new MutationObserver(() => counted.renders++).observe(document.querySelector(selector)!, { childList: true });
+  }, selector);
+}
+
+async function rendered(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { renders: number }).renders > 0);
+}
+
+/** The price a card of the auction list shows for this auction. */
+function cardPrice(page: Page, auctionId: number | string) {
+  return page.locator(`li[data-auction-id="${auctionId}"] .auction-card__price`);
+}
+
+(!hasChromium ? describe.skip : describe)(
+  'auction channels in chromium (skipped when /usr/bin/chromium is missing: apt-get install -y chromium)',
+  () => {
+    describe.each(databaseKinds())('on %s', (kind) => {
+      let stack: Stack;
+      let browser: Browser;
+      let adminToken: string;
+      let bobToken: string;
+
+      beforeAll(async () => {
+        [stack, browser] = await Promise.all([startStack({ database: kind }), launchChromium()]);
+        [adminToken, bobToken] = await Promise.all([login(stack, 'admin@gavel.test'), login(stack, 'bob@gavel.test')]);
+      }, 120_000);
+
+      afterAll(async () => {
+        await browser?.close();
+        await stack?.stop();
+      }, 120_000);
+
+      async function createAuction(title: string, startingPriceCents = 1000): Promise<Auction> {
+        const { status, body } = await apiJson<Auction>(stack, '/auctions', {
+          token: adminToken,
+          body: { title, startingPriceCents, endsAt: new Date(Date.now() + 30 * 60_000).toISOString() },
+        });
+        expect(status).toBe(201);
+        return body;
+      }
+
+      async function bobBids(auction: Auction, amountCents: number): Promise<void> {
+        const { status, body } = await apiJson(stack, `/auctions/${auction.id}/bids`, {
+          token: bobToken,
+          body: { amountCents },
+        });
+        expect({ status, body }).toMatchObject({ status: 201, body: { amountCents } });
+      }
+
+      async function priceNow(auction: Auction): Promise<Auction> {
+        const { status, body } = await apiJson<Auction>(stack, `/auctions/${auction.id}`);
+        expect(status).toBe(200);
+        return body;
+      }
+
+      it(
+        'the auction list shows live prices of the auctions on screen, without reload',
+        async () => {
+          const first = await createAuction(`Clock ${kind} ${Date.now()}`);
+          const second = await createAuction(`Lamp ${kind} ${Date.now()}`, 2500);
+          const alice = await openPage(browser);
+          await signInWithDemoButton(alice.page, clientUrl(stack.apiUrl), 'Alice');
+          await cardPrice(alice.page, second.id)
+            .filter({ hasText: dollars(2500) })
+            .waitFor();
+          await alice.page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+          await bobBids(first, 1500);
+          await cardPrice(alice.page, first.id)
+            .filter({ hasText: dollars(1500) })
+            .waitFor();
+          await bobBids(second, 3000);
+          await bobBids(second, 3200);
+          await cardPrice(alice.page, second.id)
+            .filter({ hasText: dollars(3200) })
+            .waitFor();
+          await alice.page
+            .locator(`li[data-auction-id="${second.id}"] .auction-card__meta`)
+            .filter({ hasText: /^2 bids/ })
+            .waitFor();
+          expect(await cardPrice(alice.page, first.id).textContent()).toBe(dollars(1500));
+          expect(await alice.page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+            true,
+          );
+          expect(alice.errors).toEqual([]);
+          await alice.context.close();
+        },
+        BROWSER_TEST_TIMEOUT,
+      );
+
+      it(
+        'after the gateway is killed and restarted mid-auction, every window shows the price bid meanwhile, then later bids',
+        async () => {
+          const auction = await createAuction(`Gateway restart ${kind} ${Date.now()}`);
+          // Alice watches the room, the admin the list; both reconnect fast (200 ms) once the gateway is back.
+          const url = clientUrl(stack.apiUrl, { retry: 200 });
+          const room = await openPage(browser);
+          const list = await openPage(browser);
+          const roomSnapshots = recordSnapshots(room.page);
+          const listSnapshots = recordSnapshots(list.page);
+          await Promise.all([
+            signInWithDemoButton(room.page, url, 'Alice'),
+            signInWithDemoButton(list.page, url, 'Admin'),
+          ]);
+          await openAuction(room.page, auction.title);
+          await cardPrice(list.page, auction.id).waitFor();
+          for (const tab of [room, list])
+            await tab.page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+          await bobBids(auction, 1100);
+          await priceShown(room.page, 1100);
+          await cardPrice(list.page, auction.id)
+            .filter({ hasText: dollars(1100) })
+            .waitFor();
+          const snapshotsBefore = [roomSnapshots.length, listSnapshots.length];
+
+          // A crash: no close frame, no $disconnect; the API keeps the rows until a push answers 410.
+          await stack.stopGateway('SIGKILL');
+          await Promise.all([connectionStatus(room.page, 'reconnecting'), connectionStatus(list.page, 'reconnecting')]);
+          await room.page.getByText('Live updates paused while reconnecting').waitFor();
+          for (const amountCents of [1250, 1400, 1725]) await bobBids(auction, amountCents);
+          const truth = await priceNow(auction);
+          expect(truth).toMatchObject({ currentPriceCents: 1725, bidCount: 4 });
+
+          // The REST reloads each view makes after the reconnect are answered now but delivered late, after a
+          // later bid: the snapshot alone must show the fresh price, and a late answer must not take it back.
+          const heldRoom = await holdAnswers(room.page, new RegExp(`/auctions/${auction.id}$`));
+          const heldList = await holdAnswers(list.page, /\/auctions$/);
+          await stack.startGateway();
+          await Promise.all([connectionStatus(room.page, 'connected'), connectionStatus(list.page, 'connected')]);
+          await priceShown(room.page, truth.currentPriceCents);
+          await cardPrice(list.page, auction.id)
+            .filter({ hasText: dollars(truth.currentPriceCents) })
+            .waitFor();
+          await room.page
+            .getByTestId('bid-history')
+            .locator('li')
+            .first()
+            .filter({ hasText: dollars(1725) })
+            .waitFor();
+          await room.page.getByText('Live updates paused while reconnecting').waitFor({ state: 'hidden' });
+          // Each window subscribed again on its new connection and got the fresh snapshot; the reloads are held.
+          await waitFor(() => {
+            for (const [snapshots, before] of [
+              [roomSnapshots, snapshotsBefore[0]!],
+              [listSnapshots, snapshotsBefore[1]!],
+            ] as const)
+              expect(snapshots.slice(before)).toContainEqual({ auctionId: auction.id, seq: 4, priceCents: 1725 });
+            expect([heldRoom.held, heldList.held]).toEqual([1, 1]);
+          });
+          await screenshot(room.page, `${kind}-room-after-gateway-restart`);
+
+          // Later bids keep arriving on the new connections (they reach subscribers only) ...
+          await bobBids(auction, 2000);
+          await priceShown(room.page, 2000);
+          await cardPrice(list.page, auction.id)
+            .filter({ hasText: dollars(2000) })
+            .waitFor();
+          await room.page.getByTestId('leader').filter({ hasText: 'Bob leads.' }).waitFor();
+          // ... and the late answers (1725) are folded in without taking the price back.
+          await Promise.all([
+            countRenders(room.page, '[data-testid="bid-history"]'),
+            countRenders(list.page, '[data-testid="auction-list"]'),
+          ]);
+          await Promise.all([heldRoom.release(), heldList.release()]);
+          await Promise.all([rendered(room.page), rendered(list.page)]);
+          expect((await priceNow(auction)).currentPriceCents).toBe(2000);
+          expect(await room.page.getByTestId('current-price').textContent()).toBe(dollars(2000));
+          expect(await cardPrice(list.page, auction.id).textContent()).toBe(dollars(2000));
+          expect(
+            await list.page.locator(`li[data-auction-id="${auction.id}"] .auction-card__meta`).textContent(),
+          ).toMatch(/^5 bids/);
+          for (const tab of [room, list]) {
+            expect(await tab.page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+              true,
+            );
+            expect(tab.errors).toEqual([]);
+          }
+          await Promise.all([room.context.close(), list.context.close()]);
+        },
+        BROWSER_TEST_TIMEOUT,
+      );
+    });
+  },
+);
