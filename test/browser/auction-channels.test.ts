@@ -263,6 +263,98 @@ function cardPrice(page: Page, auctionId: number | string) {
         },
         BROWSER_TEST_TIMEOUT,
       );
+
+      it(
+        "the admin console shows each connection's subscriptions in its detail, as they change",
+        async () => {
+          const clock = await createAuction(`Console clock ${kind} ${Date.now()}`);
+          const vase = await createAuction(`Console vase ${kind} ${Date.now()}`);
+          const alice = await openPage(browser);
+          const admin = await openPage(browser);
+          await signInWithDemoButton(alice.page, clientUrl(stack.apiUrl), 'Alice');
+          await signInWithDemoButton(admin.page, clientUrl(stack.apiUrl, { refresh: 500 }), 'Admin');
+          await openAuction(alice.page, clock.title);
+          const aliceConnection = (await alice.page
+            .getByTestId('connection-status')
+            .getAttribute('data-connection-id'))!;
+          expect(aliceConnection).toBeTruthy();
+
+          await admin.page.getByRole('link', { name: 'Admin', exact: true }).click();
+          const detail = admin.page.getByTestId('connection-detail');
+          const subscriptions = detail.getByTestId('connection-subscriptions');
+          /** The auction ids the detail lists, once they equal what the API says the connection watches. */
+          const shownMatchesApi = async (expected: (ids: string[]) => void) =>
+            waitFor(
+              async () => {
+                const shown = await subscriptions
+                  .locator('li')
+                  .evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.auctionId!));
+                const { status, body } = await apiJson<{ subscriptions: unknown[] }>(
+                  stack,
+                  `/admin/connections/${aliceConnection}`,
+                  { token: adminToken },
+                );
+                expect(status).toBe(200);
+                expect(shown.sort()).toEqual(body.subscriptions.map(String).sort());
+                expected(shown);
+              },
+              { timeout: 15_000, interval: 200 },
+            );
+
+          // Alice's room watches its auction, and nothing else once the list she came from is gone.
+          const details = admin.page.getByRole('button', {
+            name: `Details of connection ${aliceConnection} of alice@gavel.test`,
+          });
+          await details.click();
+          expect(await details.getAttribute('aria-expanded')).toBe('true');
+          await detail.getByRole('heading', { name: `Connection ${aliceConnection}` }).waitFor();
+          await detail.getByText(/^connected .+, last active /).waitFor();
+          await shownMatchesApi((ids) => expect(ids).toEqual([String(clock.id)]));
+          expect(await subscriptions.getByRole('link', { name: clock.title }).getAttribute('href')).toBe(
+            `#/auctions/${clock.id}`,
+          );
+          await detail.getByRole('heading', { name: 'Watching 1 auction' }).waitFor();
+          await screenshot(admin.page, `${kind}-admin-connection-detail`, true);
+
+          // She moves to another room: the detail follows on the console's next refresh.
+          await alice.page.evaluate((id) => (location.hash = `#/auctions/${id}`), String(vase.id));
+          await alice.page.getByRole('heading', { level: 1, name: vase.title }).waitFor();
+          await shownMatchesApi((ids) => expect(ids).toEqual([String(vase.id)]));
+          // Back on the list she watches the open auctions on it, both of these among them.
+          await alice.page.getByRole('link', { name: '← All auctions' }).click();
+          await alice.page.getByRole('link', { name: clock.title }).waitFor();
+          await shownMatchesApi((ids) =>
+            expect(ids).toEqual(expect.arrayContaining([String(clock.id), String(vase.id)])),
+          );
+
+          // The admin's own page watches nothing; Hide closes the panel.
+          const adminConnection = (await admin.page
+            .getByTestId('connection-status')
+            .getAttribute('data-connection-id'))!;
+          await admin.page
+            .getByRole('button', { name: `Details of connection ${adminConnection} of admin@gavel.test` })
+            .click();
+          await detail.getByRole('heading', { name: `Connection ${adminConnection}` }).waitFor();
+          await detail.getByRole('heading', { name: 'Watching 0 auctions' }).waitFor();
+          expect(await details.getAttribute('aria-expanded')).toBe('false');
+          await detail.getByRole('button', { name: 'Hide' }).click();
+          await detail.waitFor({ state: 'hidden' });
+
+          // A closed connection: its detail says so instead of showing stale subscriptions.
+          await details.click();
+          await shownMatchesApi((ids) => expect(ids.length).toBeGreaterThanOrEqual(2));
+          await admin.page
+            .locator(`tr[data-connection-id="${aliceConnection}"]`)
+            .getByRole('button', { name: /^Close connection/ })
+            .click();
+          await detail.getByText('This connection is no longer registered.').waitFor();
+          expect(await detail.locator('li').count()).toBe(0);
+          expect(alice.errors).toEqual([]);
+          expect(admin.errors).toEqual([]);
+          await Promise.all([alice.context.close(), admin.context.close()]);
+        },
+        BROWSER_TEST_TIMEOUT,
+      );
     });
   },
 );

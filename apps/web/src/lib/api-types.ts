@@ -65,6 +65,13 @@ export interface AdminConnection {
   userAgent: string | null;
 }
 
+/** `GET /admin/connections/:id`: the row, the gateway's view of it, and the auctions it watches. */
+export interface AdminConnectionDetail extends AdminConnection {
+  /** null: the gateway no longer has it (the API then removed the row). */
+  live: { connectedAt: string; lastActiveAt: string } | null;
+  subscriptions: Id[];
+}
+
 export interface NotificationAccepted {
   id: Id;
   deliveredTo: number;

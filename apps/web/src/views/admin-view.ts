@@ -2,8 +2,15 @@ import type { AppContext, View } from '../app-context.js';
 import { busy, messagesOf } from '../components/busy.js';
 import { formAlert, formField } from '../components/form-field.js';
 import { ApiError } from '../lib/api-client.js';
-import type { AdminConnection, Auction, NotificationAccepted, Page } from '../lib/api-types.js';
-import { h, replaceChildren } from '../lib/dom.js';
+import type {
+  AdminConnection,
+  AdminConnectionDetail,
+  Auction,
+  Id,
+  NotificationAccepted,
+  Page,
+} from '../lib/api-types.js';
+import { type Child, h, replaceChildren } from '../lib/dom.js';
 import { parseDollars } from '../lib/money.js';
 import { formatAgo, formatDateTime, formatTime } from '../lib/time.js';
 import { shortAgent } from '../lib/user-agent.js';
@@ -11,7 +18,10 @@ import { shortAgent } from '../lib/user-agent.js';
 const MAX_PAGES = 5;
 const PAGE_SIZE = 100;
 
-/** Admin console: live connections (refreshed while visible), push stats, close a connection, send a notification. */
+/**
+ * Admin console: live connections (refreshed while visible), one connection's details with the auctions it
+ * watches, push stats, close a connection, send a notification.
+ */
 export function adminView(ctx: AppContext): View {
   const stats = h('dl', { class: 'stats', 'data-testid': 'admin-stats' });
   const rows = h('tbody', { 'data-testid': 'connection-rows' });
@@ -24,6 +34,7 @@ export function adminView(ctx: AppContext): View {
     { type: 'button', class: 'button button--ghost', onclick: () => void refresh() },
     'Refresh',
   );
+  const detail = connectionDetail(ctx, (connectionId) => select(connectionId));
   const element = h(
     'div',
     { class: 'admin' },
@@ -71,6 +82,7 @@ export function adminView(ctx: AppContext): View {
           rows,
         ),
       ),
+      detail.element,
       announce,
     ),
     h('div', { class: 'admin__forms' }, notifyForm(ctx), createAuctionForm(ctx)),
@@ -91,6 +103,7 @@ export function adminView(ctx: AppContext): View {
       renderStats(statsAnswer);
       renderConnections(connections.items, connections.total);
       updated.textContent = `Updated ${formatTime(new Date())}`;
+      await detail.refresh();
     } catch (error) {
       if (!disposed)
         problem.show(
@@ -133,7 +146,7 @@ export function adminView(ctx: AppContext): View {
 
   function renderConnections(items: AdminConnection[], total: number): void {
     const users = new Set(items.map((c) => String(c.userId))).size;
-    summary.textContent = `${total} ${total === 1 ? 'connection' : 'connections'} of ${users} ${users === 1 ? 'user' : 'users'}${items.length < total ? ` (showing the first ${items.length})` : ''}.`;
+    summary.textContent = `${total} ${total === 1 ? 'connection' : 'connections'} of ${users} ${users === 1 ? 'user' : 'users'}${items.length < total ? ` (showing the first ${items.length})` : ''}.${items.length ? ' Select a connection id for its details.' : ''}`;
     replaceChildren(
       rows,
       items.length
@@ -142,8 +155,33 @@ export function adminView(ctx: AppContext): View {
     );
   }
 
+  /** Opens (or, with null, hides) the detail of one connection; it follows the console's refreshes. */
+  function select(connectionId: string | null): void {
+    detail.show(connectionId);
+    for (const button of rows.querySelectorAll<HTMLElement>('button[data-details]'))
+      button.setAttribute('aria-expanded', String(button.dataset.details === connectionId));
+    for (const row of rows.querySelectorAll<HTMLElement>('tr[data-connection-id]'))
+      row.classList.toggle('is-selected', row.dataset.connectionId === connectionId);
+  }
+
   function connectionRow(c: AdminConnection): HTMLElement {
     const mine = c.connectionId === ctx.socket.connectionId;
+    const selected = c.connectionId === detail.connectionId;
+    // The id itself opens the detail: a separate button would push Close out of the table's width.
+    const details = h(
+      'button',
+      {
+        type: 'button',
+        class: 'id-button',
+        title: 'Show its details and the auctions it watches',
+        'aria-label': `Details of connection ${c.connectionId} of ${c.email}`,
+        'aria-controls': 'connection-detail',
+        'aria-expanded': String(selected),
+        'data-details': c.connectionId,
+        onclick: () => select(detail.connectionId === c.connectionId ? null : c.connectionId),
+      },
+      h('code', null, c.connectionId),
+    );
     const close = h(
       'button',
       {
@@ -174,19 +212,14 @@ export function adminView(ctx: AppContext): View {
     );
     return h(
       'tr',
-      { 'data-connection-id': c.connectionId, 'data-email': c.email },
+      { 'data-connection-id': c.connectionId, 'data-email': c.email, class: selected ? 'is-selected' : null },
       h(
         'td',
         null,
         h('span', { class: 'cell-strong' }, c.email),
         h('span', { class: 'cell-sub' }, `user #${String(c.userId)}`),
       ),
-      h(
-        'td',
-        null,
-        h('code', null, c.connectionId),
-        mine ? h('span', { class: 'chip chip--leader' }, 'this tab') : null,
-      ),
+      h('td', null, details, mine ? h('span', { class: 'chip chip--leader' }, 'this tab') : null),
       h('td', null, h('time', { datetime: c.createdAt, title: formatDateTime(c.createdAt) }, formatAgo(c.createdAt))),
       h(
         'td',
@@ -214,6 +247,157 @@ export function adminView(ctx: AppContext): View {
       clearInterval(timer);
     },
   };
+}
+
+interface ConnectionDetail {
+  element: HTMLElement;
+  /** The connection shown, or null when the panel is hidden. */
+  readonly connectionId: string | null;
+  show(connectionId: string | null): void;
+  /** Reloads the shown connection (the console calls it on every refresh). */
+  refresh(): Promise<void>;
+}
+
+/** One connection as `GET /admin/connections/:id` tells it: the gateway's live view and the auctions it watches. */
+function connectionDetail(ctx: AppContext, select: (connectionId: string | null) => void): ConnectionDetail {
+  const title = h('h3', { id: 'connection-detail-title', tabindex: '-1' });
+  const body = h('div', { class: 'connection-detail__body' });
+  const element = h(
+    'section',
+    {
+      id: 'connection-detail',
+      class: 'connection-detail',
+      hidden: true,
+      'aria-labelledby': 'connection-detail-title',
+      'data-testid': 'connection-detail',
+    },
+    h(
+      'div',
+      { class: 'section-head' },
+      title,
+      h('button', { type: 'button', class: 'button button--ghost button--small', onclick: () => select(null) }, 'Hide'),
+    ),
+    body,
+  );
+  let shown: string | null = null;
+  /** Auction titles by id, from GET /auctions; ids looked up once and still unknown are not asked again. */
+  const titles = new Map<string, string>();
+  const unknown = new Set<string>();
+
+  async function refresh(): Promise<void> {
+    const connectionId = shown;
+    if (!connectionId) return;
+    try {
+      const answer = await ctx.api.get<AdminConnectionDetail>(`admin/connections/${encodeURIComponent(connectionId)}`);
+      await learnTitles(answer.subscriptions);
+      if (shown === connectionId) render(answer);
+    } catch (error) {
+      if (shown !== connectionId) return;
+      const gone = error instanceof ApiError && error.status === 404;
+      element.dataset.state = gone ? 'gone' : 'error';
+      replaceChildren(
+        body,
+        h('p', { class: 'muted' }, gone ? 'This connection is no longer registered.' : messagesOf(error).join(' ')),
+      );
+    }
+  }
+
+  async function learnTitles(ids: Id[]): Promise<void> {
+    if (!ids.some((id) => !titles.has(String(id)) && !unknown.has(String(id)))) return;
+    const answer = await ctx.api.get<Auction[] | { items: Auction[] }>('auctions');
+    for (const auction of Array.isArray(answer) ? answer : answer.items) titles.set(String(auction.id), auction.title);
+    for (const id of ids) if (!titles.has(String(id))) unknown.add(String(id));
+  }
+
+  function render(answer: AdminConnectionDetail): void {
+    element.dataset.state = answer.live ? 'live' : 'gone';
+    const { live, subscriptions } = answer;
+    replaceChildren(
+      body,
+      h(
+        'dl',
+        { class: 'connection-detail__facts' },
+        fact('User', `${answer.email} (user #${String(answer.userId)})`),
+        fact(
+          'On the gateway',
+          live
+            ? [
+                'connected ',
+                h(
+                  'time',
+                  { datetime: live.connectedAt, title: formatDateTime(live.connectedAt) },
+                  formatAgo(live.connectedAt),
+                ),
+                ', last active ',
+                h(
+                  'time',
+                  { datetime: live.lastActiveAt, title: formatDateTime(live.lastActiveAt) },
+                  formatAgo(live.lastActiveAt),
+                ),
+              ]
+            : 'gone: the gateway no longer has it, so its row was removed',
+        ),
+        fact('IP', answer.sourceIp ?? '—'),
+        fact('User agent', answer.userAgent ?? '—'),
+      ),
+      h(
+        'h4',
+        { id: 'connection-subscriptions-title' },
+        `Watching ${subscriptions.length} ${subscriptions.length === 1 ? 'auction' : 'auctions'}`,
+      ),
+      subscriptions.length
+        ? h(
+            'ul',
+            {
+              class: 'connection-detail__subscriptions',
+              'aria-labelledby': 'connection-subscriptions-title',
+              'data-testid': 'connection-subscriptions',
+            },
+            [...subscriptions]
+              .sort((a, b) => String(a).localeCompare(String(b), 'en', { numeric: true }))
+              .map((id) =>
+                h(
+                  'li',
+                  { 'data-auction-id': String(id) },
+                  h(
+                    'a',
+                    { href: `#/auctions/${encodeURIComponent(String(id))}` },
+                    titles.get(String(id)) ?? `Auction #${String(id)}`,
+                  ),
+                  h('span', { class: 'cell-sub' }, `#${String(id)}`),
+                ),
+              ),
+          )
+        : h(
+            'p',
+            { class: 'muted', 'data-testid': 'connection-subscriptions' },
+            live ? 'No auction: its bids reach this connection only once it subscribes.' : 'None.',
+          ),
+    );
+  }
+
+  return {
+    element,
+    get connectionId() {
+      return shown;
+    },
+    show(connectionId) {
+      if (connectionId === shown) return;
+      shown = connectionId;
+      element.hidden = !connectionId;
+      if (!connectionId) return;
+      title.textContent = `Connection ${connectionId}`;
+      delete element.dataset.state;
+      replaceChildren(body, h('p', { class: 'loading', role: 'status' }, 'Loading…'));
+      title.focus();
+      void refresh();
+    },
+    refresh,
+  };
+}
+
+function fact(term: string, value: Child): HTMLElement {
+  return h('div', null, h('dt', null, term), h('dd', null, value));
 }
 
 function notifyForm(ctx: AppContext): HTMLElement {
