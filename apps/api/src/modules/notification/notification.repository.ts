@@ -89,12 +89,11 @@ export class NotificationRepository {
   }
 
   /** The user's highest notification id, 0 when there is none (one step down the (user_id, id) index). */
+  // Plain SQL: every first auth.ok reads it, and the query builder cost more CPU than the statement (~10 µs a call).
   async findNewestId(userId: number): Promise<number> {
-    const row = await this.notifications
-      .createQueryBuilder('n')
-      .select('MAX(n.id)', 'id')
-      .where('n.userId = :userId', { userId })
-      .getRawOne<{ id: number | string | null }>();
-    return row?.id == null ? 0 : Number(row.id);
+    const rows = (await this.notifications.query('SELECT MAX(id) AS id FROM notifications WHERE user_id = ?', [
+      userId,
+    ])) as { id: number | string | null }[];
+    return rows[0]?.id == null ? 0 : Number(rows[0].id);
   }
 }
