@@ -110,9 +110,9 @@ interface Link {
   refused: boolean;
   /** Auctions whose `subscribed` this link still awaits (a planned handover waits for them). */
   pending: Set<string>;
-  connectTimer?: ReturnType<typeof setTimeout>;
-  pongTimer?: ReturnType<typeof setTimeout>;
-  authTimer?: ReturnType<typeof setTimeout>;
+  connectTimer?: Timer;
+  pongTimer?: Timer;
+  authTimer?: Timer;
 }
 
 interface Watched {
@@ -128,6 +128,15 @@ interface Watched {
 }
 
 type Listener<T> = (value: T) => void;
+type Timer = unknown;
+/** The timers every JavaScript host has, typed here so that the package needs neither DOM nor Node types. Read at call time (fake timers in tests). */
+const host = globalThis as unknown as {
+  setTimeout(callback: () => void, ms?: number): Timer;
+  clearTimeout(timer: Timer): void;
+  setInterval(callback: () => void, ms: number): Timer;
+  clearInterval(timer: Timer): void;
+  reportError?: (error: unknown) => void;
+};
 type SocketHandlers = {
   onopen: (() => void) | null;
   onmessage: ((event: { data: unknown }) => void) | null;
@@ -178,11 +187,11 @@ export class GavelClient {
   private retiring?: Link;
   private token: string | null = null;
   private lastNotificationId: Id | null = null;
-  private reconnectTimer?: ReturnType<typeof setTimeout>;
-  private plannedTimer?: ReturnType<typeof setTimeout>;
-  private refreshTimer?: ReturnType<typeof setTimeout>;
-  private handoverTimer?: ReturnType<typeof setTimeout>;
-  private pingTimer?: ReturnType<typeof setInterval>;
+  private reconnectTimer?: Timer;
+  private plannedTimer?: Timer;
+  private refreshTimer?: Timer;
+  private handoverTimer?: Timer;
+  private pingTimer?: Timer;
 
   constructor(private readonly options: ConnectOptions) {
     const Socket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -221,7 +230,7 @@ export class GavelClient {
     this.socketsOpened = 0;
     const since = this.options.since;
     this.lastNotificationId = typeof since === 'function' ? null : (since ?? null);
-    this.pingTimer = setInterval(() => this.ping(), this.options.pingIntervalMs ?? 5 * MINUTE);
+    this.pingTimer = host.setInterval(() => this.ping(), this.options.pingIntervalMs ?? 5 * MINUTE);
     this.link = this.openLink();
     this.updateStatus();
   }
@@ -231,7 +240,7 @@ export class GavelClient {
     this.running = false;
     this.paused = false;
     this.clearTimers();
-    clearInterval(this.pingTimer);
+    host.clearInterval(this.pingTimer);
     this.dropAll('stopped');
     this.token = null;
     this.seenNotifications.clear();
@@ -259,7 +268,7 @@ export class GavelClient {
   /** Drops the current socket and connects again without waiting for the backoff. */
   reconnectNow(): void {
     if (!this.running || this.paused) return;
-    clearTimeout(this.reconnectTimer);
+    host.clearTimeout(this.reconnectTimer);
     this.dropAll('reconnect');
     this.attempt = 0;
     this.link = this.openLink();
@@ -310,13 +319,13 @@ export class GavelClient {
     };
     const handlers = socket as WebSocketLike & SocketHandlers;
     handlers.onopen = () => {
-      clearTimeout(link.connectTimer);
+      host.clearTimeout(link.connectTimer);
       void this.authenticate(link);
     };
     handlers.onmessage = (event) => this.receive(link, event.data);
     handlers.onclose = () => this.linkClosed(link);
     handlers.onerror = () => undefined; // a close follows
-    link.connectTimer = setTimeout(() => {
+    link.connectTimer = host.setTimeout(() => {
       this.problem('connect timed out');
       this.drop(link, 'connect timeout');
       this.linkClosed(link);
@@ -345,9 +354,9 @@ export class GavelClient {
 
   private forget(link: Link): void {
     link.closed = true;
-    clearTimeout(link.connectTimer);
-    clearTimeout(link.pongTimer);
-    clearTimeout(link.authTimer);
+    host.clearTimeout(link.connectTimer);
+    host.clearTimeout(link.pongTimer);
+    host.clearTimeout(link.authTimer);
     const handlers = link.socket as WebSocketLike & SocketHandlers;
     handlers.onopen = handlers.onmessage = handlers.onclose = null;
     // onerror stays: `ws` throws an 'error' event (closing while connecting) that nobody listens to.
@@ -370,8 +379,8 @@ export class GavelClient {
 
   private scheduleReconnect(delay = this.backoff()): void {
     if (!this.running || this.paused) return;
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => {
+    host.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = host.setTimeout(() => {
       if (!this.running || this.paused || this.link) return;
       this.link = this.openLink();
       this.updateStatus();
@@ -428,13 +437,13 @@ export class GavelClient {
   }
 
   private scheduleRefresh(token: string): void {
-    clearTimeout(this.refreshTimer);
+    host.clearTimeout(this.refreshTimer);
     const expiresAt = tokenExpiry(token);
     if (expiresAt === undefined) return;
     const left = expiresAt - Date.now();
     if (left <= 0) return;
     const margin = this.options.refreshBeforeExpiryMs ?? MINUTE;
-    this.refreshTimer = setTimeout(() => void this.refresh(expiresAt), Math.max(left - margin, left / 2));
+    this.refreshTimer = host.setTimeout(() => void this.refresh(expiresAt), Math.max(left - margin, left / 2));
   }
 
   /** Sends `auth` with a fresh token on the live connection(s): the server extends their registration. */
@@ -449,7 +458,7 @@ export class GavelClient {
     if (!token || token === this.token) {
       // Nothing fresher yet: ask again halfway to the expiry (auth.expired and a reconnect are the last resort).
       const left = expiresAt - Date.now();
-      if (left > 1000) this.refreshTimer = setTimeout(() => void this.refresh(expiresAt), left / 2);
+      if (left > 1000) this.refreshTimer = host.setTimeout(() => void this.refresh(expiresAt), left / 2);
       return;
     }
     this.counters.tokenRefreshes++;
@@ -494,8 +503,8 @@ export class GavelClient {
     const min = this.options.minReconnectDelayMs ?? 1000;
     const max = this.options.maxReconnectDelayMs ?? 30_000;
     const ceiling = Math.min(max, min * 2 ** Math.min(link.authFailures++, 30));
-    clearTimeout(link.authTimer);
-    link.authTimer = setTimeout(() => void this.authenticate(link), Math.floor(this.random() * ceiling));
+    host.clearTimeout(link.authTimer);
+    link.authTimer = host.setTimeout(() => void this.authenticate(link), Math.floor(this.random() * ceiling));
   }
 
   private authExpired(link: Link, data: AuthExpiredFrame['data']): void {
@@ -509,7 +518,7 @@ export class GavelClient {
 
   private reconnectAtOnce(): void {
     if (!this.running || this.paused || this.link || this.successor) return;
-    clearTimeout(this.reconnectTimer);
+    host.clearTimeout(this.reconnectTimer);
     this.link = this.openLink();
     this.updateStatus();
   }
@@ -524,8 +533,8 @@ export class GavelClient {
   }
 
   private schedulePlanned(delay: number): void {
-    clearTimeout(this.plannedTimer);
-    this.plannedTimer = setTimeout(() => {
+    host.clearTimeout(this.plannedTimer);
+    this.plannedTimer = host.setTimeout(() => {
       if (!this.running || this.paused || this.successor || !this.link?.authed) return;
       this.counters.plannedReconnects++;
       this.successor = this.openLink();
@@ -538,8 +547,8 @@ export class GavelClient {
     this.drop(this.retiring, 'replaced');
     this.retiring = this.link;
     this.link = link;
-    clearTimeout(this.handoverTimer);
-    this.handoverTimer = setTimeout(() => this.retire(), HANDOVER_TIMEOUT_MS);
+    host.clearTimeout(this.handoverTimer);
+    this.handoverTimer = host.setTimeout(() => this.retire(), HANDOVER_TIMEOUT_MS);
   }
 
   private maybeFinishHandover(): void {
@@ -547,7 +556,7 @@ export class GavelClient {
   }
 
   private retire(): void {
-    clearTimeout(this.handoverTimer);
+    host.clearTimeout(this.handoverTimer);
     this.drop(this.retiring, 'replaced');
     this.retiring = undefined;
   }
@@ -558,7 +567,7 @@ export class GavelClient {
     const link = this.link;
     if (!link || link.closed || link.socket.readyState !== OPEN) return;
     // A socket that stopped answering (sleeping laptop, dead NAT mapping) is replaced rather than waited on.
-    link.pongTimer ??= setTimeout(() => {
+    link.pongTimer ??= host.setTimeout(() => {
       this.problem('no pong: reconnecting');
       this.drop(link, 'no pong');
       this.linkClosed(link);
@@ -599,7 +608,7 @@ export class GavelClient {
       case 'auth.expired':
         return this.authExpired(link, event.data);
       case 'pong':
-        clearTimeout(link.pongTimer);
+        host.clearTimeout(link.pongTimer);
         link.pongTimer = undefined;
         return;
       case 'subscribed':
@@ -727,10 +736,9 @@ export class GavelClient {
         (listener as Listener<ClientEvents[K]>)(value);
       } catch (error) {
         // The application's own bug: reported, but it must not leave the client half-way through a frame.
-        const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-        if (report) report(error);
+        if (host.reportError) host.reportError(error);
         else
-          setTimeout(() => {
+          host.setTimeout(() => {
             throw error;
           });
       }
@@ -754,7 +762,7 @@ export class GavelClient {
 
   private clearTimers(): void {
     for (const timer of [this.reconnectTimer, this.plannedTimer, this.refreshTimer, this.handoverTimer])
-      clearTimeout(timer);
+      host.clearTimeout(timer);
   }
 }
 
