@@ -197,3 +197,61 @@ describe.each(databaseKinds())('@gavel/client against the real stack (%s)', (kin
     expect(client.stats().reconnects).toBe(client.stats().plannedReconnects);
   }, 120_000);
 });
+
+describe.each(databaseKinds())('@gavel/client token refresh against the real stack (%s)', (kind) => {
+  let database: TestDatabase;
+  let stack: ChildStack;
+
+  beforeAll(async () => {
+    database = await freshDatabase(kind);
+    // Tokens live 20 s: the client asks for a fresh one halfway (10 s), well before exp.
+    stack = await startChildStack({
+      databaseUrl: database.url,
+      apiEnv: { JWT_EXPIRES_IN: '20s' },
+      apiLogLevel: 'warn',
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    await database?.drop();
+  }, 120_000);
+
+  it('sends auth with a fresh token on the same connection before exp; pushes keep coming on it', async () => {
+    const [user] = (await createUsers(stack.apiUrl, 1, `refresh-${kind}-`)) as [TestUser];
+    const issued: string[] = [user.token];
+    let fresh = false;
+    const client = connect({
+      url: stack.wsUrl,
+      WebSocket,
+      // A fresh login when the client asks after the first token (what an app's refresh call does).
+      getToken: async () => {
+        if (fresh) issued.push(await login(stack.apiUrl, user.email, 'reliability-pass-1'));
+        fresh = true;
+        return issued.at(-1)!;
+      },
+      minReconnectDelayMs: 100,
+      maxReconnectDelayMs: 1_000,
+    });
+    const renewals: boolean[] = [];
+    const titles: string[] = [];
+    client.on('auth.ok', ({ renewed }) => renewals.push(renewed));
+    client.on('notification', (n) => titles.push(n.data.title));
+    try {
+      await waitFor(() => expect(client.status).toBe('connected'), { timeout: 15_000 });
+      const firstConnection = client.connectionId;
+      await waitFor(() => expect(renewals).toEqual([false, true]), { timeout: 20_000 });
+      expect(client.connectionId).toBe(firstConnection);
+      expect(client.stats()).toMatchObject({ tokenRefreshes: 1, reconnects: 0 });
+      const sent = await http(stack.apiUrl, '/notifications', {
+        headers: { 'x-api-key': stack.secrets.SERVICE_API_KEY },
+        body: { userId: user.id, kind: 'client-test', title: 'after the refresh' },
+      });
+      expect(sent.status).toBe(202);
+      expect(sent.body.deliveredTo).toBe(1);
+      await waitFor(() => expect(titles).toEqual(['after the refresh']), { timeout: 10_000 });
+    } finally {
+      client.stop();
+    }
+  }, 120_000);
+});
