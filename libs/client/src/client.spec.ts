@@ -215,6 +215,24 @@ describe(GavelClient.name, () => {
     expect(client!.stats().duplicates).toBeGreaterThanOrEqual(2);
   });
 
+  it('keeps the old socket when the planned successor fails, and tries again', async () => {
+    tokens = [jwt(Date.now() + 10 * 60 * MINUTE)];
+    start({ random: () => 0.5, maxConnectionMs: 8 * MINUTE });
+    const old = await accept('OLD');
+    // 8 min − 1 min · 1.5 after opening.
+    jest.advanceTimersByTime(6.5 * MINUTE);
+    expect(FakeSocket.all).toHaveLength(2);
+    last().drop(); // the successor never opened
+    expect(old.closedWith).toBeUndefined();
+    expect(client!.status).toBe('connected');
+    jest.advanceTimersByTime(1000); // a backoff later: another successor
+    expect(FakeSocket.all).toHaveLength(3);
+    await accept('NEW');
+    expect(old.closedWith).toBe(1000); // nothing was watched: handed over at once
+    expect(client!.connectionId).toBe('NEW');
+    expect(statuses).toEqual(['connecting', 'connected']);
+  });
+
   it('refreshes the token before exp with auth on the same socket, and reconnects after auth.expired', async () => {
     const getToken = jest.fn(() => tokens[0]);
     start({ getToken });
