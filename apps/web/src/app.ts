@@ -32,7 +32,8 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
   let sinceSent: Id | null = null;
   const socket = new LiveSocket({
     url: config.wsUrl,
-    token: () => session.token,
+    // The one seam for token refresh: whatever gives a fresh token (session.ts) answers here.
+    getToken: () => session.token,
     since: () => (sinceSent = notifications?.lastSeenId ?? null),
     pingIntervalMs: config.pingIntervalMs,
     pongTimeoutMs: config.pongTimeoutMs,

@@ -60,13 +60,13 @@ describe(LiveSocket.name, () => {
   const start = (overrides: Partial<ConstructorParameters<typeof LiveSocket>[0]> = {}): LiveSocket => {
     socket = new LiveSocket({
       url: gateway.url,
-      token: () => 'jwt-1',
+      getToken: () => 'jwt-1',
       since: () => since,
       pingIntervalMs: 60_000,
       pongTimeoutMs: 60_000,
       minReconnectDelayMs: 20,
       maxReconnectDelayMs: 100,
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+      WebSocket,
       ...overrides,
     });
     socket.status.subscribe((s) => statuses.push(s));
@@ -177,24 +177,49 @@ describe(LiveSocket.name, () => {
     expect(gateway.sockets).toHaveLength(1);
   });
 
-  it('hands pushed events to listeners and ignores frames that are not JSON', async () => {
+  it('hands pushed events of watched auctions to listeners, after their snapshot, and ignores frames that are not JSON', async () => {
+    const bid = (auctionId: number, seq: number) =>
+      JSON.stringify({
+        type: 'bid',
+        id: `e${auctionId}-${seq}`,
+        ts: 't',
+        data: { auctionId, bidId: seq, seq, amountCents: 300 + seq, bidderId: 3, bidderName: 'Bob', createdAt: 't' },
+      });
     gateway.answer = (m, s, c) => {
-      if (m.action !== 'auth') return;
-      authOk(s, c);
+      if (m.action === 'auth') authOk(s, c);
+      if (m.action !== 'subscribe') return;
       s.send('not json');
-      s.send(
-        JSON.stringify({
-          type: 'bid',
-          id: 'e1',
-          ts: 't',
-          data: { auctionId: 1, bidId: 2, amountCents: 300, bidderId: 3, bidderName: 'Bob', createdAt: 't' },
-        }),
-      );
+      s.send(bid(2, 1)); // an auction this page does not watch
+      s.send(JSON.stringify({ type: 'subscribed', data: { auctionId: 1, seq: 4, auction: { id: 1 } } }));
+      s.send(bid(1, 4)); // already in the snapshot
+      s.send(bid(1, 5));
     };
     const live = start();
+    live.watch([1]);
     const types: string[] = [];
     live.events.on((e) => types.push(e.type));
-    await until(() => types.length === 1, 'the bid');
-    expect(types).toEqual(['bid']);
+    await until(() => types.length === 2, 'the snapshot and the bid');
+    expect(types).toEqual(['subscribed', 'bid']);
+    expect(live.client.stats()).toMatchObject({ ignored: 2, duplicates: 1 });
+  });
+
+  it('shows offline while the browser is offline (the client pauses) and reconnects when it is back', async () => {
+    gateway.answer = (m, s, c) => m.action === 'auth' && authOk(s, c);
+    const target = new EventTarget();
+    const globals = globalThis as any;
+    const saved = { addEventListener: globals.addEventListener, removeEventListener: globals.removeEventListener };
+    globals.addEventListener = target.addEventListener.bind(target);
+    globals.removeEventListener = target.removeEventListener.bind(target);
+    try {
+      const live = start();
+      await until(() => live.status.value === 'connected', 'connected');
+      target.dispatchEvent(new Event('offline'));
+      expect(live.status.value).toBe('offline');
+      target.dispatchEvent(new Event('online'));
+      await until(() => live.status.value === 'connected', 'connected again');
+      expect(gateway.sockets).toHaveLength(2);
+    } finally {
+      Object.assign(globals, saved);
+    }
   });
 });

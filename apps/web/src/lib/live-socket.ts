@@ -1,12 +1,24 @@
-import ReconnectingWebSocket from 'reconnecting-websocket';
-import type { AuthErrorEvent, AuthOkEvent, GatewayErrorFrame, Id, ServerEvent } from '@gavel/contracts';
+import {
+  type AuthErrorFrame,
+  type AuthOkData,
+  type ConnectionStatus as ClientStatus,
+  GavelClient,
+  type Id,
+  type ServerFrame,
+  type WebSocketConstructor,
+} from '@gavel/client';
 import { Emitter, Observable } from './observable.js';
 
+/** The indicator's states: the client's, with `paused` shown as `offline` (the page pauses only when offline). */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'stopped';
 
 export interface LiveSocketOptions {
   url: string;
-  token: () => string | null;
+  /**
+   * The access token for every connect and before the token's `exp`: the one place where token refresh plugs
+   * in (session.ts). null: signed out.
+   */
+  getToken: () => string | null | Promise<string | null>;
   /** The last notification id seen, sent with every auth so the API replays what this device missed. */
   since: () => Id | null;
   pingIntervalMs: number;
@@ -14,218 +26,86 @@ export interface LiveSocketOptions {
   minReconnectDelayMs: number;
   maxReconnectDelayMs: number;
   /** Injected in unit tests. */
-  WebSocket?: typeof WebSocket;
+  WebSocket?: WebSocketConstructor;
 }
 
 /**
- * The one WebSocket of the page: connects, authenticates with `{"action":"auth","token","since"}`,
- * reconnects with jittered backoff (reconnecting-websocket), re-authenticates after every reconnect,
- * subscribes again to the auctions the page watches (subscriptions end with their connection), and
- * pings often enough that API Gateway's 10-minute idle timeout never fires.
+ * The page's live connection: @gavel/client (reconnects, replay, subscriptions, seq de-duplication, token
+ * refresh, the 2-hour limit) wired to the page — observable status for the indicator, the browser's
+ * online/offline events to pause()/resume(), and the client's events as the frames the views read.
  */
 export class LiveSocket {
   readonly status = new Observable<ConnectionStatus>('stopped');
-  readonly events = new Emitter<ServerEvent>();
-  readonly authenticated = new Emitter<AuthOkEvent['data']>();
+  /** Pushed events in the protocol's frame shape; `subscribed` carries the snapshot of a watched auction. */
+  readonly events = new Emitter<ServerFrame>();
+  /** A new connection was authenticated (not a token renewal on the same one). */
+  readonly authenticated = new Emitter<AuthOkData>();
   /** The token was refused (401): retrying cannot help, the user must sign in again. */
-  readonly rejected = new Emitter<AuthErrorEvent['data']>();
+  readonly rejected = new Emitter<AuthErrorFrame['data']>();
   /** Frames that are not ours: gateway errors, `error` answers. Logged for support, shown nowhere. */
   readonly problems = new Emitter<string>();
+  readonly client: GavelClient;
 
-  private socket: ReconnectingWebSocket | undefined;
-  private authed = false;
-  private authFailures = 0;
-  private pingTimer: ReturnType<typeof setInterval> | undefined;
-  private pongTimer: ReturnType<typeof setTimeout> | undefined;
-  private authRetryTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Auction id (as a string) → how many views watch it. */
-  private readonly watched = new Map<string, { auctionId: Id; watchers: number }>();
-
-  constructor(private readonly options: LiveSocketOptions) {}
+  constructor(options: LiveSocketOptions) {
+    this.client = new GavelClient({
+      url: options.url,
+      getToken: options.getToken,
+      since: options.since,
+      WebSocket: options.WebSocket,
+      pingIntervalMs: options.pingIntervalMs,
+      pongTimeoutMs: options.pongTimeoutMs,
+      minReconnectDelayMs: options.minReconnectDelayMs,
+      maxReconnectDelayMs: options.maxReconnectDelayMs,
+      autoStart: false,
+    });
+    const client = this.client;
+    client.on('status', (status) => this.status.set(pageStatus(status)));
+    client.on('auth.ok', (data) => !data.renewed && this.authenticated.emit(data));
+    client.on('auth.error', (data) => this.rejected.emit(data));
+    client.on('problem', (problem) => this.problems.emit(problem));
+    client.on('snapshot', (data) => this.events.emit({ type: 'subscribed', data }));
+    client.on('bid', (event) => this.events.emit(event));
+    client.on('auction.closed', (event) => this.events.emit(event));
+    client.on('notification', (event) => this.events.emit(event));
+    client.on('notification.read', (data) => this.events.emit({ type: 'notification.read', data }));
+  }
 
   get connectionId(): string | null {
-    return this.lastConnectionId;
+    return this.client.connectionId;
   }
-  private lastConnectionId: string | null = null;
 
   start(): void {
-    if (this.socket) return;
-    const { minReconnectDelayMs: min } = this.options;
-    this.status.set('connecting');
-    this.socket = new ReconnectingWebSocket(this.options.url, [], {
-      WebSocket: this.options.WebSocket,
-      // Jitter per page so that thousands of clients dropped at once do not come back in lockstep.
-      minReconnectionDelay: min + Math.random() * min,
-      maxReconnectionDelay: this.options.maxReconnectDelayMs,
-      reconnectionDelayGrowFactor: 2,
-      connectionTimeout: 10_000,
-      // Never replay stale frames (an old auth, old pings) after a reconnect: we send only while open.
-      maxEnqueuedMessages: 0,
-    });
-    this.socket.addEventListener('open', this.onOpen);
-    this.socket.addEventListener('message', this.onMessage);
-    this.socket.addEventListener('close', this.onClose);
+    this.client.start();
     globalThis.addEventListener?.('online', this.onOnline);
     globalThis.addEventListener?.('offline', this.onOffline);
+    if (globalThis.navigator?.onLine === false) this.client.pause();
   }
 
   stop(): void {
     globalThis.removeEventListener?.('online', this.onOnline);
     globalThis.removeEventListener?.('offline', this.onOffline);
-    this.clearTimers();
-    const socket = this.socket;
-    this.socket = undefined;
-    this.authed = false;
-    socket?.close(1000, 'signed out');
-    this.status.set('stopped');
+    this.client.stop();
   }
 
   /**
-   * Receives these auctions' `bid` and `auction.closed` events, each after a `subscribed` snapshot, on
-   * this connection and every later one, until the returned function is called.
+   * Receives these auctions' snapshots, `bid` and `auction.closed` events on this connection and every later
+   * one, until the returned function is called.
    */
   watch(auctionIds: Id[]): () => void {
-    const added = auctionIds.filter((auctionId) => {
-      const entry = this.watched.get(String(auctionId));
-      if (entry) entry.watchers++;
-      else this.watched.set(String(auctionId), { auctionId, watchers: 1 });
-      return !entry;
-    });
-    if (this.authed) for (const auctionId of added) this.send({ action: 'subscribe', auctionId });
-    let stopped = false;
-    return () => {
-      if (stopped) return;
-      stopped = true;
-      for (const auctionId of auctionIds) {
-        const entry = this.watched.get(String(auctionId));
-        if (!entry || --entry.watchers > 0) continue;
-        this.watched.delete(String(auctionId));
-        if (this.authed) this.send({ action: 'unsubscribe', auctionId });
-      }
-    };
+    const stops = auctionIds.map((auctionId) => this.client.subscribe(auctionId));
+    return () => stops.forEach((stop) => stop());
   }
 
-  /** Drops the current socket and connects again at once (e.g. the user pressed "Reconnect now"). */
+  /** Drops the current socket and connects again at once (e.g. the user pressed "Retry now"). */
   reconnectNow(): void {
-    this.socket?.reconnect();
+    if (this.client.status === 'paused') this.client.resume();
+    else this.client.reconnectNow();
   }
 
-  private readonly onOpen = (): void => {
-    this.authed = false;
-    this.authFailures = 0;
-    this.sendAuth();
-    this.startPinging();
-  };
+  private readonly onOnline = (): void => this.client.resume();
+  private readonly onOffline = (): void => this.client.pause();
+}
 
-  private readonly onClose = (): void => {
-    this.authed = false;
-    this.lastConnectionId = null;
-    this.clearTimers();
-    if (!this.socket) return;
-    this.status.set(globalThis.navigator?.onLine === false ? 'offline' : 'reconnecting');
-  };
-
-  private readonly onOnline = (): void => {
-    // A socket that survived the outage is still authenticated; otherwise do not wait for the backoff.
-    if (this.authed) this.status.set('connected');
-    else this.socket?.reconnect();
-  };
-
-  private readonly onOffline = (): void => {
-    this.status.set('offline');
-  };
-
-  private readonly onMessage = (event: MessageEvent): void => {
-    let frame: unknown;
-    try {
-      frame = JSON.parse(String(event.data));
-    } catch {
-      this.problems.emit(`not JSON: ${String(event.data).slice(0, 200)}`);
-      return;
-    }
-    if (!frame || typeof frame !== 'object') return;
-    if ('type' in frame && typeof frame.type === 'string') this.handleEvent(frame as ServerEvent);
-    else if ('message' in frame) this.handleGatewayError(frame as GatewayErrorFrame);
-  };
-
-  private handleEvent(event: ServerEvent): void {
-    switch (event.type) {
-      case 'auth.ok':
-        this.authed = true;
-        this.authFailures = 0;
-        this.lastConnectionId = event.data.connectionId;
-        this.status.set('connected');
-        // A repeated auth.ok on the same connection re-sends these too: subscribing again is harmless (a fresh snapshot).
-        for (const { auctionId } of this.watched.values()) this.send({ action: 'subscribe', auctionId });
-        this.authenticated.emit(event.data);
-        return;
-      case 'auth.error':
-        if (event.data.status === 401) {
-          this.rejected.emit(event.data);
-          this.stop();
-        } else {
-          this.retryAuth(`auth.error ${event.data.status}: ${event.data.message}`);
-        }
-        return;
-      case 'pong':
-        clearTimeout(this.pongTimer);
-        this.pongTimer = undefined;
-        return;
-      case 'error':
-        this.problems.emit(`server: ${event.data?.message}`);
-        return;
-      default:
-        this.events.emit(event);
-    }
-  }
-
-  /** `{"message":"Internal server error"|"Forbidden",…}` from API Gateway itself; during auth it means: try again. */
-  private handleGatewayError(frame: GatewayErrorFrame): void {
-    if (!this.authed) this.retryAuth(`gateway: ${frame.message}`);
-    else this.problems.emit(`gateway: ${frame.message} (request ${frame.requestId})`);
-  }
-
-  private retryAuth(reason: string): void {
-    this.problems.emit(reason);
-    this.status.set('reconnecting');
-    this.authFailures++;
-    const delay = Math.min(
-      this.options.maxReconnectDelayMs,
-      this.options.minReconnectDelayMs * 2 ** (this.authFailures - 1),
-    );
-    clearTimeout(this.authRetryTimer);
-    // The socket itself is fine: ask again on it instead of reconnecting.
-    this.authRetryTimer = setTimeout(() => this.sendAuth(), delay * (1 + Math.random() / 2));
-  }
-
-  private sendAuth(): void {
-    const token = this.options.token();
-    if (!token) return this.stop();
-    const since = this.options.since();
-    this.send(since === null ? { action: 'auth', token } : { action: 'auth', token, since });
-  }
-
-  private startPinging(): void {
-    clearInterval(this.pingTimer);
-    this.pingTimer = setInterval(() => {
-      this.send({ action: 'ping' });
-      // A socket that stopped answering (sleeping laptop, dead NAT mapping) is replaced instead of waited on.
-      this.pongTimer ??= setTimeout(() => {
-        this.pongTimer = undefined;
-        this.problems.emit('no pong: reconnecting');
-        this.socket?.reconnect();
-      }, this.options.pongTimeoutMs);
-    }, this.options.pingIntervalMs);
-  }
-
-  private send(message: object): void {
-    if (this.socket?.readyState === ReconnectingWebSocket.OPEN) this.socket.send(JSON.stringify(message));
-  }
-
-  private clearTimers(): void {
-    clearInterval(this.pingTimer);
-    clearTimeout(this.pongTimer);
-    clearTimeout(this.authRetryTimer);
-    this.pingTimer = this.pongTimer = this.authRetryTimer = undefined;
-  }
+function pageStatus(status: ClientStatus): ConnectionStatus {
+  return status === 'paused' ? 'offline' : status;
 }
