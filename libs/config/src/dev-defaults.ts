@@ -25,6 +25,12 @@ export const DEV_DEFAULTS = {
   LOG_LEVEL: 'log',
 } as const;
 
+/**
+ * METRICS_TOKEN has no default (unset: `GET /metrics` is open); when set it must be at least this long.
+ * infra/ generates the deployed one with the same floor.
+ */
+export const METRICS_TOKEN_MIN_LENGTH = 24;
+
 /** The secrets production must set explicitly (and may not set to the value above). */
 export const PRODUCTION_SECRETS = ['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY'] as const;
 

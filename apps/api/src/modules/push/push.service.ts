@@ -276,23 +276,31 @@ export class PushService implements OnModuleDestroy {
       const outcome = await this.api.postToConnection(connectionId, prepared.payload);
       switch (outcome.kind) {
         case 'delivered':
-          this.stats.sent++;
+          this.stats.recordOutcome('delivered');
           this.forbiddenStreak = 0;
           return 'delivered';
         case 'gone':
+          this.stats.recordOutcome('gone');
           return 'stale';
         case 'forbidden':
-          if (!outcome.named || ++this.forbiddenStreak < FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS) return 'stale';
+          if (!outcome.named || ++this.forbiddenStreak < FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS) {
+            this.stats.recordOutcome('forbidden');
+            return 'stale';
+          }
           if (this.forbiddenStreak === FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS) {
             this.logger.error(
               'The management API refuses every push (403): check AWS_REGION and the credentials or IAM role the API signs with',
             );
           }
-          break;
+          // Our credentials, not the connection: a failure (the row stays), counted as forbidden for the operator.
+          this.stats.outcomes.forbidden++;
+          this.stats.failed++;
+          this.logger.warn(`Push to ${connectionId} failed: ${outcome.detail}`);
+          return 'failed';
         case 'throttled':
         case 'failed':
           if ((outcome.kind === 'throttled' || outcome.retryable) && attempt < this.tuning.maxAttempts) {
-            this.stats.retries++;
+            this.stats.recordRetry(outcome.kind);
             await sleep(Math.random() * Math.min(this.tuning.maxDelayMs, this.tuning.baseDelayMs * 2 ** (attempt - 1)));
             continue;
           }
@@ -300,7 +308,7 @@ export class PushService implements OnModuleDestroy {
         case 'too-large':
           break;
       }
-      this.stats.failed++;
+      this.stats.recordOutcome(outcome.kind);
       this.logger.warn(`Push to ${connectionId} failed: ${outcome.detail}`);
       return 'failed';
     }
