@@ -31,6 +31,12 @@ export const DEV_DEFAULTS = {
  */
 export const METRICS_TOKEN_MIN_LENGTH = 24;
 
+/**
+ * How long the API, on SIGTERM, lets pushes in flight finish before it closes anyway. infra/ gives the
+ * container more than this before SIGKILL (ECS stopTimeout), so a graceful stop is never cut short.
+ */
+export const PUSH_DRAIN_TIMEOUT_MS = 10_000;
+
 /** The secrets production must set explicitly (and may not set to the value above). */
 export const PRODUCTION_SECRETS = ['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY'] as const;
 

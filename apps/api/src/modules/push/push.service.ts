@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { PUSH_DRAIN_TIMEOUT_MS } from '@gavel/config';
 import { KeyedMutex } from '../../common/keyed-mutex.js';
 import { ManagementApiClient, type LiveConnection } from './management-api/index.js';
 import { PushStats } from './push-stats.js';
@@ -63,8 +64,8 @@ type Outcome = 'delivered' | 'stale' | 'failed';
  */
 const ROW_READ_PATIENCE_MS = 30_000;
 
-/** How long shutdown waits for pushes in flight before it closes the HTTP pool anyway. */
-const DRAIN_TIMEOUT_MS = 10_000;
+/** How long shutdown waits for pushes in flight before it closes the HTTP pool anyway (infra/ sizes ECS's stopTimeout on it). */
+const DRAIN_TIMEOUT_MS = PUSH_DRAIN_TIMEOUT_MS;
 
 /** After this many ForbiddenExceptions (named 403s) in a row with no success, a 403 means our credentials are wrong, not that a connection is stale. */
 const FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS = 3;
