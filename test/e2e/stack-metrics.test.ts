@@ -42,6 +42,14 @@ describe.each(databaseKinds())('metrics on the stack (%s)', (kind) => {
     await stack?.stop();
   }, 120_000);
 
+  it("includes the API process's own metrics (CPU, memory, event loop, GC)", async () => {
+    const samples = await scrape(stack.apiUrl);
+    expect(valueOf(samples, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
+    expect(valueOf(samples, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+    expect(valueOf(samples, 'nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0);
+    expect(valueOf(samples, 'process_start_time_seconds')).toBeGreaterThan(Date.now() / 1000 - 600);
+  });
+
   it('counts a bid fan-out as delivered pushes, a phantom subscriber as gone, and follows connections and subscriptions', async () => {
     const [ann, ben] = await Promise.all([createUser(stack, 'Ann'), createUser(stack, 'Ben')]);
     const auction = await createAuction(stack, adminToken);

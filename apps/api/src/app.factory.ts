@@ -33,6 +33,8 @@ export interface CreateAppOptions {
   config?: AppConfig;
   /** Where the built browser client is (default dist/web; tests give their own). */
   webRoot?: string;
+  /** Add the process's CPU, memory, event-loop and GC metrics to GET /metrics (main.ts: the API is the process). */
+  processMetrics?: boolean;
 }
 
 /**
@@ -57,7 +59,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   // than timing every request for a line that is then thrown away.
   if (levels.includes('log')) app.use(requestLogger(config.logFormat));
   // Latency by route template for GET /metrics: before the routes, so every answer is timed, 404s included.
-  app.use(app.get(MetricsRegistry).httpMiddleware());
+  const metrics = app.get(MetricsRegistry);
+  if (options.processMetrics) metrics.collectProcessMetrics();
+  app.use(metrics.httpMiddleware());
   app.use(
     helmet({
       contentSecurityPolicy: {

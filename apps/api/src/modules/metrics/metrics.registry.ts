@@ -12,10 +12,13 @@ const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** PostToConnection on AWS answers in ~5–30 ms from the same region; 10 s is the client's request timeout. */
 const MANAGEMENT_BUCKETS = [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
 
+/** The process's own metrics (CPU, memory, event-loop lag, GC), when collected. */
+let processMetrics: Registry | undefined;
+
 /**
  * The API's Prometheus registry: one per app instance (not prom-client's global one), so every test
  * harness that builds an app gets its own counters. Holds the metrics other modules feed directly
- * (HTTP and management-API latency) and the process defaults; app-metrics.ts adds the ones read on scrape.
+ * (HTTP and management-API latency), and the process's own when asked; app-metrics.ts adds the ones read on scrape.
  */
 @Injectable()
 export class MetricsRegistry {
@@ -38,8 +41,17 @@ export class MetricsRegistry {
     registers: [this.registry],
   });
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
+  /**
+   * Adds the process's CPU, memory, event-loop and GC metrics — once per process (main.ts asks): each
+   * collection installs a GC observer and an event-loop monitor that prom-client can never remove, which
+   * would keep every test process that builds an app from exiting cleanly.
+   */
+  collectProcessMetrics(): void {
+    processMetrics ??= (() => {
+      const registry = new Registry();
+      collectDefaultMetrics({ register: registry });
+      return registry;
+    })();
   }
 
   /** Times every request and labels it with the Express route template it matched, once it is answered. */
@@ -63,6 +75,6 @@ export class MetricsRegistry {
   };
 
   render(): Promise<string> {
-    return this.registry.metrics();
+    return processMetrics ? Registry.merge([processMetrics, this.registry]).metrics() : this.registry.metrics();
   }
 }
