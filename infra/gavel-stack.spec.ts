@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,24 +11,33 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../test/support/expect.js';
-import { DEV_DEFAULTS, PRODUCTION_SECRETS } from '@gavel/config';
+import { DEV_DEFAULTS, PRODUCTION_SECRETS, PUSH_DRAIN_TIMEOUT_MS } from '@gavel/config';
 import { routeSelectionExpression, routes } from '../lambdas/routes.js';
-import { GavelStack, type GavelStackProps } from './gavel-stack.js';
+import { API_PORT, CPU_TARGET_PERCENT, DATABASE_URL_ENTRYPOINT, DEREGISTRATION_DELAY } from './api-service.js';
+import { PASSWORD_EXCLUDED_CHARACTERS } from './database.js';
+import { GavelStack, type GavelStackProps, InvalidContextError } from './gavel-stack.js';
+import { LAMBDA_TIMEOUT } from './route-function.js';
 import { MissingLambdaBundleError } from './lambda-bundles.js';
 
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
 type TemplateJson = { Resources: Record<string, Resource>; Outputs: Record<string, { Value: unknown }> };
 
 const STAGE = 'live';
+const REPO_ROOT = join(import.meta.dirname, '..');
 const handlers = [...new Set(routes.map((route) => route.handler))];
 
 let bundleRoot: string;
 let json: TemplateJson;
 let template: Template;
 
-function synth(props: Partial<GavelStackProps> = {}): Template {
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'gavel-cdk-out-')) });
-  const stack = new GavelStack(app, 'Gavel-test', { stageName: STAGE, lambdaBundleRoot: bundleRoot, ...props });
+function synth(props: Partial<GavelStackProps> = {}, context: Record<string, unknown> = {}): Template {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'gavel-cdk-out-')), context });
+  const stack = new GavelStack(app, 'Gavel-test', {
+    stageName: STAGE,
+    lambdaBundleRoot: bundleRoot,
+    dockerContext: REPO_ROOT,
+    ...props,
+  });
   return Template.fromStack(stack);
 }
 
@@ -44,6 +53,17 @@ function render(value: unknown): string {
 
 function resourcesOf(type: string): [string, Resource][] {
   return Object.entries(json.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** The Lambdas' settings secret {apiBaseUrl, gatewayApiKey}: the one their environment names. */
+function settingsSecretId(): string {
+  const ids = new Set(
+    resourcesOf('AWS::Lambda::Function').map(
+      ([, fn]) => fn.Properties.Environment.Variables.API_SETTINGS_SECRET_ID.Ref,
+    ),
+  );
+  expect(ids.size).toBe(1);
+  return [...ids][0] as string;
 }
 
 const onlyResourceOf = (type: string): [string, Resource] => {
@@ -132,9 +152,12 @@ describe(GavelStack.name, () => {
     expect(functions).toHaveLength(handlers.length);
     const assetOut = mkdtempSync(join(tmpdir(), 'gavel-cdk-out-'));
     const app = new App({ outdir: assetOut });
-    new GavelStack(app, 'Gavel-assets', { stageName: STAGE, lambdaBundleRoot: bundleRoot });
+    new GavelStack(app, 'Gavel-assets', { stageName: STAGE, lambdaBundleRoot: bundleRoot, dockerContext: REPO_ROOT });
     app.synth();
-    const assets = readdirSync(assetOut).filter((name) => name.startsWith('asset.'));
+    // One asset per handler, plus the API's Docker build context (its own test below).
+    const assets = readdirSync(assetOut)
+      .filter((name) => name.startsWith('asset.'))
+      .filter((name) => !readdirSync(join(assetOut, name)).includes('Dockerfile'));
     expect(assets).toHaveLength(handlers.length);
     for (const asset of assets) expect(readdirSync(join(assetOut, asset))).toEqual(['index.mjs']);
     for (const [, fn] of functions) {
@@ -146,7 +169,7 @@ describe(GavelStack.name, () => {
   });
 
   it('gives each Lambda a role that may only write its own logs and read the one settings secret', () => {
-    const [secretId] = onlyResourceOf('AWS::SecretsManager::Secret');
+    const secretId = settingsSecretId();
     const policies = resourcesOf('AWS::IAM::Policy');
     for (const [, fn] of resourcesOf('AWS::Lambda::Function')) {
       const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
@@ -172,33 +195,46 @@ describe(GavelStack.name, () => {
     }
   });
 
-  it('grants no wildcard action and no "*" resource anywhere in the template', () => {
+  it('grants no wildcard action, and a "*" resource only to the actions IAM cannot scope', () => {
+    // ECR's login token and ECS Exec's Session Manager channels have no resource ARN; DescribeLogGroups lists.
+    const unscopable = new Set([
+      'ecr:GetAuthorizationToken',
+      'ssmmessages:CreateControlChannel',
+      'ssmmessages:CreateDataChannel',
+      'ssmmessages:OpenControlChannel',
+      'ssmmessages:OpenDataChannel',
+      'logs:DescribeLogGroups',
+    ]);
     const statements = [...resourcesOf('AWS::IAM::Policy'), ...resourcesOf('AWS::IAM::ManagedPolicy')].flatMap(
       ([, policy]) => policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>,
     );
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
-      for (const action of [statement.Action].flat() as string[]) expect(action).not.toContain('*');
-      for (const resource of [statement.Resource].flat()) expect(render(resource)).not.toBe('*');
+      const actions = [statement.Action].flat() as string[];
+      for (const action of actions) expect(action).not.toContain('*');
+      if ([statement.Resource].flat().some((resource) => render(resource) === '*'))
+        for (const action of actions) expect(unscopable.has(action), action).toBe(true);
     }
   });
 
-  it('holds no secret in plaintext: the key is generated by Secrets Manager and reached through its ARN', () => {
+  it('holds no secret in plaintext: every key is generated by Secrets Manager and reached through its ARN', () => {
     const text = JSON.stringify(json);
-    for (const name of PRODUCTION_SECRETS) {
-      expect(text, `the literal ${name}`).not.toContain(name);
-      expect(text, `the dev value of ${name}`).not.toContain(DEV_DEFAULTS[name]);
-    }
+    for (const name of PRODUCTION_SECRETS) expect(text, `the dev value of ${name}`).not.toContain(DEV_DEFAULTS[name]);
     expect(text).not.toContain(DEV_DEFAULTS.AWS_SECRET_ACCESS_KEY);
-    expect(text).not.toContain('API_BASE_URL');
+    expect(text).not.toContain('AWS_ACCESS_KEY_ID');
+    for (const [, secret] of resourcesOf('AWS::SecretsManager::Secret')) {
+      expect(secret.Properties.SecretString).toBeUndefined();
+      expect(secret.Properties.GenerateSecretString).toBeDefined();
+    }
 
-    const [secretId, secret] = onlyResourceOf('AWS::SecretsManager::Secret');
-    expect(secret.Properties.SecretString).toBeUndefined();
-    expect(secret.Properties.GenerateSecretString).toMatchObject({
+    const secretId = settingsSecretId();
+    expect(json.Resources[secretId]!.Properties.GenerateSecretString).toMatchObject({
       GenerateStringKey: 'gatewayApiKey',
       PasswordLength: 48,
     });
     for (const [, fn] of resourcesOf('AWS::Lambda::Function')) {
+      // The Lambdas get the secret's ARN only, not the API's URL or any key.
+      expect(JSON.stringify(fn.Properties.Environment)).not.toMatch(/API_BASE_URL|GATEWAY_API_KEY|JWT_SECRET/);
       expect(fn.Properties.Environment.Variables.API_SETTINGS_SECRET_ID).toEqual({ Ref: secretId });
       // The Parameters and Secrets extension serves the secret to the handler on localhost.
       expect(render(fn.Properties.Layers[0])).toContain('ParamsandsecretslayerMap');
@@ -265,12 +301,275 @@ describe(GavelStack.name, () => {
   it('refuses to synthesize without the bundles, naming the missing ones', () => {
     const empty = mkdtempSync(join(tmpdir(), 'gavel-no-bundles-'));
     const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'gavel-cdk-out-')) });
-    expect(() => new GavelStack(app, 'Gavel-empty', { stageName: STAGE, lambdaBundleRoot: empty })).toThrow(
-      MissingLambdaBundleError,
+    const props = { stageName: STAGE, lambdaBundleRoot: empty, dockerContext: REPO_ROOT };
+    expect(() => new GavelStack(app, 'Gavel-empty', props)).toThrow(MissingLambdaBundleError);
+    expect(() => new GavelStack(app, 'Gavel-empty2', props)).toThrow(/auth\/index\.mjs/);
+  });
+});
+
+describe('GavelStack: the API on Fargate behind the ALB, Aurora, autoscaling, alarms', () => {
+  const container = () => {
+    const [, task] = onlyResourceOf('AWS::ECS::TaskDefinition');
+    const definitions = task.Properties.ContainerDefinitions as Array<Record<string, any>>;
+    expect(definitions).toHaveLength(1);
+    return { task, api: definitions[0]! };
+  };
+  const environment = (): Record<string, string> =>
+    Object.fromEntries(
+      (container().api.Environment as Array<{ Name: string; Value: unknown }>).map((e) => [e.Name, render(e.Value)]),
     );
-    expect(() => new GavelStack(app, 'Gavel-empty2', { stageName: STAGE, lambdaBundleRoot: empty })).toThrow(
-      /auth\/index\.mjs/,
+
+  it('serves HTTPS on the ALB with the CertificateArn parameter, redirects HTTP, and checks GET /health', () => {
+    const listeners = resourcesOf('AWS::ElasticLoadBalancingV2::Listener').map(([, l]) => l.Properties);
+    const https = listeners.find((l) => l.Protocol === 'HTTPS')!;
+    expect(https.Port).toBe(443);
+    expect(https.Certificates).toEqual([{ CertificateArn: { Ref: 'CertificateArn' } }]);
+    const http = listeners.find((l) => l.Protocol === 'HTTP')!;
+    expect(http.DefaultActions[0]).toMatchObject({ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS' } });
+    const [, lb] = onlyResourceOf('AWS::ElasticLoadBalancingV2::LoadBalancer');
+    expect(lb.Properties.Scheme).toBe('internet-facing');
+
+    const [, targetGroup] = onlyResourceOf('AWS::ElasticLoadBalancingV2::TargetGroup');
+    expect(targetGroup.Properties).toMatchObject({
+      HealthCheckPath: '/health',
+      Matcher: { HttpCode: '200' },
+      TargetType: 'ip',
+    });
+    // ECS registers each task's IP with the container's port (the target group's own Port is only a default).
+    const [, service] = onlyResourceOf('AWS::ECS::Service');
+    expect(service.Properties.LoadBalancers).toEqual([
+      expect.objectContaining({ ContainerName: 'api', ContainerPort: API_PORT }),
+    ]);
+  });
+
+  it("matches the target group's deregistration delay and the container's stop timeout to the API's graceful shutdown", () => {
+    const [, targetGroup] = onlyResourceOf('AWS::ElasticLoadBalancingV2::TargetGroup');
+    const attributes = Object.fromEntries(
+      (targetGroup.Properties.TargetGroupAttributes as Array<{ Key: string; Value: string }>).map((a) => [
+        a.Key,
+        a.Value,
+      ]),
     );
+    const delay = Number(attributes['deregistration_delay.timeout_seconds']);
+    // Every request a Lambda can still be waiting on (it gives up after its timeout) ends while the task drains.
+    expect(delay).toBe(DEREGISTRATION_DELAY.toSeconds());
+    expect(delay).toBeGreaterThanOrEqual(LAMBDA_TIMEOUT.toSeconds());
+    // SIGTERM → the API drains pushes for PUSH_DRAIN_TIMEOUT_MS, then closes: SIGKILL only well after that.
+    expect(container().api.StopTimeout).toBeGreaterThan(PUSH_DRAIN_TIMEOUT_MS / 1000 + 5);
+    expect(container().api.StopTimeout).toBeLessThanOrEqual(120);
+  });
+
+  it('runs the image built from the Dockerfile, in private subnets, rolling back a release that never turns healthy', () => {
+    const { api } = container();
+    // The image asset: the bootstrap's ECR repository, tagged with the build context's hash.
+    expect(JSON.stringify(api.Image)).toMatch(/\.dkr\.ecr\..*container-assets.*:[0-9a-f]{64}"/);
+    expect(api.EntryPoint).toEqual(DATABASE_URL_ENTRYPOINT);
+    // Migrations run in the API's start-up, one process at a time under MySQL's GET_LOCK (database/migrate.ts).
+    expect(api.Command).toEqual(['node', 'dist/apps/api/src/main.js']);
+    expect(api.PortMappings).toEqual([expect.objectContaining({ ContainerPort: API_PORT })]);
+    expect(api.LinuxParameters).toMatchObject({ InitProcessEnabled: true });
+
+    const [, service] = onlyResourceOf('AWS::ECS::Service');
+    expect(service.Properties).toMatchObject({
+      LaunchType: 'FARGATE',
+      EnableExecuteCommand: true,
+      DeploymentConfiguration: {
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+        MinimumHealthyPercent: 100,
+      },
+      NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
+    });
+  });
+
+  it('stages the Docker build context at synthesis without a Docker engine: the repository minus .dockerignore', () => {
+    const out = mkdtempSync(join(tmpdir(), 'gavel-cdk-out-'));
+    const savedPath = process.env.PATH;
+    process.env.PATH = mkdtempSync(join(tmpdir(), 'gavel-empty-path-'));
+    try {
+      const app = new App({ outdir: out });
+      new GavelStack(app, 'Gavel-docker', { stageName: STAGE, lambdaBundleRoot: bundleRoot, dockerContext: REPO_ROOT });
+      app.synth();
+    } finally {
+      process.env.PATH = savedPath;
+    }
+    const manifest = JSON.parse(readFileSync(join(out, 'Gavel-docker.assets.json'), 'utf8')) as {
+      dockerImages: Record<string, { source: { directory: string; platform?: string } }>;
+    };
+    const images = Object.values(manifest.dockerImages);
+    expect(images).toHaveLength(1);
+    expect(images[0]!.source.platform).toBe('linux/amd64');
+    const staged = readdirSync(join(out, images[0]!.source.directory));
+    expect(staged).toEqual(expect.arrayContaining(['Dockerfile', 'package.json', 'package-lock.json', 'apps', 'libs']));
+    for (const ignored of ['node_modules', 'dist', '.git', 'cdk.out']) expect(staged).not.toContain(ignored);
+  });
+
+  it('wires the URLs and TRUST_PROXY in plain text, and every secret as an ECS secret from Secrets Manager', () => {
+    const [apiId] = onlyResourceOf('AWS::ApiGatewayV2::Api');
+    expect(environment()).toEqual({
+      NODE_ENV: 'production',
+      HOST: '0.0.0.0',
+      PORT: String(API_PORT),
+      LOG_FORMAT: 'json',
+      API_BASE_URL: 'https://${ApiDomainName}',
+      APIGW_ENDPOINT: `https://\${${apiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/${STAGE}`,
+      PUBLIC_WEBSOCKET_URL: `wss://\${${apiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/${STAGE}`,
+      TRUST_PROXY: '1',
+    });
+
+    const secrets = Object.fromEntries(
+      (container().api.Secrets as Array<{ Name: string; ValueFrom: unknown }>).map((s) => [
+        s.Name,
+        render(s.ValueFrom),
+      ]),
+    );
+    const secretIds = new Set(resourcesOf('AWS::SecretsManager::Secret').map(([id]) => id));
+    const [clusterSecretAttachment] = onlyResourceOf('AWS::SecretsManager::SecretTargetAttachment');
+    const source = (name: string) => {
+      const from = secrets[name]!;
+      const id = /^\$\{([^}]+)\}/.exec(from)?.[1];
+      return { id, key: from.split(':').at(-3) };
+    };
+    for (const name of ['JWT_SECRET', 'SERVICE_API_KEY', 'METRICS_TOKEN']) {
+      expect(secretIds.has(source(name).id!), name).toBe(true);
+      expect(secrets[name]).toMatch(/^\$\{[^}]+\}$/);
+    }
+    expect(new Set(['JWT_SECRET', 'SERVICE_API_KEY', 'METRICS_TOKEN'].map((n) => source(n).id)).size).toBe(3);
+    expect(source('GATEWAY_API_KEY')).toEqual({ id: settingsSecretId(), key: 'gatewayApiKey' });
+    for (const [name, key] of [
+      ['DB_USERNAME', 'username'],
+      ['DB_PASSWORD', 'password'],
+      ['DB_HOST', 'host'],
+      ['DB_PORT', 'port'],
+      ['DB_NAME', 'dbname'],
+    ] as const)
+      expect(source(name), name).toEqual({ id: clusterSecretAttachment, key });
+    for (const name of [...PRODUCTION_SECRETS, 'METRICS_TOKEN', 'DATABASE_URL', 'DB_PASSWORD'])
+      expect(Object.keys(environment()), name).not.toContain(name);
+
+    // The generated database password needs no escaping in the URL the entry point builds.
+    const [, cluster] = onlyResourceOf('AWS::RDS::DBCluster');
+    const dbSecretId = cluster.Properties.MasterUserPassword['Fn::Join'][1][1]['Ref'] as string;
+    expect(json.Resources[dbSecretId]!.Properties.GenerateSecretString.ExcludeCharacters).toBe(
+      PASSWORD_EXCLUDED_CHARACTERS,
+    );
+    expect(PASSWORD_EXCLUDED_CHARACTERS).toContain('@');
+    expect(PASSWORD_EXCLUDED_CHARACTERS).toContain('$');
+  });
+
+  it('sends the Lambdas to the same URL the API is given: the ALB behind ApiDomainName', () => {
+    const settings = json.Resources[settingsSecretId()]!.Properties.GenerateSecretString;
+    expect(render(settings.SecretStringTemplate)).toContain('"apiBaseUrl":"https://${ApiDomainName}"');
+    expect(environment().API_BASE_URL).toBe('https://${ApiDomainName}');
+  });
+
+  it('lets the task role (not an IAM user) manage connections; the execution role reads exactly the five secrets', () => {
+    const [policyId] = onlyResourceOf('AWS::IAM::ManagedPolicy');
+    const { task } = container();
+    const taskRoleId = task.Properties.TaskRoleArn['Fn::GetAtt'][0] as string;
+    expect(json.Resources[taskRoleId]!.Properties.ManagedPolicyArns).toEqual([{ Ref: policyId }]);
+    template.resourceCountIs('AWS::IAM::User', 0);
+
+    const executionRoleId = task.Properties.ExecutionRoleArn['Fn::GetAtt'][0] as string;
+    const statements = resourcesOf('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === executionRoleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
+    const secretReads = statements
+      .filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'))
+      .flatMap((s) => [s.Resource].flat().map((r) => render(r)));
+    expect(new Set(secretReads).size).toBe(5);
+  });
+
+  it('runs Aurora MySQL Serverless v2 with a generated secret, reachable only from the API tasks', () => {
+    const [, cluster] = onlyResourceOf('AWS::RDS::DBCluster');
+    expect(cluster.Properties).toMatchObject({
+      Engine: 'aurora-mysql',
+      DatabaseName: 'gavel',
+      StorageEncrypted: true,
+      DeletionProtection: true,
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 },
+    });
+    expect(cluster.Properties.EngineVersion).toMatch(/^8\.0\.mysql_aurora\.3\./);
+    const [, instance] = onlyResourceOf('AWS::RDS::DBInstance');
+    expect(instance.Properties.DBInstanceClass).toBe('db.serverless');
+    expect(instance.Properties.PubliclyAccessible).toBe(false);
+
+    const [, service] = onlyResourceOf('AWS::ECS::Service');
+    const serviceGroup = service.Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[0]['Fn::GetAtt'][0];
+    const dbGroups = (cluster.Properties.VpcSecurityGroupIds as Array<{ 'Fn::GetAtt': string[] }>).map(
+      (g) => g['Fn::GetAtt'][0],
+    );
+    const ingress = resourcesOf('AWS::EC2::SecurityGroupIngress')
+      .map(([, r]) => r.Properties)
+      .filter((r) => dbGroups.includes(r.GroupId['Fn::GetAtt'][0]));
+    expect(ingress).toEqual([
+      expect.objectContaining({
+        IpProtocol: 'tcp',
+        SourceSecurityGroupId: { 'Fn::GetAtt': [serviceGroup, 'GroupId'] },
+      }),
+    ]);
+    for (const [, group] of resourcesOf('AWS::EC2::SecurityGroup'))
+      if (dbGroups.includes(group.Properties.GroupDescription) || group.Properties.SecurityGroupIngress)
+        for (const rule of group.Properties.SecurityGroupIngress ?? [])
+          if (rule.CidrIp === '0.0.0.0/0') expect([80, 443]).toContain(rule.FromPort);
+  });
+
+  it('scales the API on CPU between the context values (defaults 2 to 6)', () => {
+    const check = (t: Template, min: number, max: number) => {
+      t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        MinCapacity: min,
+        MaxCapacity: max,
+        ScalableDimension: 'ecs:service:DesiredCount',
+      });
+      t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingScalingPolicyConfiguration: {
+          PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+          TargetValue: CPU_TARGET_PERCENT,
+        },
+      });
+    };
+    check(template, 2, 6);
+    check(synth({}, { minApiTasks: '3', maxApiTasks: '12' }), 3, 12);
+  });
+
+  it.each([
+    [{ minApiTasks: '0' }, /minApiTasks/],
+    [{ maxApiTasks: 'lots' }, /maxApiTasks/],
+    [{ minApiTasks: '5', maxApiTasks: '2' }, /minApiTasks \(5\) is above maxApiTasks \(2\)/],
+    [{ minApiTasks: '1.5' }, /whole numbers/],
+    [{ alarmEmail: 'nobody' }, /alarmEmail/],
+  ])('refuses the context %j, naming the value', (context, message) => {
+    expect(() => synth({}, context)).toThrow(InvalidContextError);
+    expect(() => synth({}, context)).toThrow(message);
+  });
+
+  it('raises CloudWatch alarms on ALB 5xx, latency, unhealthy tasks, CPU and the stage errors, to one SNS topic', () => {
+    const [topicId] = onlyResourceOf('AWS::SNS::Topic');
+    const alarms = resourcesOf('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms.map((a) => a.MetricName).sort()).toEqual(
+      [
+        'CPUUtilization',
+        'ExecutionError',
+        'HTTPCode_Target_5XX_Count',
+        'IntegrationError',
+        'TargetResponseTime',
+        'UnHealthyHostCount',
+      ].sort(),
+    );
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+    const [apiId] = onlyResourceOf('AWS::ApiGatewayV2::Api');
+    const stageAlarm = alarms.find((a) => a.MetricName === 'IntegrationError')!;
+    expect(stageAlarm.Dimensions).toEqual(
+      expect.arrayContaining([
+        { Name: 'ApiId', Value: { Ref: apiId } },
+        { Name: 'Stage', Value: expect.anything() },
+      ]),
+    );
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    synth({}, { alarmEmail: 'ops@example.com' }).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
   });
 });
 
@@ -333,7 +632,7 @@ describe('the synthesized Lambda configuration', () => {
   /** Runs `handler(event)` of a route's bundle the way Lambda would, in a fresh process (a cold start). */
   async function invoke(routeKey: string, event: object): Promise<unknown> {
     const entry = routes.find((route) => route.routeKey === routeKey)!;
-    const [secretId] = onlyResourceOf('AWS::SecretsManager::Secret');
+    const secretId = settingsSecretId();
     const fn = resourcesOf('AWS::Lambda::Function').find(([, f]) =>
       f.Properties.Description.endsWith(`lambdas/${entry.handler}`),
     )![1];

@@ -22,6 +22,8 @@ import { BUNDLE_ASSET_EXCLUDE, BUNDLE_HANDLER } from './lambda-bundles.js';
 
 export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 export const LAMBDA_ARCHITECTURE = Architecture.ARM_64;
+/** Below API Gateway's 29 s integration timeout, so a slow API ends as our error, not the gateway's. */
+export const LAMBDA_TIMEOUT = Duration.seconds(15);
 
 export interface RouteFunctionProps {
   /** Folder name under lambdas/ (and under the bundle root). */
@@ -59,8 +61,7 @@ export class RouteFunction extends Construct {
       role,
       logGroup: this.logGroup,
       memorySize: 256,
-      // Below API Gateway's 29 s integration timeout, so a slow API ends as our error, not the gateway's.
-      timeout: Duration.seconds(15),
+      timeout: LAMBDA_TIMEOUT,
       environment: {
         [API_SETTINGS_SECRET_ENV]: props.settingsSecret.secretArn,
         NODE_OPTIONS: '--enable-source-maps',

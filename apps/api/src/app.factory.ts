@@ -12,6 +12,7 @@ import { requestLogger } from './common/request-logger.middleware.js';
 import { type AppConfig, type LogLevelSetting, loadConfig, type RawEnv } from './config/env.js';
 import { projectRoot } from './config/project-root.js';
 import { runPendingMigrations } from './database/migrate.js';
+import { MetricsRegistry } from './modules/metrics/metrics.registry.js';
 import { refusePublishedDemoLogins, seedDevelopmentData } from './database/seed-development.js';
 import { cspDirectives, defaultConnectSources, serveWebClient } from './web-client/web-client-page.js';
 
@@ -32,6 +33,8 @@ export interface CreateAppOptions {
   config?: AppConfig;
   /** Where the built browser client is (default dist/web; tests give their own). */
   webRoot?: string;
+  /** Add the process's CPU, memory, event-loop and GC metrics to GET /metrics (main.ts: the API is the process). */
+  processMetrics?: boolean;
 }
 
 /**
@@ -55,6 +58,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   // Request lines are written at 'log': below that level the middleware is not installed at all, rather
   // than timing every request for a line that is then thrown away.
   if (levels.includes('log')) app.use(requestLogger(config.logFormat));
+  // Latency by route template for GET /metrics: before the routes, so every answer is timed, 404s included.
+  const metrics = app.get(MetricsRegistry);
+  if (options.processMetrics) metrics.collectProcessMetrics();
+  app.use(metrics.httpMiddleware());
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -16,6 +16,7 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { ChannelModule } from './modules/channel/channel.module.js';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { NotificationModule } from './modules/notification/notification.module.js';
 import { PushModule } from './modules/push/push.module.js';
 import { SocketConnectionModule } from './modules/socket-connection/socket-connection.module.js';
@@ -32,6 +33,7 @@ export const FEATURE_MODULES = [
   AuctionModule,
   ChannelModule,
   AdminModule,
+  MetricsModule,
 ];
 
 @Module({})

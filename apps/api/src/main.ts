@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await createApp({ config });
+  const app = await createApp({ config, processMetrics: true });
   const server = app.getHttpServer() as Server;
   // Idle keep-alive sockets stay open longer than the callers keep theirs (an ALB's idle timeout is
   // 60 s; the Lambdas' agents hold theirs until the server closes them). With Node's 5 s default, each

@@ -25,6 +25,18 @@ export const DEV_DEFAULTS = {
   LOG_LEVEL: 'log',
 } as const;
 
+/**
+ * METRICS_TOKEN has no default (unset: `GET /metrics` is open); when set it must be at least this long.
+ * infra/ generates the deployed one with the same floor.
+ */
+export const METRICS_TOKEN_MIN_LENGTH = 24;
+
+/**
+ * How long the API, on SIGTERM, lets pushes in flight finish before it closes anyway. infra/ gives the
+ * container more than this before SIGKILL (ECS stopTimeout), so a graceful stop is never cut short.
+ */
+export const PUSH_DRAIN_TIMEOUT_MS = 10_000;
+
 /** The secrets production must set explicitly (and may not set to the value above). */
 export const PRODUCTION_SECRETS = ['JWT_SECRET', 'GATEWAY_API_KEY', 'SERVICE_API_KEY'] as const;
 

@@ -205,8 +205,17 @@ describe(validateEnv.name, () => {
     ['TRUST_PROXY', '11'],
     ['TRUST_PROXY', '10.0.0.0/8'],
     ['UV_THREADPOOL_SIZE', '0'],
+    ['METRICS_TOKEN', 'short'],
+    ['METRICS_TOKEN', 'a token with spaces in it, long enough'],
   ])('refuses %s=%j, naming it', (name, value) => {
     expect(problemsOf({ [name]: value })).toEqual([expect.stringContaining(name)]);
+  });
+
+  it('reads METRICS_TOKEN: unset leaves /metrics open, a long enough token guards it', () => {
+    expect(validateEnv({}).metricsToken).toBeUndefined();
+    expect(validateEnv({ METRICS_TOKEN: 'prometheus-scrape-token-0123456789' }).metricsToken).toBe(
+      'prometheus-scrape-token-0123456789',
+    );
   });
 
   it('refuses a login window set twice', () => {

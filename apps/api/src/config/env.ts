@@ -2,7 +2,7 @@
  * The API's configuration, validated once at start (contract §3). This is the only file of the API that
  * reads process.env; everything else injects the typed `AppConfig`.
  */
-import { DEV_DEFAULTS, isLoopbackHost, type PRODUCTION_SECRETS } from '@gavel/config';
+import { DEV_DEFAULTS, isLoopbackHost, METRICS_TOKEN_MIN_LENGTH, type PRODUCTION_SECRETS } from '@gavel/config';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevelSetting = 'verbose' | 'debug' | 'log' | 'warn' | 'error' | 'silent';
@@ -44,6 +44,8 @@ export abstract class AppConfig {
   declare readonly maxConnectionsPerUser: number;
   /** Proxy hops whose `X-Forwarded-For` entries are trusted for the client IP (0: none, the socket's address). */
   declare readonly trustProxyHops: number;
+  /** METRICS_TOKEN: when set, `GET /metrics` needs `Authorization: Bearer <it>`; undefined: open. */
+  declare readonly metricsToken: string | undefined;
   /** Password hashes (argon2) running at once: half of libuv's threadpool, so file and DNS work keep threads. */
   declare readonly passwordHashConcurrency: number;
   declare readonly logLevel: LogLevelSetting;
@@ -275,6 +277,13 @@ export function validateEnv(raw: RawEnv): AppConfig {
     );
   }
 
+  // A bearer token: compared as given, so no whitespace (a copy-paste newline would lock Prometheus out silently).
+  const metricsToken = value('METRICS_TOKEN');
+  if (metricsToken !== undefined && (metricsToken.length < METRICS_TOKEN_MIN_LENGTH || /\s/.test(metricsToken)))
+    problems.push(
+      `METRICS_TOKEN must be at least ${METRICS_TOKEN_MIN_LENGTH} characters without spaces when set (got ${metricsToken.length} characters)`,
+    );
+
   const logLevel = (value('LOG_LEVEL') ?? DEV_DEFAULTS.LOG_LEVEL) as LogLevelSetting;
   if (!LOG_LEVELS.includes(logLevel))
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
@@ -306,6 +315,7 @@ export function validateEnv(raw: RawEnv): AppConfig {
     bidRateLimit: rateLimit('BID_RATE_LIMIT', DEV_DEFAULTS.BID_RATE_LIMIT),
     maxConnectionsPerUser: integer('MAX_CONNECTIONS_PER_USER', DEV_DEFAULTS.MAX_CONNECTIONS_PER_USER, 1, 100_000),
     trustProxyHops,
+    metricsToken,
     // libuv's own variable (default 4, at most 1024): argon2 runs on that pool, and so do fs and DNS.
     passwordHashConcurrency: Math.max(1, Math.floor(integer('UV_THREADPOOL_SIZE', 4, 1, 1024) / 2)),
     logLevel,

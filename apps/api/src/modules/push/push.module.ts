@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../../config/env.js';
+import { MetricsRegistry } from '../metrics/metrics.registry.js';
 import { SocketConnectionModule } from '../socket-connection/socket-connection.module.js';
 import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
 import { SubscriptionRepository } from '../socket-connection/subscription.repository.js';
@@ -21,8 +22,9 @@ import {
     { provide: PUSH_TUNING, useValue: DEFAULT_PUSH_TUNING },
     {
       provide: ManagementApiClient,
-      inject: [AppConfig, PUSH_TUNING],
-      useFactory: (config: AppConfig, tuning: PushTuning) =>
+      // MetricsRegistry comes from the global MetricsModule; harnesses built without it get no latency metrics.
+      inject: [AppConfig, PUSH_TUNING, { token: MetricsRegistry, optional: true }],
+      useFactory: (config: AppConfig, tuning: PushTuning, metrics?: MetricsRegistry) =>
         new ManagementApiClient({
           endpoint: config.apigwEndpoint,
           region: config.awsRegion,
@@ -32,6 +34,7 @@ import {
               : undefined,
           connections: tuning.concurrency,
           requestTimeoutMs: 10_000,
+          observe: metrics?.observeManagementCall,
         }),
     },
     { provide: CONNECTION_DIRECTORY, useExisting: SocketConnectionRepository },

@@ -103,6 +103,7 @@ describe(PushService.name, () => {
     expect(report).toEqual({ deliveredTo: 1, staleRemoved: 1, failed: 0 });
     expect(directory.rows.map((row) => row.connectionId)).toEqual(['live']);
     expect(service.stats.snapshot()).toMatchObject({ sent: 1, staleRemoved: 1 });
+    expect(service.stats.outcomes).toMatchObject({ delivered: 1, gone: 1, failed: 0 });
   });
 
   it('retries throttling and 5xx with backoff, then delivers', async () => {
@@ -111,6 +112,18 @@ describe(PushService.name, () => {
     const report = await service.sendToUser(1, { type: 'x' });
     expect(report.deliveredTo).toBe(1);
     expect(service.stats.snapshot()).toMatchObject({ sent: 1, retries: 2, failed: 0 });
+    // GET /metrics: one push, delivered; its two retries by reason.
+    expect(service.stats.outcomes).toMatchObject({ delivered: 1, throttled: 0, failed: 0 });
+    expect(service.stats.retriesBy).toEqual({ throttled: 1, failed: 1 });
+  });
+
+  it('counts a push still throttled after every attempt as throttled, not failed', async () => {
+    directory.add(1, 'busy');
+    api.failures.set('busy', [throttled, throttled, throttled]);
+    expect(await service.sendToUser(1, { type: 'x' })).toEqual({ deliveredTo: 0, staleRemoved: 0, failed: 1 });
+    expect(service.stats.outcomes).toMatchObject({ throttled: 1, failed: 0, delivered: 0 });
+    expect(service.stats.retriesBy).toEqual({ throttled: 2, failed: 0 });
+    expect(service.stats.snapshot()).toMatchObject({ failed: 1 });
   });
 
   it('gives up after the bounded attempts and keeps the row', async () => {
@@ -129,6 +142,9 @@ describe(PushService.name, () => {
     expect(report.staleRemoved).toBe(2);
     expect(report.failed).toBe(4);
     expect(directory.rows).toHaveLength(4);
+    // Every 403 is a forbidden push for the operator, whether its row went or stayed.
+    expect(service.stats.outcomes.forbidden).toBe(6);
+    expect(service.stats.snapshot().failed).toBe(4);
   });
 
   it('deletes on a bare 403 without counting it towards the bad-credentials alarm', async () => {
@@ -146,6 +162,7 @@ describe(PushService.name, () => {
     const report = await service.sendToUser(1, { type: 'x' });
     expect(report).toEqual({ deliveredTo: 0, staleRemoved: 0, failed: 2 });
     expect(service.stats.snapshot()).toMatchObject({ retries: 0, failed: 2 });
+    expect(service.stats.outcomes).toMatchObject({ 'too-large': 1, failed: 1 });
     expect(directory.rows).toHaveLength(2);
   });
 

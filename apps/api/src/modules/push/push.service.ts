@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { PUSH_DRAIN_TIMEOUT_MS } from '@gavel/config';
 import { KeyedMutex } from '../../common/keyed-mutex.js';
 import { ManagementApiClient, type LiveConnection } from './management-api/index.js';
 import { PushStats } from './push-stats.js';
@@ -63,8 +64,8 @@ type Outcome = 'delivered' | 'stale' | 'failed';
  */
 const ROW_READ_PATIENCE_MS = 30_000;
 
-/** How long shutdown waits for pushes in flight before it closes the HTTP pool anyway. */
-const DRAIN_TIMEOUT_MS = 10_000;
+/** How long shutdown waits for pushes in flight before it closes the HTTP pool anyway (infra/ sizes ECS's stopTimeout on it). */
+const DRAIN_TIMEOUT_MS = PUSH_DRAIN_TIMEOUT_MS;
 
 /** After this many ForbiddenExceptions (named 403s) in a row with no success, a 403 means our credentials are wrong, not that a connection is stale. */
 const FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS = 3;
@@ -276,23 +277,31 @@ export class PushService implements OnModuleDestroy {
       const outcome = await this.api.postToConnection(connectionId, prepared.payload);
       switch (outcome.kind) {
         case 'delivered':
-          this.stats.sent++;
+          this.stats.recordOutcome('delivered');
           this.forbiddenStreak = 0;
           return 'delivered';
         case 'gone':
+          this.stats.recordOutcome('gone');
           return 'stale';
         case 'forbidden':
-          if (!outcome.named || ++this.forbiddenStreak < FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS) return 'stale';
+          if (!outcome.named || ++this.forbiddenStreak < FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS) {
+            this.stats.recordOutcome('forbidden');
+            return 'stale';
+          }
           if (this.forbiddenStreak === FORBIDDEN_STREAK_MEANS_BAD_CREDENTIALS) {
             this.logger.error(
               'The management API refuses every push (403): check AWS_REGION and the credentials or IAM role the API signs with',
             );
           }
-          break;
+          // Our credentials, not the connection: a failure (the row stays), counted as forbidden for the operator.
+          this.stats.outcomes.forbidden++;
+          this.stats.failed++;
+          this.logger.warn(`Push to ${connectionId} failed: ${outcome.detail}`);
+          return 'failed';
         case 'throttled':
         case 'failed':
           if ((outcome.kind === 'throttled' || outcome.retryable) && attempt < this.tuning.maxAttempts) {
-            this.stats.retries++;
+            this.stats.recordRetry(outcome.kind);
             await sleep(Math.random() * Math.min(this.tuning.maxDelayMs, this.tuning.baseDelayMs * 2 ** (attempt - 1)));
             continue;
           }
@@ -300,7 +309,7 @@ export class PushService implements OnModuleDestroy {
         case 'too-large':
           break;
       }
-      this.stats.failed++;
+      this.stats.recordOutcome(outcome.kind);
       this.logger.warn(`Push to ${connectionId} failed: ${outcome.detail}`);
       return 'failed';
     }

@@ -18,6 +18,11 @@ export type SubscribeOutcome = 'subscribed' | 'limit-reached' | 'connection-gone
 export class SubscriptionRepository {
   constructor(@InjectRepository(Subscription) private readonly subscriptions: Repository<Subscription>) {}
 
+  /** Every subscription of every connection (GET /metrics). */
+  count(): Promise<number> {
+    return this.subscriptions.count();
+  }
+
   /**
    * Subscribes (or, when already subscribed, moves the snapshot position: one row either way).
    * `'limit-reached'` when the connection already watches `limit` other auctions;

@@ -18,7 +18,13 @@ export interface ManagementApiOptions {
   /** Keep-alive sockets: at least the push concurrency. */
   connections: number;
   requestTimeoutMs: number;
+  /** Told the duration of every management API call and how it ended (GET /metrics). */
+  observe?: ManagementCallObserver;
 }
+
+export type ManagementOperation = 'post' | 'get' | 'delete';
+/** A PostOutcome kind for `post`; `found` / `deleted` / `gone` / `error` for the others. */
+export type ManagementCallObserver = (operation: ManagementOperation, result: string, seconds: number) => void;
 
 export interface LiveConnection {
   connectedAt: Date;
@@ -39,8 +45,10 @@ export interface LiveConnection {
 export class ManagementApiClient {
   private readonly handler: UndiciRequestHandler;
   private readonly client: ApiGatewayManagementApiClient;
+  private readonly observe: ManagementCallObserver;
 
   constructor(options: ManagementApiOptions) {
+    this.observe = options.observe ?? (() => undefined);
     this.handler = new UndiciRequestHandler({
       connections: options.connections,
       requestTimeoutMs: options.requestTimeoutMs,
@@ -69,21 +77,29 @@ export class ManagementApiClient {
    * event: its hash is computed once.
    */
   async postToConnection(connectionId: string, data: Uint8Array): Promise<PostOutcome> {
+    const started = performance.now();
+    let outcome: PostOutcome;
     try {
       await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
-      return DELIVERED;
+      outcome = DELIVERED;
     } catch (error) {
-      return postOutcomeOf(error);
+      outcome = postOutcomeOf(error);
     }
+    this.observe('post', outcome.kind, (performance.now() - started) / 1000);
+    return outcome;
   }
 
   /** The gateway's view of a connection; null when it no longer exists. Other failures reject. */
   async getConnection(connectionId: string): Promise<LiveConnection | null> {
+    const started = performance.now();
     let answer;
     try {
       answer = await this.client.send(new GetConnectionCommand({ ConnectionId: connectionId }));
+      this.observe('get', 'found', (performance.now() - started) / 1000);
     } catch (error) {
-      if (isGone(error)) return null;
+      const gone = isGone(error);
+      this.observe('get', gone ? 'gone' : 'error', (performance.now() - started) / 1000);
+      if (gone) return null;
       throw error;
     }
     return {
@@ -96,11 +112,15 @@ export class ManagementApiClient {
 
   /** Closes the connection on the gateway (which then fires `$disconnect`); 'gone' when it no longer existed. Other failures reject. */
   async deleteConnection(connectionId: string): Promise<'deleted' | 'gone'> {
+    const started = performance.now();
     try {
       await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+      this.observe('delete', 'deleted', (performance.now() - started) / 1000);
       return 'deleted';
     } catch (error) {
-      if (isGone(error)) return 'gone';
+      const gone = isGone(error);
+      this.observe('delete', gone ? 'gone' : 'error', (performance.now() - started) / 1000);
+      if (gone) return 'gone';
       throw error;
     }
   }
