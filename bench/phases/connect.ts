@@ -34,6 +34,8 @@ export async function openConnections(
   count: number,
   tokensFor: (client: number) => string[],
   ratePerSec = ctx.options.connectRatePerSec,
+  /** Socket.IO: connections per client process (default: `count` split evenly, as Gavel's round-robin does). */
+  perClient?: readonly number[],
 ): Promise<ConnectResult[]> {
   const { clients, progress } = ctx;
   const started = performance.now();
@@ -46,7 +48,9 @@ export async function openConnections(
       tokens:
         system === 'gavel'
           ? tokensFor(client)
-          : new Array<string>(Math.floor(count / clients.size) + (client < count % clients.size ? 1 : 0)).fill(''),
+          : new Array<string>(
+              perClient?.[client] ?? Math.floor(count / clients.size) + (client < count % clients.size ? 1 : 0),
+            ).fill(''),
       ratePerSec: ratePerSec / clients.size,
       maxInFlight: MAX_IN_FLIGHT_PER_CLIENT,
       timeoutMs: CONNECT_TIMEOUT_MS,
