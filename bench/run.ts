@@ -51,7 +51,7 @@ const SETTLE_MS = 1_000;
 /** "Quiet" before a connect phase: all the bench's processes together below 5% of one core. */
 const QUIET_BUSY_FRACTION = 0.05;
 /** Rounds of connect attempts before the auction-house phase gives up on reaching its N. */
-const CONNECT_ROUNDS = 3;
+const CONNECT_ROUNDS = 4;
 
 const progress = new Progress();
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     options.keepDb && database.kind === 'mysql' ? progress.log(`kept ${database.description}`) : database.drop(),
   );
   progress.log(
-    `Gavel benchmark — N = ${options.sizes.join(', ')}; ${database.description}; ${options.clients} load-client processes`,
+    `Gavel benchmark — ${options.sizes.length ? `N = ${options.sizes.join(', ')}` : 'no fan-out sizes'}${options.auctionHouse ? `; auction house at N = ${options.auctionHouse.n}` : ''}; ${database.description}; ${options.clients} load-client processes`,
   );
   progress.log(
     `The gateway's new-connection quota is raised to ${BENCH_NEW_CONNECTIONS_PER_SECOND}/s for the bench (GATEWAY_NEW_CONNECTIONS_PER_SECOND; AWS's default is 500/s).`,
@@ -361,7 +361,11 @@ async function measureAuctionHouse(
   // Connecting is not what this phase measures: connections refused by a busy stack (an auth Lambda
   // timing out: 503) are tried again, a few rounds at most.
   for (let round = 1; round <= CONNECT_ROUNDS && ctx.openConnections < settings.n; round++) {
-    const connect = await connectGavel(ctx, settings.n);
+    const connect = await connectGavel(
+      ctx,
+      settings.n,
+      round === 1 ? undefined : (i) => (i * 7 + round) % ctx.users.length,
+    );
     progress.log(
       `auction house: +${connect.figures.count} Gavel connections at ${formatNumber(connect.figures.achievedPerSec)}/s${connect.failures ? `; failures: ${connect.failures}` : ''}`,
     );

@@ -13,13 +13,15 @@ const CONNECT_TIMEOUT_MS = 20_000;
 export async function connectGavel(
   ctx: BenchContext,
   target: number,
+  /** The user connection i authenticates as; a retry spreads over every user instead (no user may pass 20). */
+  userOf: (i: number) => number = (i) => Math.floor(i / CONNECTIONS_PER_USER),
 ): Promise<{ figures: ConnectFigures; failures: string }> {
   const from = ctx.openConnections;
   const { clients } = ctx;
   const results = await openConnections(ctx, 'gavel', ctx.stack.gatewayUrl, target - from, (client) => {
     const tokens: string[] = [];
     for (let i = from; i < target; i++) {
-      if (i % clients.size === client) tokens.push(ctx.users[Math.floor(i / CONNECTIONS_PER_USER)]!.token);
+      if (i % clients.size === client) tokens.push(ctx.users[userOf(i)]!.token);
     }
     return tokens;
   });
