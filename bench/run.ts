@@ -205,6 +205,10 @@ async function main(): Promise<void> {
     // One bid → every connection.
     if (bidTarget) {
       try {
+        // Subscribing this size's new connections first: their subscribes are not pushes, and inside the
+        // CPU window they made "CPU per push" several times dearer than the pushes are.
+        progress.update(`N = ${n}: subscribing the connections to the benchmark auction…`);
+        await bidTarget.prepare?.(ctx);
         const cpuBefore = stackCpuMs();
         const samples = await measureFanOut(ctx, bidTarget, options.reps, `N = ${n} Gavel bid fan-out`);
         const { api: apiCpu, gateway: gatewayCpu } = stackCpuMs(cpuBefore);

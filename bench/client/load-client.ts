@@ -323,6 +323,10 @@ function subscribeError(text: string): string {
   }
 }
 
+/** Connections per load client subscribing at once in watch-set, and tries per subscribe. */
+const WATCH_SLICE = 50;
+const SUBSCRIBE_ATTEMPTS = 3;
+
 async function watchSet(command: WatchSetCommand): Promise<WatchSetResult> {
   const random = seededRandom(command.seed);
   const connections = [...open[command.system]];
@@ -336,19 +340,25 @@ async function watchSet(command: WatchSetCommand): Promise<WatchSetResult> {
   }));
   const result: WatchSetResult = { connections: connections.length, subscribed: 0, failed: {}, watchers: {} };
   const watchers = new Map<string, number>();
-  // In slices, like the closes: thousands of subscribes at once would only queue at the gateway.
-  for (let i = 0; i < plan.length; i += 200) {
+  // In small slices: hundreds of subscribes at once only queue behind each other until the subscribe
+  // Lambda's call to a busy API times out (503). A refused subscribe is tried again, a few times.
+  for (let i = 0; i < plan.length; i += WATCH_SLICE) {
     await Promise.all(
-      plan.slice(i, i + 200).map(async ({ connection, auctions }) => {
+      plan.slice(i, i + WATCH_SLICE).map(async ({ connection, auctions }) => {
         for (const auctionId of auctions) {
-          try {
-            await connection.subscribe(auctionId, command.timeoutMs);
-            const key = String(auctionId);
-            watchers.set(key, (watchers.get(key) ?? 0) + 1);
-            result.subscribed++;
-          } catch (error) {
-            const reason = error instanceof Error ? error.message : String(error);
-            result.failed[reason] = (result.failed[reason] ?? 0) + 1;
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await connection.subscribe(auctionId, command.timeoutMs);
+              const key = String(auctionId);
+              watchers.set(key, (watchers.get(key) ?? 0) + 1);
+              result.subscribed++;
+              break;
+            } catch (error) {
+              const reason = error instanceof Error ? error.message : String(error);
+              if (attempt < SUBSCRIBE_ATTEMPTS && /503|no subscribed frame/.test(reason)) continue;
+              result.failed[reason] = (result.failed[reason] ?? 0) + 1;
+              break;
+            }
           }
         }
       }),
