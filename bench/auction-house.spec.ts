@@ -144,5 +144,9 @@ describe('auctionHouseTable', () => {
   it('leaves the Socket.IO column empty when the baseline did not run', () => {
     const table = auctionHouseTable({ ...figures, socketIo: undefined, p99Ratio: undefined }, '2 × AMD EPYC');
     expect(table.split('\n').find((line) => line.startsWith('| bid → its watchers, p99'))).toMatch(/90\.0 \| +– \|/);
+    const noLatency = auctionHouseTable({ ...figures, p99Ratio: Number.NaN }, '2 × AMD EPYC');
+    expect(noLatency.split('\n').find((line) => line.startsWith('| Gavel p99 / Socket.IO rooms p99'))).toMatch(
+      /\| +– \| +\| ≤ 3/,
+    );
   });
 });

@@ -143,7 +143,9 @@ export function auctionHouseTable(figures: AuctionHouseFigures, cpuModel: string
     ['bid → its watchers, p99 ms', formatNumber(gavel.p99Ms), io((f) => formatNumber(f.p99Ms)), ''],
     [
       'Gavel p99 / Socket.IO rooms p99 (p50)',
-      figures.p99Ratio === undefined ? '–' : `${formatNumber(figures.p99Ratio)}× (${formatNumber(figures.p50Ratio)}×)`,
+      figures.p99Ratio === undefined || !Number.isFinite(figures.p99Ratio)
+        ? '–'
+        : `${formatNumber(figures.p99Ratio)}× (${formatNumber(figures.p50Ratio)}×)`,
       '',
       '≤ 3',
     ],
