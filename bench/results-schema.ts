@@ -72,6 +72,11 @@ export interface GavelAuctionHouseFigures extends AuctionHouseSystemFigures {
   gatewayCpuUsPerPush: number;
   /** serverCpuUsPerPush (the API's) / the phase's bare keep-alive POST CPU. */
   apiCpuPerPushInBarePosts: number;
+  /**
+   * The API's CPU at rest just before the bids (timers, metrics, GC), ms per second: it is inside the
+   * per-bid figure too (at 20 bids/s, 1 ms/s of it adds 50 µs per bid).
+   */
+  apiIdleCpuMsPerSec?: number;
 }
 
 export interface AuctionHouseFigures {

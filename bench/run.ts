@@ -52,6 +52,8 @@ const SETTLE_MS = 1_000;
 const QUIET_BUSY_FRACTION = 0.05;
 /** Rounds of connect attempts before the auction-house phase gives up on reaching its N. */
 const CONNECT_ROUNDS = 4;
+/** How long the API's CPU at rest is read before the auction-house bids. */
+const IDLE_WINDOW_MS = 2_000;
 
 const progress = new Progress();
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -385,6 +387,9 @@ async function measureAuctionHouse(
   );
   const pids = [stack.api.pid, stack.gateway.pid, ...ctx.clients.pids, ...(socketIo ? [socketIo.pid] : [])];
   await waitUntilQuiet(pids, { busyFraction: QUIET_BUSY_FRACTION, windowMs: 250, maxMs: 10_000 });
+  const idleBefore = cpuTimeMs(stack.api.pid);
+  await sleep(IDLE_WINDOW_MS);
+  const apiIdleCpuMsPerSec = ((cpuTimeMs(stack.api.pid) - idleBefore) * 1000) / IDLE_WINDOW_MS;
   const gavelRun = await runBids(
     ctx,
     'gavel',
@@ -399,6 +404,7 @@ async function measureAuctionHouse(
     ...gavelRun.figures,
     gatewayCpuUsPerPush: gavelRun.figures.pushes ? (gatewayCpuMs * 1000) / gavelRun.figures.pushes : Number.NaN,
     apiCpuPerPushInBarePosts: gavelRun.figures.serverCpuUsPerPush / barePost.cpuUsPerRequest,
+    apiIdleCpuMsPerSec,
   };
   progress.log(
     `auction house, Gavel: ${gavel.acceptedBids} bids accepted at ${formatNumber(gavel.achievedBidsPerSec)}/s${Object.keys(gavel.rejectedBids).length ? ` (not accepted: ${JSON.stringify(gavel.rejectedBids)})` : ''}; pushes per bid ${formatNumber(gavel.pushesPerBid)} = watchers ${formatNumber(gavel.watchersPerBid)}? ${gavel.mismatchedBids === 0 ? 'yes, for every bid' : `NO: ${gavel.mismatchedBids} bids differ (${gavel.missed} missed, ${gavel.surplus} surplus)`}; stray ${gavel.stray}, out of order ${gavel.outOfOrder}; bid → its watchers p50 ${formatNumber(gavel.p50Ms)} ms, p99 ${formatNumber(gavel.p99Ms)} ms; API ${formatNumber(gavel.serverCpuUsPerBid)} µs CPU per bid, ${formatNumber(gavel.serverCpuUsPerPush)} µs per push = ${formatNumber(gavel.apiCpuPerPushInBarePosts)}× a bare POST (${formatNumber(barePost.cpuUsPerRequest)} µs; ${cpuModel()})`,

@@ -162,6 +162,7 @@ export function auctionHouseTable(figures: AuctionHouseFigures, cpuModel: string
       '',
     ],
     ['gateway CPU per push, µs', formatNumber(gavel.gatewayCpuUsPerPush), '', ''],
+    ['API CPU at rest just before, ms/s', formatNumber(gavel.apiIdleCpuMsPerSec), '', ''],
     [`bare keep-alive POST, CPU µs (${cpuModel})`, formatNumber(figures.barePost.cpuUsPerRequest), '', ''],
     ['**API CPU per push ÷ bare POST**', `${formatNumber(gavel.apiCpuPerPushInBarePosts)}×`, '', '≤ 1.0'],
   ];
