@@ -13,9 +13,27 @@ export interface BenchOptions {
   socketIo: boolean;
   profile: boolean;
   keepDb: boolean;
-  /** Where the JSON goes: bench/results/latest.json, or quick.json for --quick so smoke runs never overwrite figures. */
+  /** The auction-house phase's workload, or undefined with --no-auction-house. */
+  auctionHouse?: AuctionHouseOptions;
+  /**
+   * Where the JSON goes: bench/results/latest.json; quick.json for --quick and auction-house.json for
+   * --only auction-house, so smoke runs and single phases never overwrite a full run's figures.
+   */
   resultName: string;
 }
+
+export interface AuctionHouseOptions {
+  /** Connections watching (each system holds this many during its part). */
+  n: number;
+  auctions: number;
+  /** Offered bids per second across all auctions (open loop), for `seconds`. */
+  ratePerSec: number;
+  seconds: number;
+  seed: number;
+}
+
+/** Phases `--only` can name (besides the historical `--only` after `--n`, which keeps meaning "only these counts"). */
+export const PHASES = ['auction-house'] as const;
 
 export const USAGE = `npm run bench -- [options]
   --n 10000[,20000]      add connection counts to the default 1,000 and 5,000
@@ -25,12 +43,27 @@ export const USAGE = `npm run bench -- [options]
   --reps 10              bid repetitions per size (p50/p99 over these)
   --connect-rate 1000    offered connect + auth rate, connections/s
   --notify-concurrency 16  POST /notifications in flight at once
-  --no-socketio          skip the Socket.IO baseline
+  --no-socketio          skip the Socket.IO baselines (io.emit and rooms)
+  --only auction-house   run only the auction-house phase (writes bench/results/auction-house.json)
+  --no-auction-house     skip the auction-house phase
+  --ah-n 10000           auction house: connections (each watches 1–3 auctions, seeded)
+  --ah-auctions 200      auction house: auctions open at once
+  --ah-rate 20           auction house: bids per second across all auctions, via REST
+  --ah-seconds 20        auction house: how long the bids arrive
+  --ah-seed 15           auction house: seed of the watch assignment and of the bids' auctions
   --profile              write V8 CPU profiles of the API and the gateway to bench/results/profiles/
   --keep-db              keep the run's MySQL schema (dropped by default)
 Database: SQLite by default; DATABASE_URL=mysql://user:pass@host:3306/name uses a fresh schema name_<run> on that server.`;
 
 export const DEFAULT_SIZES = [1_000, 5_000];
+export const DEFAULT_AUCTION_HOUSE: AuctionHouseOptions = {
+  n: 10_000,
+  auctions: 200,
+  ratePerSec: 20,
+  seconds: 20,
+  seed: 15,
+};
+const QUICK_AUCTION_HOUSE: AuctionHouseOptions = { n: 200, auctions: 200, ratePerSec: 10, seconds: 5, seed: 15 };
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -40,7 +73,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: phaseArguments(argv),
       options: {
         n: { type: 'string', multiple: true },
         only: { type: 'boolean', default: false },
@@ -52,6 +85,13 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         'no-socketio': { type: 'boolean', default: false },
         profile: { type: 'boolean', default: false },
         'keep-db': { type: 'boolean', default: false },
+        'only-phase': { type: 'string' },
+        'no-auction-house': { type: 'boolean', default: false },
+        'ah-n': { type: 'string' },
+        'ah-auctions': { type: 'string' },
+        'ah-rate': { type: 'string' },
+        'ah-seconds': { type: 'string' },
+        'ah-seed': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -66,10 +106,33 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const given = (values.n ?? [])
     .flatMap((list) => list.split(','))
     .map((text) => positiveInteger(text.replace(/_/g, ''), '--n'));
+  const onlyPhase = values['only-phase'];
+  if (onlyPhase !== undefined && !(PHASES as readonly string[]).includes(onlyPhase))
+    throw new UsageError(`--only takes a phase (${PHASES.join(', ')}) or, after --n, nothing (got "${onlyPhase}")`);
+  if (onlyPhase && values['no-auction-house'])
+    throw new UsageError('--only auction-house and --no-auction-house exclude each other');
+  if (onlyPhase && given.length > 0)
+    throw new UsageError('--only auction-house measures no --n sizes: give its connections with --ah-n');
   if (values.only && given.length === 0) throw new UsageError('--only needs --n');
   const quick = values.quick;
   const base = quick ? [200] : DEFAULT_SIZES;
-  const sizes = [...new Set(values.only ? given : [...base, ...given])].sort((a, b) => a - b);
+  const sizes = onlyPhase ? [] : [...new Set(values.only ? given : [...base, ...given])].sort((a, b) => a - b);
+  const ahDefaults = quick ? QUICK_AUCTION_HOUSE : DEFAULT_AUCTION_HOUSE;
+  const ahOption = (name: string, fallback: number): number => {
+    const text = values[name as 'ah-n'];
+    return text === undefined ? fallback : positiveInteger(text.replace(/_/g, ''), `--${name}`);
+  };
+  const auctionHouse: AuctionHouseOptions | undefined = values['no-auction-house']
+    ? undefined
+    : {
+        n: ahOption('ah-n', ahDefaults.n),
+        auctions: ahOption('ah-auctions', ahDefaults.auctions),
+        ratePerSec: ahOption('ah-rate', ahDefaults.ratePerSec),
+        seconds: ahOption('ah-seconds', ahDefaults.seconds),
+        seed: ahOption('ah-seed', ahDefaults.seed),
+      };
+  if (auctionHouse && auctionHouse.auctions < 3)
+    throw new UsageError('--ah-auctions must be at least 3 (each connection watches up to three)');
 
   return {
     sizes,
@@ -85,8 +148,27 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     socketIo: !values['no-socketio'],
     profile: values.profile,
     keepDb: values['keep-db'],
-    resultName: quick ? 'quick' : 'latest',
+    auctionHouse,
+    resultName: quick ? 'quick' : onlyPhase ? onlyPhase : 'latest',
   };
+}
+
+/**
+ * `--only` is a flag after `--n` ("only these counts") and takes a phase otherwise
+ * (`--only auction-house`, `--only=auction-house`): the phase form becomes `--only-phase`.
+ */
+function phaseArguments(argv: readonly string[]): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg.startsWith('--only=')) args.push(`--only-phase=${arg.slice('--only='.length)}`);
+    else if (arg === '--only' && next !== undefined && !next.startsWith('-')) {
+      args.push(`--only-phase=${next}`);
+      i++;
+    } else args.push(arg);
+  }
+  return args;
 }
 
 function positiveInteger(text: string, flag: string): number {

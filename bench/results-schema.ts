@@ -30,6 +30,77 @@ export interface FanOutFigures extends LatencyFigures {
 export interface GavelFanOutFigures extends FanOutFigures {
   apiCpuUsPerPush: number;
   gatewayCpuUsPerPush: number;
+  /** apiCpuUsPerPush / the run's bare keep-alive POST CPU (what the machine allows, independent of its speed). */
+  apiCpuPerPushInBarePosts?: number;
+}
+
+/** One bare keep-alive HTTP POST answered by a minimal node:http server: its CPU on this machine. */
+export interface BarePostFigures {
+  requests: number;
+  /** The server's CPU (user + system, from /proc) per request, µs. */
+  cpuUsPerRequest: number;
+}
+
+/** One system (Gavel, or Socket.IO rooms) on the auction-house workload. */
+export interface AuctionHouseSystemFigures extends LatencyFigures {
+  /** Bids answered 201 (Gavel) — these are the bids measured. */
+  acceptedBids: number;
+  /** Bids not accepted: answer status (or error) → count. */
+  rejectedBids: Record<string, number>;
+  /** Accepted bids / time from the first send to the last answer. */
+  achievedBidsPerSec: number;
+  /** Mean over accepted bids of the watchers of the bid's auction (the pushes a bid must cost). */
+  watchersPerBid: number;
+  /** Mean over accepted bids of the bid frames received. */
+  pushesPerBid: number;
+  /** Accepted bids whose received frames differ from their auction's watchers (must be 0). */
+  mismatchedBids: number;
+  /** Deliveries missing (fewer frames than watchers) and surplus (more), over all bids. */
+  missed: number;
+  surplus: number;
+  /** Bid frames on a connection not watching their auction, and frames whose seq did not increase (must be 0). */
+  stray: number;
+  outOfOrder: number;
+  /** Pushes received over the phase. */
+  pushes: number;
+  /** CPU of the server process (Gavel: the API; Socket.IO: its one server) per accepted bid and per push, µs. */
+  serverCpuUsPerBid: number;
+  serverCpuUsPerPush: number;
+}
+
+export interface GavelAuctionHouseFigures extends AuctionHouseSystemFigures {
+  gatewayCpuUsPerPush: number;
+  /** serverCpuUsPerPush (the API's) / the phase's bare keep-alive POST CPU. */
+  apiCpuPerPushInBarePosts: number;
+  /**
+   * The API's CPU at rest just before the bids (timers, metrics, GC), ms per second: it is inside the
+   * per-bid figure too (at 20 bids/s, 1 ms/s of it adds 50 µs per bid).
+   */
+  apiIdleCpuMsPerSec?: number;
+}
+
+export interface AuctionHouseFigures {
+  /** Connections (each system holds this many during its part). */
+  n: number;
+  auctions: number;
+  watchesPerConnection: { min: number; max: number };
+  /** Subscriptions confirmed, and those that failed (reason → count), per system. */
+  subscriptions: number;
+  subscribeFailures: Record<string, number>;
+  offeredBidsPerSec: number;
+  seconds: number;
+  seed: number;
+  /** Bidder users (no connections) the bids are spread over, and the most bids one of them sent in any 1 s. */
+  bidders: number;
+  maxBidsPerBidderPerSec: number;
+  /** The per-user bid rate limit the bidders stay under (the default of BID_RATE_LIMIT). */
+  bidRateLimitPerSec: number;
+  barePost: BarePostFigures;
+  gavel: GavelAuctionHouseFigures;
+  socketIo?: AuctionHouseSystemFigures;
+  /** Gavel p99 / Socket.IO rooms p99 (target ≤ 3), and the same for p50. */
+  p99Ratio?: number;
+  p50Ratio?: number;
 }
 
 export interface NotificationFigures extends LatencyFigures {
@@ -37,12 +108,17 @@ export interface NotificationFigures extends LatencyFigures {
   deliveries: number;
   missed: number;
   deliveredPerSec: number;
+  /** The API's CPU over the phase per delivery, µs, and as a multiple of the run's bare POST. */
+  apiCpuUsPerPush?: number;
+  apiCpuPerPushInBarePosts?: number;
 }
 
 export interface RunFigures {
   n: number;
   connect?: ConnectFigures;
   gatewayRssKbPerConnection?: number;
+  /** The bare keep-alive POST measured in this size's run, the unit of the "× bare POST" figures. */
+  barePost?: BarePostFigures;
   bid?: GavelFanOutFigures;
   notifications?: NotificationFigures;
   socketIo?: FanOutFigures;
@@ -82,6 +158,9 @@ export interface BenchResults {
     notificationConcurrency: number;
   };
   runs: RunFigures[];
+  /** The auction-house phase (absent when not run; why, in auctionHouseSkipped). */
+  auctionHouse?: AuctionHouseFigures;
+  auctionHouseSkipped?: string;
   lambdas: LambdaFigures[];
   notes: string[];
 }

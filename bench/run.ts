@@ -2,8 +2,11 @@
  * `npm run bench`: starts the stack (API + local gateway on a fresh database), load-client processes
  * and a Socket.IO baseline server, then for each N measures connect + auth, bid fan-out (with the API's
  * and the gateway's CPU per push and the gateway's memory per connection), per-user notifications and
- * the same fan-out on Socket.IO. Prints a table, writes bench/results/<latest|quick>.json and
- * docs/benchmark.svg. Everything stops by itself — also on error and on Ctrl-C.
+ * the same fan-out on Socket.IO; then the auction-house phase (many auctions, each connection watching
+ * one to three, bids at a steady rate) on Gavel and on Socket.IO rooms. Every phase also measures a bare
+ * keep-alive HTTP POST's CPU, the unit of the API's CPU per push. Prints a table, writes
+ * bench/results/<latest|quick|auction-house>.json and docs/benchmark.svg. Everything stops by itself —
+ * also on error and on Ctrl-C.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -14,6 +17,17 @@ import { writeChart } from './chart.js';
 import { ClientPool } from './client/client-pool.js';
 import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './cli-options.js';
 import { CONNECTIONS_PER_USER, type BenchContext } from './context.js';
+import {
+  BID_LIMIT_PER_SEC,
+  gavelBidSender,
+  maxInWindow,
+  prepareAuctionHouse,
+  runBids,
+  socketIoBidSender,
+  watchAuctions,
+  WATCHES_PER_CONNECTION,
+} from './phases/auction-house.js';
+import { measureBarePost } from './phases/bare-post.js';
 import { gavelBidTarget } from './phases/bid.js';
 import { connectFigures, connectGavel, openConnections } from './phases/connect.js';
 import { measureBurst, measureFanOut, type FanOutTarget } from './phases/fan-out.js';
@@ -23,7 +37,7 @@ import { startSocketIoBaseline, type SocketIoBaseline } from './phases/socketio-
 import { createUsers } from './phases/users.js';
 import { cpuTimeMs, openFilesLimit, rssKb, waitUntilQuiet } from './proc-stats.js';
 import { Progress } from './progress.js';
-import type { BenchResults, FanOutFigures, RunFigures } from './results-schema.js';
+import type { AuctionHouseFigures, BenchResults, FanOutFigures, RunFigures } from './results-schema.js';
 import { createBenchDatabase, type BenchDatabase } from './stack/bench-database.js';
 import { startStack, type BenchStack } from './stack/bench-stack.js';
 import { summarize } from './stats.js';
@@ -36,6 +50,10 @@ const BURST_BIDS = 10;
 const SETTLE_MS = 1_000;
 /** "Quiet" before a connect phase: all the bench's processes together below 5% of one core. */
 const QUIET_BUSY_FRACTION = 0.05;
+/** Rounds of connect attempts before the auction-house phase gives up on reaching its N. */
+const CONNECT_ROUNDS = 4;
+/** How long the API's CPU at rest is read before the auction-house bids. */
+const IDLE_WINDOW_MS = 2_000;
 
 const progress = new Progress();
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -81,7 +99,7 @@ async function main(): Promise<void> {
   cleanups.push(() => {
     if (!keepWorkDir.value) rmSync(workDir, { recursive: true, force: true });
   });
-  const maxN = Math.max(...options.sizes);
+  const maxN = Math.max(0, ...options.sizes, options.auctionHouse?.n ?? 0);
   // Each socket is a file descriptor: a client process holds its share of Gavel's and, during the
   // baseline, of Socket.IO's connections; the gateway holds all of Gavel's. Nothing is raised here.
   const fdLimit = openFilesLimit();
@@ -99,7 +117,7 @@ async function main(): Promise<void> {
     options.keepDb && database.kind === 'mysql' ? progress.log(`kept ${database.description}`) : database.drop(),
   );
   progress.log(
-    `Gavel benchmark — N = ${options.sizes.join(', ')}; ${database.description}; ${options.clients} load-client processes`,
+    `Gavel benchmark — ${options.sizes.length ? `N = ${options.sizes.join(', ')}` : 'no fan-out sizes'}${options.auctionHouse ? `; auction house at N = ${options.auctionHouse.n}` : ''}; ${database.description}; ${options.clients} load-client processes`,
   );
   progress.log(
     `The gateway's new-connection quota is raised to ${BENCH_NEW_CONNECTIONS_PER_SECOND}/s for the bench (GATEWAY_NEW_CONNECTIONS_PER_SECOND; AWS's default is 500/s).`,
@@ -133,7 +151,7 @@ async function main(): Promise<void> {
   let bidTarget: FanOutTarget | undefined;
   let bidUnavailable = '';
   try {
-    bidTarget = await gavelBidTarget(ctx);
+    if (options.sizes.length > 0) bidTarget = await gavelBidTarget(ctx);
   } catch (error) {
     bidUnavailable = describe(error);
     progress.log(`bid fan-out unavailable: ${bidUnavailable}`);
@@ -179,9 +197,20 @@ async function main(): Promise<void> {
     await sleep(SETTLE_MS);
     run.gatewayRssKbPerConnection = (rssKb(stack.gateway.pid) - gatewayBaselineRssKb) / ctx.openConnections;
 
+    // The unit of this size's "× bare POST" figures, measured now, on this machine, under its present load.
+    progress.update(`N = ${n}: measuring a bare keep-alive POST…`);
+    run.barePost = await measureBarePost();
+    progress.log(
+      `N = ${n}: a bare keep-alive HTTP POST costs ${formatNumber(run.barePost.cpuUsPerRequest)} µs CPU (${run.barePost.requests} requests; ${cpuModel()})`,
+    );
+
     // One bid → every connection.
     if (bidTarget) {
       try {
+        // Subscribing this size's new connections first: their subscribes are not pushes, and inside the
+        // CPU window they made "CPU per push" several times dearer than the pushes are.
+        progress.update(`N = ${n}: subscribing the connections to the benchmark auction…`);
+        await bidTarget.prepare?.(ctx);
         const cpuBefore = stackCpuMs();
         const samples = await measureFanOut(ctx, bidTarget, options.reps, `N = ${n} Gavel bid fan-out`);
         const { api: apiCpu, gateway: gatewayCpu } = stackCpuMs(cpuBefore);
@@ -196,8 +225,9 @@ async function main(): Promise<void> {
           apiCpuUsPerPush: (apiCpu * 1000) / samples.delivered,
           gatewayCpuUsPerPush: (gatewayCpu * 1000) / samples.delivered,
         };
+        run.bid.apiCpuPerPushInBarePosts = run.bid.apiCpuUsPerPush / run.barePost.cpuUsPerRequest;
         progress.log(
-          `N = ${n}: bid → all received p50 ${formatNumber(summary.p50)} ms, p99 ${formatNumber(summary.p99)} ms; burst ${formatNumber(burst.perSec)} deliveries/s; API ${formatNumber(run.bid.apiCpuUsPerPush)} µs CPU/push, gateway ${formatNumber(run.bid.gatewayCpuUsPerPush)} µs`,
+          `N = ${n}: bid → all received p50 ${formatNumber(summary.p50)} ms, p99 ${formatNumber(summary.p99)} ms; burst ${formatNumber(burst.perSec)} deliveries/s; API ${formatNumber(run.bid.apiCpuUsPerPush)} µs CPU/push (${formatNumber(run.bid.apiCpuPerPushInBarePosts)}× a bare POST), gateway ${formatNumber(run.bid.gatewayCpuUsPerPush)} µs`,
         );
       } catch (error) {
         run.skipped.bid = describe(error);
@@ -209,9 +239,14 @@ async function main(): Promise<void> {
 
     // Per-user notifications.
     try {
+      const cpuBefore = stackCpuMs();
       run.notifications = await measureNotifications(ctx, notificationCount(ctx.openConnections, options.quick));
+      if (run.notifications.deliveries > 0) {
+        run.notifications.apiCpuUsPerPush = (stackCpuMs(cpuBefore).api * 1000) / run.notifications.deliveries;
+        run.notifications.apiCpuPerPushInBarePosts = run.notifications.apiCpuUsPerPush / run.barePost.cpuUsPerRequest;
+      }
       progress.log(
-        `N = ${n}: ${run.notifications.notifications} notifications → ${run.notifications.deliveries} deliveries at ${formatNumber(run.notifications.deliveredPerSec)}/s, p50 ${formatNumber(run.notifications.p50Ms)} ms, p99 ${formatNumber(run.notifications.p99Ms)} ms`,
+        `N = ${n}: ${run.notifications.notifications} notifications → ${run.notifications.deliveries} deliveries at ${formatNumber(run.notifications.deliveredPerSec)}/s, p50 ${formatNumber(run.notifications.p50Ms)} ms, p99 ${formatNumber(run.notifications.p99Ms)} ms; API ${formatNumber(run.notifications.apiCpuUsPerPush)} µs CPU/delivery (${formatNumber(run.notifications.apiCpuPerPushInBarePosts)}× a bare POST)`,
       );
     } catch (error) {
       run.skipped.notifications = describe(error);
@@ -230,6 +265,21 @@ async function main(): Promise<void> {
         run.skipped.socketIo = describe(error);
         progress.log(`N = ${n}: Socket.IO baseline failed: ${run.skipped.socketIo}`);
       }
+    }
+  }
+
+  let auctionHouse: AuctionHouseFigures | undefined;
+  let auctionHouseSkipped: string | undefined;
+  if (options.auctionHouse) {
+    try {
+      if (runs.length > 0) {
+        const pids = [stack.api.pid, stack.gateway.pid, ...ctx.clients.pids, ...(socketIo ? [socketIo.pid] : [])];
+        await waitUntilQuiet(pids, { busyFraction: QUIET_BUSY_FRACTION, windowMs: 250, maxMs: 10_000 });
+      }
+      auctionHouse = await measureAuctionHouse(ctx, options.auctionHouse, socketIo);
+    } catch (error) {
+      auctionHouseSkipped = describe(error);
+      progress.log(`auction house failed: ${auctionHouseSkipped}`);
     }
   }
 
@@ -260,6 +310,8 @@ async function main(): Promise<void> {
       notificationConcurrency: options.notificationConcurrency,
     },
     runs,
+    ...(auctionHouse ? { auctionHouse } : {}),
+    ...(auctionHouseSkipped ? { auctionHouseSkipped } : {}),
     lambdas,
     notes,
   };
@@ -268,12 +320,13 @@ async function main(): Promise<void> {
   const json = `${JSON.stringify(results, null, 2)}\n`;
   writeFileSync(resultFile, json);
   // The latest run per database too, so the SQLite and the MySQL figures can be kept side by side.
-  if (!options.quick) writeFileSync(join(repoRoot, 'bench/results', `latest-${database.kind}.json`), json);
-  if (!options.quick) writeChart(results, join(repoRoot, 'docs/benchmark.svg'));
+  const fullRun = options.resultName === 'latest';
+  if (fullRun) writeFileSync(join(repoRoot, 'bench/results', `latest-${database.kind}.json`), json);
+  if (fullRun && runs.length > 0) writeChart(results, join(repoRoot, 'docs/benchmark.svg'));
 
   console.log(`\n${fullReport(results)}\n`);
   progress.log(
-    `Results: ${resultFile}${options.quick ? '' : ' and docs/benchmark.svg'}${profileDir ? `; CPU profiles in ${profileDir}` : ''}`,
+    `Results: ${resultFile}${fullRun && runs.length > 0 ? ' and docs/benchmark.svg' : ''}${profileDir ? `; CPU profiles in ${profileDir}` : ''}`,
   );
 }
 
@@ -298,6 +351,126 @@ async function measureSocketIo(ctx: BenchContext, socketIo: SocketIoBaseline, n:
   } finally {
     await ctx.clients.all((_, id) => ({ type: 'close', id, system: 'socketio' }));
   }
+}
+
+/**
+ * The auction-house phase: tops the Gavel connections up to N, has each watch 1–3 of the auctions,
+ * sends the planned bids through the REST API and measures; then the same on Socket.IO rooms.
+ */
+async function measureAuctionHouse(
+  ctx: BenchContext,
+  settings: NonNullable<BenchOptions['auctionHouse']>,
+  socketIo: SocketIoBaseline | undefined,
+): Promise<AuctionHouseFigures> {
+  const { progress, stack } = ctx;
+  const world = await prepareAuctionHouse(ctx, settings);
+  // Connecting is not what this phase measures: connections refused by a busy stack (an auth Lambda
+  // timing out: 503) are tried again, a few rounds at most.
+  for (let round = 1; round <= CONNECT_ROUNDS && ctx.openConnections < settings.n; round++) {
+    const connect = await connectGavel(
+      ctx,
+      settings.n,
+      round === 1 ? undefined : (i) => (i * 7 + round) % ctx.users.length,
+    );
+    progress.log(
+      `auction house: +${connect.figures.count} Gavel connections at ${formatNumber(connect.figures.achievedPerSec)}/s${connect.failures ? `; failures: ${connect.failures}` : ''}`,
+    );
+  }
+  const n = ctx.openConnections;
+  if (n < settings.n) throw new Error(`only ${n} of ${settings.n} Gavel connections opened`);
+
+  progress.update('auction house: measuring a bare keep-alive POST…');
+  const barePost = await measureBarePost();
+  const gavelWatch = await watchAuctions(ctx, 'gavel', world, settings.seed);
+  progress.log(
+    `auction house: ${n} Gavel connections hold ${gavelWatch.subscriptions} subscriptions to ${settings.auctions} auctions${Object.keys(gavelWatch.failures).length ? `; failed: ${JSON.stringify(gavelWatch.failures)}` : ''}`,
+  );
+  const pids = [stack.api.pid, stack.gateway.pid, ...ctx.clients.pids, ...(socketIo ? [socketIo.pid] : [])];
+  await waitUntilQuiet(pids, { busyFraction: QUIET_BUSY_FRACTION, windowMs: 250, maxMs: 10_000 });
+  const idleBefore = cpuTimeMs(stack.api.pid);
+  await sleep(IDLE_WINDOW_MS);
+  const apiIdleCpuMsPerSec = ((cpuTimeMs(stack.api.pid) - idleBefore) * 1000) / IDLE_WINDOW_MS;
+  const gavelRun = await runBids(
+    ctx,
+    'gavel',
+    world,
+    gavelWatch.watchers,
+    settings,
+    gavelBidSender(ctx, world.bidders),
+    [stack.api.pid, stack.gateway.pid],
+  );
+  const gatewayCpuMs = gavelRun.cpuMs[1]!;
+  const gavel = {
+    ...gavelRun.figures,
+    gatewayCpuUsPerPush: gavelRun.figures.pushes ? (gatewayCpuMs * 1000) / gavelRun.figures.pushes : Number.NaN,
+    apiCpuPerPushInBarePosts: gavelRun.figures.serverCpuUsPerPush / barePost.cpuUsPerRequest,
+    apiIdleCpuMsPerSec,
+  };
+  progress.log(
+    `auction house, Gavel: ${gavel.acceptedBids} bids accepted at ${formatNumber(gavel.achievedBidsPerSec)}/s${Object.keys(gavel.rejectedBids).length ? ` (not accepted: ${JSON.stringify(gavel.rejectedBids)})` : ''}; pushes per bid ${formatNumber(gavel.pushesPerBid)} = watchers ${formatNumber(gavel.watchersPerBid)}? ${gavel.mismatchedBids === 0 ? 'yes, for every bid' : `NO: ${gavel.mismatchedBids} bids differ (${gavel.missed} missed, ${gavel.surplus} surplus)`}; stray ${gavel.stray}, out of order ${gavel.outOfOrder}; bid → its watchers p50 ${formatNumber(gavel.p50Ms)} ms, p99 ${formatNumber(gavel.p99Ms)} ms; API ${formatNumber(gavel.serverCpuUsPerBid)} µs CPU per bid, ${formatNumber(gavel.serverCpuUsPerPush)} µs per push = ${formatNumber(gavel.apiCpuPerPushInBarePosts)}× a bare POST (${formatNumber(barePost.cpuUsPerRequest)} µs; ${cpuModel()})`,
+  );
+
+  const figures: AuctionHouseFigures = {
+    n,
+    auctions: settings.auctions,
+    watchesPerConnection: { ...WATCHES_PER_CONNECTION },
+    subscriptions: gavelWatch.subscriptions,
+    subscribeFailures: gavelWatch.failures,
+    offeredBidsPerSec: settings.ratePerSec,
+    seconds: settings.seconds,
+    seed: settings.seed,
+    bidders: world.bidders.length,
+    maxBidsPerBidderPerSec: Math.max(0, ...gavelRun.bidderSendTimes.map((times) => maxInWindow(times, 1_000))),
+    bidRateLimitPerSec: BID_LIMIT_PER_SEC,
+    barePost,
+    gavel,
+  };
+
+  if (socketIo) {
+    const connected = connectFigures(
+      await openConnections(
+        ctx,
+        'socketio',
+        socketIo.url,
+        n,
+        () => [],
+        Math.max(ctx.options.connectRatePerSec, 2_000),
+        gavelWatch.connectionsPerClient,
+      ),
+      0,
+    );
+    try {
+      if (connected.count < n) throw new Error(`only ${connected.count} of ${n} Socket.IO connections opened`);
+      const watch = await watchAuctions(ctx, 'socketio', world, settings.seed);
+      if (watch.subscriptions !== gavelWatch.subscriptions)
+        progress.log(
+          `auction house: Socket.IO holds ${watch.subscriptions} subscriptions, Gavel ${gavelWatch.subscriptions}`,
+        );
+      await waitUntilQuiet(pids, { busyFraction: QUIET_BUSY_FRACTION, windowMs: 250, maxMs: 10_000 });
+      const socketIoRun = await runBids(
+        ctx,
+        'socketio',
+        world,
+        watch.watchers,
+        settings,
+        socketIoBidSender(socketIo.url),
+        [socketIo.pid],
+      );
+      figures.socketIo = socketIoRun.figures;
+      if (socketIoRun.figures.p99Ms > 0) figures.p99Ratio = gavel.p99Ms / socketIoRun.figures.p99Ms;
+      if (socketIoRun.figures.p50Ms > 0) figures.p50Ratio = gavel.p50Ms / socketIoRun.figures.p50Ms;
+      progress.log(
+        `auction house, Socket.IO rooms: pushes per bid ${formatNumber(socketIoRun.figures.pushesPerBid)} (${socketIoRun.figures.mismatchedBids} bids differ); p50 ${formatNumber(socketIoRun.figures.p50Ms)} ms, p99 ${formatNumber(socketIoRun.figures.p99Ms)} ms; Gavel / Socket.IO p99 = ${formatNumber(figures.p99Ratio)}×`,
+      );
+    } finally {
+      await ctx.clients.all((_, id) => ({ type: 'close', id, system: 'socketio' }));
+    }
+  }
+  return figures;
+}
+
+function cpuModel(): string {
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`;
 }
 
 function describe(error: unknown): string {

@@ -1,5 +1,5 @@
 /** Turns results into the Markdown tables the bench prints and the README shows (pure). */
-import type { BenchResults, LambdaFigures, RunFigures } from './results-schema.js';
+import type { AuctionHouseFigures, BenchResults, LambdaFigures, RunFigures } from './results-schema.js';
 
 export type Align = 'left' | 'right';
 
@@ -77,6 +77,14 @@ const METRICS: MetricRow[] = [
   },
   { label: 'notification delivery p99, ms', target: '≤ 100', value: (run) => run.notifications?.p99Ms },
   { label: 'API CPU per delivered push, µs', target: '≤ 40', value: (run) => run.bid?.apiCpuUsPerPush },
+  { label: 'bare keep-alive POST, CPU µs', target: '', value: (run) => run.barePost?.cpuUsPerRequest },
+  {
+    label: 'API CPU per push ÷ bare POST (bid / notification)',
+    target: '≤ 1.0',
+    value: (run) => run.bid?.apiCpuPerPushInBarePosts,
+    suffix: (run) =>
+      `×${run.notifications?.apiCpuPerPushInBarePosts === undefined ? '' : ` / ${formatNumber(run.notifications.apiCpuPerPushInBarePosts)}×`}`,
+  },
   { label: 'gateway CPU per delivered push, µs', target: '', value: (run) => run.bid?.gatewayCpuUsPerPush },
   { label: 'gateway RSS per idle connection, KB', target: '≤ 30', value: (run) => run.gatewayRssKbPerConnection },
 ];
@@ -104,6 +112,64 @@ export function resultsTable(runs: readonly RunFigures[]): string {
   return markdownTable(header, rows, ['left', ...runs.map((): Align => 'right'), 'left']);
 }
 
+/** The auction-house phase: Gavel beside Socket.IO rooms, with the targets of contract §8. */
+export function auctionHouseTable(figures: AuctionHouseFigures, cpuModel: string): string {
+  const { gavel, socketIo } = figures;
+  const io = (value: (f: NonNullable<AuctionHouseFigures['socketIo']>) => string): string =>
+    socketIo ? value(socketIo) : '–';
+  const equal = (f: { mismatchedBids: number; acceptedBids: number }): string =>
+    f.mismatchedBids === 0 ? `yes, all ${f.acceptedBids} bids` : `NO: ${f.mismatchedBids} of ${f.acceptedBids} differ`;
+  const rows: string[][] = [
+    [
+      'bids accepted (achieved/s)',
+      `${gavel.acceptedBids} (${formatNumber(gavel.achievedBidsPerSec)})`,
+      io((f) => `${f.acceptedBids} (${formatNumber(f.achievedBidsPerSec)})`),
+      '',
+    ],
+    [
+      'pushes per bid (watchers per bid)',
+      `${formatNumber(gavel.pushesPerBid)} (${formatNumber(gavel.watchersPerBid)})`,
+      io((f) => `${formatNumber(f.pushesPerBid)} (${formatNumber(f.watchersPerBid)})`),
+      '= watchers',
+    ],
+    ["pushes = its auction's watchers, per bid", equal(gavel), io(equal), 'every bid'],
+    [
+      'stray / out-of-order frames',
+      `${gavel.stray} / ${gavel.outOfOrder}`,
+      io((f) => `${f.stray} / ${f.outOfOrder}`),
+      '0 / 0',
+    ],
+    ['bid → its watchers, p50 ms', formatNumber(gavel.p50Ms), io((f) => formatNumber(f.p50Ms)), ''],
+    ['bid → its watchers, p99 ms', formatNumber(gavel.p99Ms), io((f) => formatNumber(f.p99Ms)), ''],
+    [
+      'Gavel p99 / Socket.IO rooms p99 (p50)',
+      figures.p99Ratio === undefined || !Number.isFinite(figures.p99Ratio)
+        ? '–'
+        : `${formatNumber(figures.p99Ratio)}× (${formatNumber(figures.p50Ratio)}×)`,
+      '',
+      '≤ 3',
+    ],
+    [
+      'server CPU per accepted bid, µs',
+      formatNumber(gavel.serverCpuUsPerBid),
+      io((f) => formatNumber(f.serverCpuUsPerBid)),
+      '',
+    ],
+    [
+      'server CPU per push, µs',
+      formatNumber(gavel.serverCpuUsPerPush),
+      io((f) => formatNumber(f.serverCpuUsPerPush)),
+      '',
+    ],
+    ['gateway CPU per push, µs', formatNumber(gavel.gatewayCpuUsPerPush), '', ''],
+    ['API CPU at rest just before, ms/s', formatNumber(gavel.apiIdleCpuMsPerSec), '', ''],
+    [`bare keep-alive POST, CPU µs (${cpuModel})`, formatNumber(figures.barePost.cpuUsPerRequest), '', ''],
+    ['**API CPU per push ÷ bare POST**', `${formatNumber(gavel.apiCpuPerPushInBarePosts)}×`, '', '≤ 1.0'],
+  ];
+  const title = `Auction house: N = ${figures.n.toLocaleString('en-US')} connections, ${figures.auctions} auctions, ${figures.watchesPerConnection.min}–${figures.watchesPerConnection.max} watched each (${figures.subscriptions.toLocaleString('en-US')} subscriptions), ${figures.offeredBidsPerSec} bids/s offered for ${figures.seconds} s by ${figures.bidders} bidders (at most ${figures.maxBidsPerBidderPerSec} bids/s each; limit ${formatNumber(figures.bidRateLimitPerSec)}), seed ${figures.seed}`;
+  return `${title}\n\n${markdownTable(['auction house', 'Gavel', 'Socket.IO rooms', 'target'], rows, ['left', 'right', 'right', 'left'])}`;
+}
+
 export function lambdaTable(lambdas: readonly LambdaFigures[]): string {
   return markdownTable(
     ['Lambda bundle', 'size, KB', 'cold import, ms (median)', 'target'],
@@ -119,14 +185,22 @@ export function lambdaTable(lambdas: readonly LambdaFigures[]): string {
 
 /** Everything a reader needs: the tables, the skipped phases and the notes. */
 export function fullReport(results: BenchResults): string {
-  const parts = [resultsTable(results.runs)];
+  const { machine } = results;
+  const cpuModel = `${machine.cpus} × ${machine.cpuModel}`;
+  const parts: string[] = [];
+  if (results.runs.length > 0) parts.push(resultsTable(results.runs));
+  if (results.auctionHouse) parts.push(auctionHouseTable(results.auctionHouse, cpuModel));
   if (results.lambdas.length > 0) parts.push(lambdaTable(results.lambdas));
   const skipped = results.runs.flatMap((run) =>
     Object.entries(run.skipped).map(([phase, why]) => `- N = ${run.n}: ${phase} skipped: ${why}`),
   );
-  const { machine } = results;
-  const setting = `- ${results.database === 'mysql' ? 'MySQL/MariaDB' : 'SQLite'}; ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; load average ${formatNumber(machine.loadAverage.start)} at the start, ${formatNumber(machine.loadAverage.end)} at the end; ${results.settings.clients} load-client processes, ${results.settings.reps} repetitions, connect offered at ${results.settings.connectRatePerSec}/s`;
-  const notes = [setting, ...skipped, ...results.notes.map((note) => `- ${note}`)];
+  const setting = `- ${results.database === 'mysql' ? 'MySQL/MariaDB' : 'SQLite'}; ${cpuModel}, Node ${machine.node}; load average ${formatNumber(machine.loadAverage.start)} at the start, ${formatNumber(machine.loadAverage.end)} at the end; ${results.settings.clients} load-client processes, ${results.settings.reps} repetitions, connect offered at ${results.settings.connectRatePerSec}/s`;
+  const notes = [
+    setting,
+    ...skipped,
+    ...(results.auctionHouseSkipped ? [`- auction house skipped: ${results.auctionHouseSkipped}`] : []),
+    ...results.notes.map((note) => `- ${note}`),
+  ];
   parts.push(notes.join('\n'));
   return parts.join('\n\n');
 }

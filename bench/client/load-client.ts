@@ -7,7 +7,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { epochNow } from '../clock.js';
+import { pickDistinct, randomInt, seededRandom } from '../seeded-random.js';
 import type {
+  AwaitAuctionBidsCommand,
+  AwaitAuctionBidsResult,
   AwaitBidsCommand,
   AwaitBidsResult,
   BidReceipts,
@@ -20,14 +23,27 @@ import type {
   SystemUnderTest,
   WatchCommand,
   WatchResult,
+  WatchSetCommand,
+  WatchSetResult,
 } from './protocol.js';
 
 interface OpenConnection {
   close(): Promise<void>;
   ping(): void;
-  /** Gavel: sends `subscribe` and resolves on the `subscribed` frame (bids reach an auction's subscribers only). */
-  subscribe?(auctionId: number | string, timeoutMs: number): Promise<void>;
+  /** Sends `subscribe` and resolves once confirmed (Gavel: the `subscribed` frame; Socket.IO: the ack). */
+  subscribe(auctionId: number | string, timeoutMs: number): Promise<void>;
+  /** Auctions this connection is confirmed watching, and the last bid `seq` it got of each. */
+  readonly watched: Set<string>;
+  readonly lastSeq: Map<string, number>;
 }
+
+/** Per system: bid frames for an auction the connection does not watch, and frames whose seq went backwards. */
+const anomalies: Record<SystemUnderTest, { stray: number; outOfOrder: number }> = {
+  gavel: { stray: 0, outOfOrder: 0 },
+  socketio: { stray: 0, outOfOrder: 0 },
+};
+/** Per system, after the last watch-set: auction id → this process's connections watching it. */
+const localWatchers: Record<SystemUnderTest, Map<string, number>> = { gavel: new Map(), socketio: new Map() };
 
 /** Connections already subscribed, per auction. */
 const watching = new Map<string, WeakSet<OpenConnection>>();
@@ -58,16 +74,33 @@ function recordBid(system: SystemUnderTest, key: number, at: number): void {
   }
 }
 
+interface BidData {
+  auctionId?: number | string;
+  seq?: number;
+  amountCents?: number;
+}
+
+/** A bid frame on one connection: its receipt, and whether it belonged there and came in order. */
+function onBid(system: SystemUnderTest, connection: OpenConnection, data: BidData | undefined, at: number): void {
+  if (typeof data?.amountCents !== 'number') return;
+  recordBid(system, data.amountCents, at);
+  const auction = String(data.auctionId);
+  if (!connection.watched.has(auction)) anomalies[system].stray++;
+  if (typeof data.seq === 'number') {
+    if (data.seq <= (connection.lastSeq.get(auction) ?? 0)) anomalies[system].outOfOrder++;
+    else connection.lastSeq.set(auction, data.seq);
+  }
+}
+
 /** One frame on an authenticated Gavel connection. */
-function onGavelFrame(text: string, at: number): void {
-  let frame: { type?: string; data?: { amountCents?: number; data?: { sentAt?: number } } };
+function onGavelFrame(connection: OpenConnection, text: string, at: number): void {
+  let frame: { type?: string; data?: BidData & { data?: { sentAt?: number } } };
   try {
     frame = JSON.parse(text) as typeof frame;
   } catch {
     return;
   }
-  if (frame.type === 'bid' && typeof frame.data?.amountCents === 'number')
-    recordBid('gavel', frame.data.amountCents, at);
+  if (frame.type === 'bid') onBid('gavel', connection, frame.data, at);
   else if (frame.type === 'notification' && typeof frame.data?.data?.sentAt === 'number') {
     notificationLatencies.push(at - frame.data.data.sentAt);
     lastNotificationAt = at;
@@ -80,13 +113,18 @@ function openGavel(url: string, token: string, timeoutMs: number): Promise<OpenC
     let authenticated = false;
     const timer = setTimeout(() => fail('timeout'), timeoutMs);
     const closed = new Promise<void>((done) => ws.once('close', () => done()));
-    const awaitingSubscribed: Array<() => void> = [];
+    // The gateway runs one message at a time per connection: answers come in the order of the subscribes.
+    const awaitingSubscribed: Array<(error?: string) => void> = [];
     const connection: OpenConnection = {
+      watched: new Set(),
+      lastSeq: new Map(),
       subscribe: (auctionId, subscribeTimeoutMs) =>
         new Promise<void>((done, failed) => {
           const timeout = setTimeout(() => failed(new Error('no subscribed frame')), subscribeTimeoutMs);
-          awaitingSubscribed.push(() => {
+          awaitingSubscribed.push((error) => {
             clearTimeout(timeout);
+            if (error) return failed(new Error(error));
+            connection.watched.add(String(auctionId));
             done();
           });
           ws.send(JSON.stringify({ action: 'subscribe', auctionId }));
@@ -120,7 +158,9 @@ function openGavel(url: string, token: string, timeoutMs: number): Promise<OpenC
       const text = data.toString('utf8');
       if (authenticated) {
         if (text.startsWith('{"type":"subscribed"')) return awaitingSubscribed.shift()?.();
-        return onGavelFrame(text, at);
+        if (text.startsWith('{"type":"error"') && awaitingSubscribed.length > 0)
+          return awaitingSubscribed.shift()?.(`error frame ${subscribeError(text)}`);
+        return onGavelFrame(connection, text, at);
       }
       let frame: { type?: unknown; data?: { status?: unknown; message?: unknown } };
       try {
@@ -153,15 +193,22 @@ function openSocketIo(url: string, timeoutMs: number): Promise<OpenConnection> {
       timeout: timeoutMs,
     });
     const connection: OpenConnection = {
+      watched: new Set(),
+      lastSeq: new Map(),
       close: async () => {
         open.socketio.delete(connection);
         socket.close();
       },
       ping: () => undefined,
+      subscribe: async (auctionId, subscribeTimeoutMs) => {
+        const answer = (await socket.timeout(subscribeTimeoutMs).emitWithAck('subscribe', auctionId)) as {
+          ok?: boolean;
+        };
+        if (!answer?.ok) throw new Error('subscribe refused');
+        connection.watched.add(String(auctionId));
+      },
     };
-    socket.on('bid', (event: { data?: { amountCents?: number } }) => {
-      if (typeof event?.data?.amountCents === 'number') recordBid('socketio', event.data.amountCents, epochNow());
-    });
+    socket.on('bid', (event: { data?: BidData }) => onBid('socketio', connection, event?.data, epochNow()));
     socket.once('connect', () => {
       open.socketio.add(connection);
       resolve(connection);
@@ -254,7 +301,7 @@ async function watch(command: WatchCommand): Promise<WatchResult> {
     await Promise.all(
       pending.slice(i, i + 200).map(async (connection) => {
         try {
-          await connection.subscribe!(command.auctionId, command.timeoutMs);
+          await connection.subscribe(command.auctionId, command.timeoutMs);
           subscribed.add(connection);
           result.subscribed++;
         } catch {
@@ -262,6 +309,82 @@ async function watch(command: WatchCommand): Promise<WatchResult> {
         }
       }),
     );
+  }
+  return result;
+}
+
+/** The status of an `error` frame answering a subscribe, for the failure count. */
+function subscribeError(text: string): string {
+  try {
+    const frame = JSON.parse(text) as { data?: { status?: unknown; message?: unknown } };
+    return String(frame.data?.status ?? frame.data?.message ?? '?');
+  } catch {
+    return '?';
+  }
+}
+
+/** Connections per load client subscribing at once in watch-set, and tries per subscribe. */
+const WATCH_SLICE = 50;
+const SUBSCRIBE_ATTEMPTS = 3;
+
+async function watchSet(command: WatchSetCommand): Promise<WatchSetResult> {
+  const random = seededRandom(command.seed);
+  const connections = [...open[command.system]];
+  const plan = connections.map((connection) => ({
+    connection,
+    auctions: pickDistinct(
+      random,
+      command.auctionIds,
+      randomInt(random, command.minPerConnection, command.maxPerConnection),
+    ),
+  }));
+  const result: WatchSetResult = { connections: connections.length, subscribed: 0, failed: {}, watchers: {} };
+  const watchers = new Map<string, number>();
+  // In small slices: hundreds of subscribes at once only queue behind each other until the subscribe
+  // Lambda's call to a busy API times out (503). A refused subscribe is tried again, a few times.
+  for (let i = 0; i < plan.length; i += WATCH_SLICE) {
+    await Promise.all(
+      plan.slice(i, i + WATCH_SLICE).map(async ({ connection, auctions }) => {
+        for (const auctionId of auctions) {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await connection.subscribe(auctionId, command.timeoutMs);
+              const key = String(auctionId);
+              watchers.set(key, (watchers.get(key) ?? 0) + 1);
+              result.subscribed++;
+              break;
+            } catch (error) {
+              const reason = error instanceof Error ? error.message : String(error);
+              if (attempt < SUBSCRIBE_ATTEMPTS && /503|no subscribed frame/.test(reason)) continue;
+              result.failed[reason] = (result.failed[reason] ?? 0) + 1;
+              break;
+            }
+          }
+        }
+      }),
+    );
+  }
+  localWatchers[command.system] = watchers;
+  anomalies[command.system] = { stray: 0, outOfOrder: 0 };
+  result.watchers = Object.fromEntries(watchers);
+  return result;
+}
+
+async function awaitAuctionBids(command: AwaitAuctionBidsCommand): Promise<AwaitAuctionBidsResult> {
+  const receipts = bidReceipts[command.system];
+  const watchers = localWatchers[command.system];
+  const deadline = epochNow() + command.timeoutMs;
+  const complete = (): boolean =>
+    command.bids.every(
+      (bid) => (receipts.get(bid.amountCents)?.count ?? 0) >= (watchers.get(String(bid.auctionId)) ?? 0),
+    );
+  while (!complete() && epochNow() < deadline) await sleep(5);
+  // A moment more, so a duplicate or a frame to a connection that does not watch the auction is counted too.
+  await sleep(100);
+  const result: AwaitAuctionBidsResult = { receipts: {}, ...anomalies[command.system] };
+  for (const bid of command.bids) {
+    result.receipts[bid.amountCents] = receipts.get(bid.amountCents) ?? { count: 0, first: 0, last: 0 };
+    receipts.delete(bid.amountCents);
   }
   return result;
 }
@@ -290,6 +413,10 @@ async function run(command: ClientCommand): Promise<unknown> {
       return awaitBids(command);
     case 'watch':
       return watch(command);
+    case 'watch-set':
+      return watchSet(command);
+    case 'await-auction-bids':
+      return awaitAuctionBids(command);
     case 'collect-notifications':
       return collectNotifications();
     case 'close':

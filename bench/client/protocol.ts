@@ -38,6 +38,48 @@ export interface WatchResult {
   failed: number;
 }
 
+/**
+ * The auction-house workload: each open connection of `system` (in the order they opened) watches
+ * `minPerConnection`…`maxPerConnection` distinct auctions of `auctionIds`, drawn from `seed` — the same
+ * seed gives Gavel and Socket.IO the same assignment. Answers once every subscribe was confirmed.
+ */
+export interface WatchSetCommand {
+  type: 'watch-set';
+  id: number;
+  system: SystemUnderTest;
+  seed: number;
+  auctionIds: Array<number | string>;
+  minPerConnection: number;
+  maxPerConnection: number;
+  timeoutMs: number;
+}
+
+export interface WatchSetResult {
+  connections: number;
+  subscribed: number;
+  failed: Record<string, number>;
+  /** Auction id → this process's connections confirmed watching it. */
+  watchers: Record<string, number>;
+}
+
+/** Waits until each bid has reached every connection of this process watching its auction, or the timeout. */
+export interface AwaitAuctionBidsCommand {
+  type: 'await-auction-bids';
+  id: number;
+  system: SystemUnderTest;
+  bids: Array<{ amountCents: number; auctionId: number | string }>;
+  timeoutMs: number;
+}
+
+export interface AwaitAuctionBidsResult {
+  /** amountCents → receipts on this process's connections. */
+  receipts: Record<string, BidReceipts>;
+  /** Bid frames that reached a connection not watching their auction (since the last watch-set). */
+  stray: number;
+  /** Bid frames whose `seq` was not above the last one that connection got for the auction (duplicates, reordering). */
+  outOfOrder: number;
+}
+
 /** Notification deliveries since the last collect (latency of each), without waiting. */
 export interface CollectNotificationsCommand {
   type: 'collect-notifications';
@@ -51,7 +93,13 @@ export interface CloseCommand {
 }
 
 export type ClientCommand =
-  ConnectCommand | AwaitBidsCommand | WatchCommand | CollectNotificationsCommand | CloseCommand;
+  | ConnectCommand
+  | AwaitBidsCommand
+  | WatchCommand
+  | WatchSetCommand
+  | AwaitAuctionBidsCommand
+  | CollectNotificationsCommand
+  | CloseCommand;
 
 export interface ConnectResult {
   /** Latency of each successful connection: WebSocket open + auth until `auth.ok` (Socket.IO: until `connect`). */

@@ -13,13 +13,15 @@ const CONNECT_TIMEOUT_MS = 20_000;
 export async function connectGavel(
   ctx: BenchContext,
   target: number,
+  /** The user connection i authenticates as; a retry spreads over every user instead (no user may pass 20). */
+  userOf: (i: number) => number = (i) => Math.floor(i / CONNECTIONS_PER_USER),
 ): Promise<{ figures: ConnectFigures; failures: string }> {
   const from = ctx.openConnections;
   const { clients } = ctx;
   const results = await openConnections(ctx, 'gavel', ctx.stack.gatewayUrl, target - from, (client) => {
     const tokens: string[] = [];
     for (let i = from; i < target; i++) {
-      if (i % clients.size === client) tokens.push(ctx.users[Math.floor(i / CONNECTIONS_PER_USER)]!.token);
+      if (i % clients.size === client) tokens.push(ctx.users[userOf(i)]!.token);
     }
     return tokens;
   });
@@ -34,6 +36,8 @@ export async function openConnections(
   count: number,
   tokensFor: (client: number) => string[],
   ratePerSec = ctx.options.connectRatePerSec,
+  /** Socket.IO: connections per client process (default: `count` split evenly, as Gavel's round-robin does). */
+  perClient?: readonly number[],
 ): Promise<ConnectResult[]> {
   const { clients, progress } = ctx;
   const started = performance.now();
@@ -46,7 +50,9 @@ export async function openConnections(
       tokens:
         system === 'gavel'
           ? tokensFor(client)
-          : new Array<string>(Math.floor(count / clients.size) + (client < count % clients.size ? 1 : 0)).fill(''),
+          : new Array<string>(
+              perClient?.[client] ?? Math.floor(count / clients.size) + (client < count % clients.size ? 1 : 0),
+            ).fill(''),
       ratePerSec: ratePerSec / clients.size,
       maxInFlight: MAX_IN_FLIGHT_PER_CLIENT,
       timeoutMs: CONNECT_TIMEOUT_MS,
