@@ -10,6 +10,7 @@ import { CreateIdempotencyKeys1764000001200 } from './1764000001200-CreateIdempo
 import { AddSocketConnectionNotificationsSentAfter1764000001330 } from './1764000001330-AddSocketConnectionNotificationsSentAfter.js';
 import { CreateSubscriptions1764000001400 } from './1764000001400-CreateSubscriptions.js';
 import { CreateRateLimitCounters1764000001600 } from './1764000001600-CreateRateLimitCounters.js';
+import { CreatePushCounters1764000001610 } from './1764000001610-CreatePushCounters.js';
 
 export const MIGRATIONS = [
   CreateUsers1764000000000,
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   AddSocketConnectionNotificationsSentAfter1764000001330,
   CreateSubscriptions1764000001400,
   CreateRateLimitCounters1764000001600,
+  CreatePushCounters1764000001610,
 ];

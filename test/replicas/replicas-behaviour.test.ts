@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { replicasUnavailable, type ReplicaStack, startReplicas } from '../support/replicas.js';
-import { apiJson, login } from '../support/stack.js';
+import { apiJson, login, STACK_SECRETS } from '../support/stack.js';
 import type { TestSocket } from '../support/ws-client.js';
 import {
   connect,
@@ -21,6 +21,20 @@ import {
 import { waitFor } from '../support/wait-for.js';
 
 const unavailable = replicasUnavailable();
+
+/** Frames until `done` holds, then whatever follows within 500 ms (a duplicate would be among them). */
+async function waitForFrames(socket: TestSocket, done: (frames: Frame[]) => boolean): Promise<Frame[]> {
+  const frames: Frame[] = [];
+  await waitFor(
+    async () => {
+      frames.push(...(await drainFrames(socket, 100)));
+      expect(done(frames)).toBe(true);
+    },
+    { timeout: 15_000 },
+  );
+  frames.push(...(await drainFrames(socket, 500)));
+  return frames;
+}
 const describeReplicas = unavailable ? describe.skip : describe;
 /** Bids per user per minute: low enough to reach; every test bids with fresh users. */
 const BID_LIMIT = 8;
@@ -122,5 +136,28 @@ describeReplicas(`three API copies behind HAProxy (MariaDB)${unavailable ? ` —
       expect(direct.status).toBe(429);
       expect(Number(direct.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     }
+  });
+
+  it('/admin/stats counts the pushes of every copy, whichever copy answers', async () => {
+    const statsOf = async (copy: number) =>
+      (await apiJson<{ pushes: { sent: number } }>(onCopy(copy), '/admin/stats', { token: adminToken })).body.pushes
+        .sent;
+    const before = await statsOf(0);
+    const reader = await createUser(stack, 'Reader');
+    const { socket } = await connect(stack, reader);
+    sockets.push(socket);
+    // Notifications sent through each copy directly: each copy pushes its own.
+    for (let copy = 0; copy < 3; copy++) {
+      const sent = await apiJson<{ deliveredTo: number }>(onCopy(copy), '/notifications', {
+        body: { userId: reader.id, kind: 'info', title: `From copy ${copy + 1}` },
+        headers: { 'x-api-key': STACK_SECRETS.SERVICE_API_KEY },
+      });
+      expect(sent.status).toBe(202);
+    }
+    const frames = await waitForFrames(socket, (f) => f.filter((x) => x.type === 'notification').length >= 3);
+    expect(frames.filter((f) => f.type === 'notification')).toHaveLength(3);
+    // Every copy's answer includes the three (and the auth.ok), once its peers have flushed (once a second).
+    for (let copy = 0; copy < 3; copy++)
+      await waitFor(async () => expect(await statsOf(copy)).toBeGreaterThanOrEqual(before + 4), { timeout: 5_000 });
   });
 });
