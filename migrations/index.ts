@@ -11,6 +11,7 @@ import { AddSocketConnectionNotificationsSentAfter1764000001330 } from './176400
 import { CreateSubscriptions1764000001400 } from './1764000001400-CreateSubscriptions.js';
 import { CreateRateLimitCounters1764000001600 } from './1764000001600-CreateRateLimitCounters.js';
 import { CreatePushCounters1764000001610 } from './1764000001610-CreatePushCounters.js';
+import { AddSocketConnectionWelcomeCutoff1764000001620 } from './1764000001620-AddSocketConnectionWelcomeCutoff.js';
 
 export const MIGRATIONS = [
   CreateUsers1764000000000,
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   CreateSubscriptions1764000001400,
   CreateRateLimitCounters1764000001600,
   CreatePushCounters1764000001610,
+  AddSocketConnectionWelcomeCutoff1764000001620,
 ];
