@@ -160,4 +160,40 @@ describeReplicas(`three API copies behind HAProxy (MariaDB)${unavailable ? ` —
     for (let copy = 0; copy < 3; copy++)
       await waitFor(async () => expect(await statsOf(copy)).toBeGreaterThanOrEqual(before + 4), { timeout: 5_000 });
   });
+
+  it('`seq` orders bids accepted by different copies; snapshots taken on any copy miss none and repeat none', async () => {
+    const lot = await createAuction(stack, adminToken, { title: 'Contested', startingPriceCents: 100 });
+    const bidders = await Promise.all(Array.from({ length: 6 }, (_, i) => createUser(stack, `Racer ${i}`)));
+    const watcherUser = await createUser(stack, 'Onlooker');
+    const watchers = await Promise.all(
+      Array.from({ length: 6 }, async () => (await connect(stack, watcherUser)).socket),
+    );
+    sockets.push(...watchers);
+    let amount = 100;
+    // Bids spread over the copies by HAProxy, while the watchers subscribe one after another (through any copy).
+    const bidding = Promise.all(
+      bidders.map(async (bidder) => {
+        for (let i = 0; i < 6; i++) await placeBid(stack, bidder, lot.id, (amount += 10));
+      }),
+    );
+    for (const watcher of watchers) {
+      watcher.send({ action: 'subscribe', auctionId: lot.id });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    await bidding;
+    const final = (await apiJson<{ bidCount: number }>(stack, `/auctions/${lot.id}`)).body.bidCount;
+    expect(final).toBeGreaterThan(10);
+    for (const [index, watcher] of watchers.entries()) {
+      const frames = await waitForFrames(watcher, (f) => f.some((x) => x.type === 'bid' && x.data.seq === final));
+      const ofLot = frames.filter((f) => f.data.auctionId === lot.id);
+      // The snapshot first, then exactly the bids after it: each seq once, none missing.
+      expect(ofLot[0]?.type, `watcher ${index}`).toBe('subscribed');
+      const snapshotSeq = ofLot[0]!.data.seq as number;
+      const seqs = ofLot.slice(1).map((f) => f.data.seq as number);
+      expect(
+        [...seqs].sort((a, b) => a - b),
+        `watcher ${index} (snapshot ${snapshotSeq})`,
+      ).toEqual(Array.from({ length: final - snapshotSeq }, (_, i) => snapshotSeq + i + 1));
+    }
+  }, 60_000);
 });
