@@ -172,7 +172,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return stack;
 }
 
-function launch(name: string, script: string, env: NodeJS.ProcessEnv, log: string[]): ChildProcess {
+export function launch(name: string, script: string, env: NodeJS.ProcessEnv, log: string[]): ChildProcess {
   const child = spawn(process.execPath, [script], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const record = (chunk: Buffer) => {
     const text = chunk.toString('utf8').replace(/^(?=.)/gm, `[${name}] `);
@@ -185,7 +185,7 @@ function launch(name: string, script: string, env: NodeJS.ProcessEnv, log: strin
   return child;
 }
 
-async function waitUntilAnswering(
+export async function waitUntilAnswering(
   url: string,
   child: ChildProcess,
   ready: (status: number) => boolean,
@@ -206,7 +206,7 @@ async function waitUntilAnswering(
   throw new Error(`${url} did not answer within 60 s:\n${log.join('')}`);
 }
 
-async function stopProcess(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+export async function stopProcess(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);

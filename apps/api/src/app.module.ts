@@ -18,6 +18,8 @@ import { JwtAuthGuard } from './modules/auth/jwt-auth.guard.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { NotificationModule } from './modules/notification/notification.module.js';
+import { DatabaseThrottlerStorage } from './modules/rate-limit/database-throttler-storage.js';
+import { RateLimitModule } from './modules/rate-limit/rate-limit.module.js';
 import { PushModule } from './modules/push/push.module.js';
 import { SocketConnectionModule } from './modules/socket-connection/socket-connection.module.js';
 import { UserModule } from './modules/user/user.module.js';
@@ -44,8 +46,12 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 3, retryDelay: 1000 }),
-        // Global: the routes that opt in with @RateLimit(...) share one in-memory store per API process.
-        ThrottlerModule.forRoot(rateLimitOptions(config)),
+        // Global: the routes that opt in with @RateLimit(...) count in the database, shared by every API copy.
+        ThrottlerModule.forRootAsync({
+          imports: [RateLimitModule],
+          inject: [DatabaseThrottlerStorage],
+          useFactory: (storage: DatabaseThrottlerStorage) => ({ ...rateLimitOptions(config), storage }),
+        }),
         ...FEATURE_MODULES,
       ],
       providers: [

@@ -13,7 +13,7 @@ export type RateLimitName = 'login' | 'register' | 'bid';
 
 const RATE_LIMIT = 'gavel:rate-limit';
 
-/** The throttler's settings from the validated configuration (sliding windows: blocked requests do not count). */
+/** The throttler's settings from the validated configuration (windows and counts: DatabaseThrottlerStorage). */
 export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
   const throttler = (name: RateLimitName, { limit, windowMs }: { limit: number; windowMs: number }) => ({
     name,

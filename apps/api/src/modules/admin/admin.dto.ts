@@ -28,6 +28,9 @@ export class PushCountersResponse {
 export class AdminStatsResponse {
   @ApiProperty({ description: 'Distinct users holding at least one connection' }) usersOnline!: number;
   @ApiProperty({ description: 'Connection rows' }) connections!: number;
-  @ApiProperty({ type: PushCountersResponse, description: 'Since this API process started' })
+  @ApiProperty({
+    type: PushCountersResponse,
+    description: 'Every API copy, since the database was created (each copy adds its counts once a second)',
+  })
   pushes!: PushCountersResponse;
 }

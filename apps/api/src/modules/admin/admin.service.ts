@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PushCounterStore } from '../push/push-counter.store.js';
 import { PushService } from '../push/push.service.js';
 import { toAdminConnectionResponse } from '../socket-connection/socket-connection.dto.js';
 import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
@@ -13,6 +14,7 @@ export class AdminService {
     private readonly connections: SocketConnectionRepository,
     private readonly sockets: PushService,
     private readonly subscriptions: SubscriptionRepository,
+    private readonly pushCounters: PushCounterStore,
   ) {}
 
   /** 404 without a row; `live: null` when the gateway no longer has it (PushService then removed the row). */
@@ -43,10 +45,11 @@ export class AdminService {
   }
 
   async stats(): Promise<AdminStatsResponse> {
-    const [usersOnline, connections] = await Promise.all([
+    const [usersOnline, connections, pushes] = await Promise.all([
       this.connections.countUsersOnline(),
       this.connections.count(),
+      this.pushCounters.totals(),
     ]);
-    return { usersOnline, connections, pushes: this.sockets.stats.snapshot() };
+    return { usersOnline, connections, pushes };
   }
 }

@@ -28,9 +28,9 @@ export class ChannelService {
   ) {}
 
   /**
-   * Under the auction's lock — the one bid acceptance and closing hold while they queue their events —
-   * reads the snapshot, stores the subscription with the position it covers and queues the
-   * `subscribed` frame in the auction's push lane. So every later event is queued behind the frame,
+   * Under the auction's lock — the one bid acceptance and closing hold while they queue their events,
+   * across API copies on MySQL — reads the snapshot, stores the subscription with the position it covers
+   * and sends the `subscribed` frame in the auction's push lane. So every later event is queued behind the frame,
    * and an earlier one still waiting in the lane skips this subscriber (its snapshot holds it already).
    */
   async subscribe(params: SubscriptionParams): Promise<SubscribedResponse> {
@@ -58,7 +58,8 @@ export class ChannelService {
         type: 'subscribed',
         data: { auctionId, seq, auction: toAuctionDetailResponse(auction, bids) },
       };
-      this.push
+      // Sent before the lock is released: a bid another API copy accepts next is pushed after this frame.
+      await this.push
         .sendSnapshot(auctionId, connection.connectionId, frame)
         .catch((error: unknown) =>
           this.logger.error(`subscribed frame for ${params.connectionId} failed: ${String(error)}`),

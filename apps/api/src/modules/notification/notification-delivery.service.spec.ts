@@ -37,17 +37,31 @@ class FakeNotifications {
 
 /** Connection rows: what NotificationDeliveryService reads and what PushService pages through. */
 class FakeConnections implements ConnectionDirectory {
-  rows: Array<Pick<SocketConnection, 'id' | 'connectionId' | 'userId' | 'createdAt' | 'notificationsSentAfter'>> = [];
+  rows: Array<
+    Pick<SocketConnection, 'id' | 'connectionId' | 'userId' | 'createdAt' | 'notificationsSentAfter' | 'welcomeCutoff'>
+  > = [];
   add(userId: number, connectionId: string, createdAt: Date): void {
-    this.rows.push({ id: this.rows.length + 1, connectionId, userId, createdAt, notificationsSentAfter: null });
+    this.rows.push({
+      id: this.rows.length + 1,
+      connectionId,
+      userId,
+      createdAt,
+      notificationsSentAfter: null,
+      welcomeCutoff: null,
+    });
+  }
+  async findWelcomeState(connectionId: string) {
+    const row = this.rows.find((r) => r.connectionId === connectionId);
+    return row && { sentAfter: row.notificationsSentAfter, welcomeCutoff: row.welcomeCutoff };
   }
   async findNotificationsSentAfter(connectionId: string) {
     return this.rows.find((r) => r.connectionId === connectionId)?.notificationsSentAfter;
   }
-  async moveNotificationsSentAfter(connectionId: string, expected: number | null, next: number) {
+  async moveNotificationsSentAfter(connectionId: string, expected: number | null, next: number, cutoff?: number) {
     const row = this.rows.find((r) => r.connectionId === connectionId);
     if (!row || row.notificationsSentAfter !== expected) return false;
     row.notificationsSentAfter = next;
+    if (expected === null && cutoff !== undefined) row.welcomeCutoff = cutoff;
     return true;
   }
   async findByUser(userId: number) {
@@ -166,6 +180,28 @@ describe(NotificationDeliveryService.name, () => {
     await send('during registration');
     await delivery.welcome({ connectionId: 'new', userId: USER, created: true });
     expect(gateway.of('new').map((f) => f.type + (f.id ?? ''))).toEqual(['auth.ok', 'notification1']);
+  });
+
+  it('held back while another API copy welcomes the connection: released at once, without what its replay covered', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval'] });
+    const settle = async () => {
+      for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    connections.add(USER, 'other-copy', new Date());
+    await send('one'); // stored before the other copy's welcome: its replay (since 0) carries it
+    expect(gateway.of('other-copy')).toEqual([]);
+    // The other copy's welcome, as the database records it: replayed (0, 1], everything above 0 reached it.
+    await connections.moveNotificationsSentAfter('other-copy', null, 0, 1);
+    await send('two'); // the row is welcomed now: live
+    await settle();
+    expect(gateway.of('other-copy').map((f) => f.id)).toEqual([2]);
+    // The held-back 'one' is released at the next look at the row, and dropped: the welcome sent it.
+    jest.advanceTimersByTime(WELCOME_GRACE_MS);
+    await settle();
+    expect(gateway.of('other-copy').map((f) => f.id)).toEqual([2]);
+    await send('three');
+    await settle();
+    expect(gateway.of('other-copy').map((f) => f.id)).toEqual([2, 3]);
   });
 
   it('held-back notifications are pushed in order when no welcome comes within the grace period (registered elsewhere)', async () => {

@@ -18,6 +18,8 @@ export const REPLAY_LIMIT = 100;
  * when the grace period ends.
  */
 export const WELCOME_GRACE_MS = 10_000;
+/** How often a held-back connection's row is checked for a welcome by another API copy. */
+const WELCOME_POLL_MS = 200;
 
 export interface SentNotification {
   notification: Notification;
@@ -169,9 +171,11 @@ export class NotificationDeliveryService {
         ? await this.connections.findNotificationsSentAfter(connection.connectionId)
         : connection.notificationsSentAfter;
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS && sentAfter !== undefined; attempt++) {
-      const plan = await this.planReplay(connection.userId, sinceId, sentAfter, held);
+      // Read before planning: the replay covers ids up to here, live pushes (from any copy) the ones above.
+      const cutoff = await this.notifications.findNewestId(connection.userId);
+      const plan = await this.planReplay(connection.userId, sinceId, sentAfter, held, cutoff);
       if (plan.sentAfter === sentAfter) return plan;
-      if (await this.connections.moveNotificationsSentAfter(connection.connectionId, sentAfter, plan.sentAfter))
+      if (await this.connections.moveNotificationsSentAfter(connection.connectionId, sentAfter, plan.sentAfter, cutoff))
         return plan;
       // Another welcome of this connection (another API copy) recorded first, or the row is gone: plan again from what it holds.
       sentAfter = await this.connections.findNotificationsSentAfter(connection.connectionId);
@@ -191,23 +195,23 @@ export class NotificationDeliveryService {
     sinceId: number | undefined,
     known: number | null,
     held: Notification[],
+    cutoff: number,
   ): Promise<ReplayPlan> {
     // Held-back rows the replay below does not cover still have to go out (every id above L is sent).
     const heldAbove = (floor: number | null) => (floor === null ? held : held.filter((row) => row.id > floor));
     if (sinceId === undefined || (known !== null && sinceId >= known)) {
       // Nothing older is asked for. On a first welcome L starts below what is sent from now on: the held-back rows, then live ones.
-      const sentAfter = known ?? (held.length > 0 ? held[0]!.id - 1 : await this.notifications.findNewestId(userId));
+      const sentAfter = known ?? (held.length > 0 ? held[0]!.id - 1 : cutoff);
       return { replay: [], afterwards: heldAbove(known), recovered: true, sentAfter };
     }
     // (since, L]: the held-back rows are stored, so a first welcome's query includes them.
-    const newest = await this.notifications.findNewestAfter(userId, sinceId, REPLAY_LIMIT + 1, known ?? undefined);
+    const newest = await this.notifications.findNewestAfter(userId, sinceId, REPLAY_LIMIT + 1, known ?? cutoff);
     const recovered = newest.length <= REPLAY_LIMIT;
     const replay = newest.slice(0, REPLAY_LIMIT).reverse();
     let sentAfter: number;
     if (!recovered) sentAfter = newest[REPLAY_LIMIT]!.id;
     // A since beyond the newest id must not hide later notifications from a later `auth`: L never exceeds what exists.
-    else if (known === null && newest.length === 0)
-      sentAfter = Math.min(sinceId, await this.notifications.findNewestId(userId));
+    else if (known === null && newest.length === 0) sentAfter = Math.min(sinceId, cutoff);
     else sentAfter = sinceId;
     return { replay, afterwards: known === null ? [] : heldAbove(known), recovered, sentAfter };
   }
@@ -220,6 +224,8 @@ export class NotificationDeliveryService {
     const pushes: Promise<DeliveryReport>[] = [];
     for (const row of rows) {
       if (this.awaitingWelcome(row, now)) this.holdBack(row, notification, now);
+      // Stored before the first welcome planned its replay: that welcome (on whichever copy) covered it.
+      else if (row.welcomeCutoff !== null && notification.id <= row.welcomeCutoff) continue;
       else pushes.push(this.toConnection(row.connectionId, [prepared]));
     }
     // Wrapped: an async function would otherwise wait for the deliveries before the lock is released.
@@ -231,8 +237,13 @@ export class NotificationDeliveryService {
     return this.perConnection.run(connectionId, () => this.sockets.sendToConnection(connectionId, events));
   }
 
+  /** Young, and welcomed by no copy yet: the row's notifications_sent_after is the one truth across copies. */
   private awaitingWelcome(row: SocketConnection, now: number): boolean {
-    return now - row.createdAt.getTime() < WELCOME_GRACE_MS && !this.welcomed.has(row.connectionId);
+    return (
+      now - row.createdAt.getTime() < WELCOME_GRACE_MS &&
+      row.notificationsSentAfter === null &&
+      !this.welcomed.has(row.connectionId)
+    );
   }
 
   private holdBack(row: SocketConnection, notification: Notification, now: number): void {
@@ -241,20 +252,39 @@ export class NotificationDeliveryService {
       existing.rows.push(notification);
       return;
     }
-    const delay = Math.max(0, row.createdAt.getTime() + WELCOME_GRACE_MS - now);
-    const timer = setTimeout(() => void this.releaseHeldBack(row.connectionId), delay);
-    timer.unref();
-    this.heldBack.set(row.connectionId, { userId: row.userId, rows: [notification], timer });
+    const graceEndsAt = row.createdAt.getTime() + WELCOME_GRACE_MS;
+    const held: HeldBack = { userId: row.userId, rows: [notification], timer: undefined as unknown as NodeJS.Timeout };
+    // The welcome may come through another API copy: look at the row every WELCOME_POLL_MS until the grace ends.
+    const check = async (): Promise<void> => {
+      if (this.heldBack.get(row.connectionId) !== held) return;
+      const state = await this.connections.findWelcomeState(row.connectionId).catch(() => null);
+      if (state === undefined) {
+        this.heldBack.delete(row.connectionId); // the connection is gone
+        return;
+      }
+      if (state?.sentAfter != null || Date.now() >= graceEndsAt)
+        return this.releaseHeldBack(row.connectionId, state?.welcomeCutoff ?? null);
+      held.timer = setTimeout(() => void check(), Math.min(WELCOME_POLL_MS, Math.max(0, graceEndsAt - Date.now())));
+      held.timer.unref();
+    };
+    held.timer = setTimeout(() => void check(), Math.min(WELCOME_POLL_MS, Math.max(0, graceEndsAt - now)));
+    held.timer.unref();
+    this.heldBack.set(row.connectionId, held);
   }
 
-  /** No welcome came for this connection in this process: push what was held back, in order. */
-  private async releaseHeldBack(connectionId: string): Promise<void> {
+  /**
+   * No welcome came for this connection in this process (another copy welcomed it, or none did within
+   * the grace): push what was held back, in order — except what that welcome's replay covered (≤ cutoff).
+   */
+  private async releaseHeldBack(connectionId: string, welcomeCutoff: number | null): Promise<void> {
     const held = this.heldBack.get(connectionId);
     if (!held) return;
     await this.perUser.run(held.userId, () => {
       if (this.heldBack.get(connectionId) !== held) return;
       this.heldBack.delete(connectionId);
-      this.toConnection(connectionId, held.rows.map(toNotificationEvent)).catch((error: unknown) => {
+      const rows = welcomeCutoff === null ? held.rows : held.rows.filter((n) => n.id > welcomeCutoff);
+      if (rows.length === 0) return;
+      this.toConnection(connectionId, rows.map(toNotificationEvent)).catch((error: unknown) => {
         this.logger.error(
           `Push of held-back notifications to ${connectionId} failed: ${error instanceof Error ? error.message : String(error)}`,
         );

@@ -1,3 +1,10 @@
+export interface PushCounts {
+  sent: number;
+  failed: number;
+  staleRemoved: number;
+  retries: number;
+}
+
 /** How one push (one event to one connection) ended, after any retries. */
 export const PUSH_OUTCOMES = ['delivered', 'gone', 'forbidden', 'throttled', 'too-large', 'failed'] as const;
 export type PushOutcome = (typeof PUSH_OUTCOMES)[number];
@@ -6,7 +13,10 @@ export type PushOutcome = (typeof PUSH_OUTCOMES)[number];
 export const PUSH_RETRY_REASONS = ['throttled', 'failed'] as const;
 export type PushRetryReason = (typeof PUSH_RETRY_REASONS)[number];
 
-/** Push counters since the API started, for GET /admin/stats and GET /metrics. */
+/**
+ * This process's push counters since it started: GET /metrics reports them per process; PushCounterStore adds
+ * sent / failed / staleRemoved / retries to the shared row that GET /admin/stats reads.
+ */
 export class PushStats {
   sent = 0;
   failed = 0;
@@ -34,7 +44,7 @@ export class PushStats {
     this.retries++;
   }
 
-  snapshot(): { sent: number; failed: number; staleRemoved: number; retries: number } {
+  snapshot(): PushCounts {
     return { sent: this.sent, failed: this.failed, staleRemoved: this.staleRemoved, retries: this.retries };
   }
 }

@@ -5,6 +5,8 @@ import { SocketConnectionModule } from '../socket-connection/socket-connection.m
 import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
 import { SubscriptionRepository } from '../socket-connection/subscription.repository.js';
 import { ManagementApiClient } from './management-api/index.js';
+import { PushCounterRepository } from './push-counter.repository.js';
+import { PushCounterStore } from './push-counter.store.js';
 import { PushStats } from './push-stats.js';
 import {
   CONNECTION_DIRECTORY,
@@ -19,6 +21,8 @@ import {
   imports: [SocketConnectionModule],
   providers: [
     PushStats,
+    PushCounterRepository,
+    PushCounterStore,
     { provide: PUSH_TUNING, useValue: DEFAULT_PUSH_TUNING },
     {
       provide: ManagementApiClient,
@@ -41,6 +45,6 @@ import {
     { provide: SUBSCRIBER_DIRECTORY, useExisting: SubscriptionRepository },
     PushService,
   ],
-  exports: [PushService, PushStats],
+  exports: [PushService, PushStats, PushCounterStore],
 })
 export class PushModule {}

@@ -40,4 +40,8 @@ export class SocketConnection {
    */
   @Column({ name: 'notifications_sent_after', type: 'integer', nullable: true })
   notificationsSentAfter!: number | null;
+
+  /** The newest notification id when the first welcome was planned (its replay's upper bound); NULL before. */
+  @Column({ name: 'welcome_cutoff', type: 'integer', nullable: true })
+  welcomeCutoff!: number | null;
 }

@@ -205,6 +205,21 @@ export class SocketConnectionRepository {
   }
 
   /** The connection's notifications_sent_after: undefined when there is no such row, null before its first welcome. */
+  /** What the welcome recorded on the row: undefined without a row. */
+  async findWelcomeState(
+    connectionId: string,
+  ): Promise<{ sentAfter: number | null; welcomeCutoff: number | null } | undefined> {
+    const row = await this.connections
+      .createQueryBuilder('c')
+      .select('c.notificationsSentAfter', 'sentAfter')
+      .addSelect('c.welcomeCutoff', 'welcomeCutoff')
+      .where('c.connectionId = :connectionId', { connectionId })
+      .getRawOne<{ sentAfter: number | string | null; welcomeCutoff: number | string | null }>();
+    if (!row) return undefined;
+    const toNumber = (v: number | string | null) => (v === null ? null : Number(v));
+    return { sentAfter: toNumber(row.sentAfter), welcomeCutoff: toNumber(row.welcomeCutoff) };
+  }
+
   async findNotificationsSentAfter(connectionId: string): Promise<number | null | undefined> {
     const row = await this.connections
       .createQueryBuilder('c')
@@ -219,10 +234,18 @@ export class SocketConnectionRepository {
    * Compare-and-set of notifications_sent_after: true when the row still held `expected` and now holds
    * `next`; false when another welcome changed it first (any API copy) or the row is gone.
    */
-  async moveNotificationsSentAfter(connectionId: string, expected: number | null, next: number): Promise<boolean> {
+  async moveNotificationsSentAfter(
+    connectionId: string,
+    expected: number | null,
+    next: number,
+    welcomeCutoff?: number,
+  ): Promise<boolean> {
     const result = await this.connections.update(
       { connectionId, notificationsSentAfter: expected === null ? IsNull() : expected },
-      { notificationsSentAfter: next },
+      // The first welcome records its replay's upper bound with it (see welcome_cutoff).
+      expected === null && welcomeCutoff !== undefined
+        ? { notificationsSentAfter: next, welcomeCutoff }
+        : { notificationsSentAfter: next },
     );
     return (result.affected ?? 0) > 0;
   }

@@ -27,6 +27,7 @@ function row(connectionId: string, userId: number): SocketConnection {
     sourceIp: null,
     userAgent: null,
     notificationsSentAfter: null,
+    welcomeCutoff: null,
   };
 }
 
