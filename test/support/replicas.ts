@@ -157,6 +157,13 @@ export async function startReplicas(options: ReplicaOptions = {}): Promise<Repli
       haproxy ? stopProcess(haproxy) : undefined,
     ]);
   };
+  const launchGateway = () =>
+    launch(
+      'gateway',
+      join(repoRoot, 'dist/apps/gateway/src/main.js'),
+      { ...baseEnv, NODE_ENV: 'test', GATEWAY_LOG: 'off', ...options.gatewayEnv },
+      log,
+    );
   const stack: ReplicaStack = {
     apiUrl,
     wsUrl: `ws://127.0.0.1:${gatewayPort}/dev`,
@@ -165,6 +172,15 @@ export async function startReplicas(options: ReplicaOptions = {}): Promise<Repli
     copies,
     stopApi: async () => {
       await Promise.all(copies.map((c) => stopProcess(c.process)));
+    },
+    stopGateway: async (signal = 'SIGTERM') => {
+      if (gateway) await stopProcess(gateway, signal);
+    },
+    startGateway: async () => {
+      if (gateway && gateway.exitCode === null && gateway.signalCode === null)
+        throw new Error('the gateway is still running');
+      gateway = launchGateway();
+      await waitUntilAnswering(`${managementUrl}/`, gateway, (status) => status === 426, log);
     },
     stop: async () => {
       await stopAll();
@@ -191,12 +207,7 @@ export async function startReplicas(options: ReplicaOptions = {}): Promise<Repli
     const record = (chunk: Buffer) => log.push(chunk.toString('utf8').replace(/^(?=.)/gm, '[haproxy] '));
     haproxy.stdout!.on('data', record);
     haproxy.stderr!.on('data', record);
-    gateway = launch(
-      'gateway',
-      join(repoRoot, 'dist/apps/gateway/src/main.js'),
-      { ...baseEnv, NODE_ENV: 'test', GATEWAY_LOG: 'off', ...options.gatewayEnv },
-      log,
-    );
+    gateway = launchGateway();
     await Promise.all([
       waitUntilAnswering(`${apiUrl}/health`, haproxy, (status) => status === 200, log),
       waitUntilAnswering(`${managementUrl}/`, gateway, (status) => status === 426, log),
