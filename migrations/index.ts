@@ -9,6 +9,7 @@ import { CreateNotifications1764000001100 } from './1764000001100-CreateNotifica
 import { CreateIdempotencyKeys1764000001200 } from './1764000001200-CreateIdempotencyKeys.js';
 import { AddSocketConnectionNotificationsSentAfter1764000001330 } from './1764000001330-AddSocketConnectionNotificationsSentAfter.js';
 import { CreateSubscriptions1764000001400 } from './1764000001400-CreateSubscriptions.js';
+import { AddUserSessionState1764000001500 } from './1764000001500-AddUserSessionState.js';
 
 export const MIGRATIONS = [
   CreateUsers1764000000000,
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   CreateIdempotencyKeys1764000001200,
   AddSocketConnectionNotificationsSentAfter1764000001330,
   CreateSubscriptions1764000001400,
+  AddUserSessionState1764000001500,
 ];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { AuthUser } from '../../common/auth-user.js';
-import { UnauthorizedError } from '../../common/errors.js';
+import { ForbiddenError, UnauthorizedError } from '../../common/errors.js';
 import { AppConfig } from '../../config/env.js';
 import { PasswordHasher } from '../user/password-hasher.js';
 import { UserRepository } from '../user/user.repository.js';
@@ -31,7 +31,14 @@ export class AuthService {
       ? await this.hasher.verify(user.passwordHash, dto.password, client)
       : await this.hasher.verifyAgainstDummy(dto.password, client);
     if (!user || !valid) throw new UnauthorizedError('INVALID_CREDENTIALS', 'Invalid email or password');
-    const payload: JwtPayload = { sub: String(user.id), roles: [user.role], email: user.email };
+    // After the password check: only someone who knows the password learns that the account is blocked.
+    if (user.blockedAt !== null) throw new ForbiddenError('USER_BLOCKED', 'This account is blocked');
+    const payload: JwtPayload = {
+      sub: String(user.id),
+      roles: [user.role],
+      email: user.email,
+      ver: user.tokenVersion,
+    };
     const accessToken = await this.jwt.signAsync(payload);
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtExpiresInSeconds };
   }

@@ -5,6 +5,7 @@ import { User } from '../user/user.entity.js';
 @Entity('socket_connections')
 @Index('UQ_socket_connections_connection_id', ['connectionId'], { unique: true })
 @Index('IDX_socket_connections_user_id', ['userId'])
+@Index('IDX_socket_connections_expires_at', ['expiresAt'])
 export class SocketConnection {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -40,4 +41,8 @@ export class SocketConnection {
    */
   @Column({ name: 'notifications_sent_after', type: 'integer', nullable: true })
   notificationsSentAfter!: number | null;
+
+  /** The `exp` of the token the connection last authenticated with; null (rows from before it was kept) never expires. */
+  @Column({ name: 'expires_at', type: 'datetime', nullable: true })
+  expiresAt!: Date | null;
 }

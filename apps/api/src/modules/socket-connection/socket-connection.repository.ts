@@ -12,6 +12,8 @@ export interface NewSocketConnection {
   userId: number;
   sourceIp: string | null;
   userAgent: string | null;
+  /** The token's `exp`; null or absent: the registration does not expire. */
+  expiresAt?: Date | null;
 }
 
 /** Every column but the generated id. */
@@ -22,6 +24,7 @@ const INSERTED_PROPERTIES = [
   'lastSeenAt',
   'sourceIp',
   'userAgent',
+  'expiresAt',
 ] as const satisfies readonly (keyof SocketConnection)[];
 type InsertedProperty = (typeof INSERTED_PROPERTIES)[number];
 
@@ -29,6 +32,9 @@ type InsertedProperty = (typeof INSERTED_PROPERTIES)[number];
 const BATCH_ROWS = 64;
 
 type InsertOutcome = SocketConnection | 'taken' | 'unknown-user';
+
+/** Rows whose registration has not run out (`:now` bound to the current time); NULL never expires. */
+export const UNEXPIRED = '(c.expires_at IS NULL OR c.expires_at > :now)';
 
 /** Batches stay well under every database's bound-parameter limit. */
 const CHUNK = 500;
@@ -68,6 +74,7 @@ export class SocketConnectionRepository {
     const now = new Date();
     return this.writes.add(
       Object.assign(new SocketConnection(), connection, {
+        expiresAt: connection.expiresAt ?? null,
         createdAt: now,
         lastSeenAt: now,
         notificationsSentAfter: null,
@@ -120,6 +127,12 @@ export class SocketConnectionRepository {
       for (const column of columns)
         values.push(driver.preparePersistentValue(row[column.propertyName as InsertedProperty], column));
     return this.connections.query(`${head} VALUES ${Array<string>(rows.length).fill(tuple).join(', ')}`, values);
+  }
+
+  /** `at` as this database binds a datetime in raw conditions (SQLite stores text; better-sqlite3 cannot bind a Date). */
+  databaseTime(at = new Date()): unknown {
+    const column = this.connections.metadata.findColumnWithPropertyName('expiresAt')!;
+    return this.connections.manager.connection.driver.preparePersistentValue(at, column);
   }
 
   private insertPlan?: { head: string; tuple: string; columns: ColumnMetadata[] };
@@ -240,6 +253,12 @@ export class SocketConnectionRepository {
     return result.affected ?? 0;
   }
 
+  /** A repeated `auth`: the registration now lasts until `expiresAt`. False when the row is gone (expired and swept, or closed). */
+  async extend(connectionId: string, expiresAt: Date | null): Promise<boolean> {
+    const result = await this.connections.update({ connectionId }, { expiresAt, lastSeenAt: new Date() });
+    return (result.affected ?? 0) > 0;
+  }
+
   /** Marks these connections as seen now (e.g. after a successful push). */
   async touch(connectionIds: string[]): Promise<void> {
     const now = new Date();
@@ -250,6 +269,20 @@ export class SocketConnectionRepository {
 
   count(): Promise<number> {
     return this.connections.count();
+  }
+
+  /** Unexpired connections per user, for these users (users without one are absent). */
+  async countByUsers(userIds: number[]): Promise<Map<number, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.connections
+      .createQueryBuilder('c')
+      .select('c.user_id', 'userId')
+      .addSelect('COUNT(*)', 'n')
+      .where('c.user_id IN (:...userIds)', { userIds })
+      .andWhere(UNEXPIRED, { now: this.databaseTime() })
+      .groupBy('c.user_id')
+      .getRawMany<{ userId: number | string; n: number | string }>();
+    return new Map(rows.map((row) => [Number(row.userId), Number(row.n)]));
   }
 
   async countUsersOnline(): Promise<number> {

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { PushModule } from '../push/push.module.js';
+import { SocketConnectionModule } from '../socket-connection/socket-connection.module.js';
+import { UserModule } from '../user/user.module.js';
+import { AccountController } from './account.controller.js';
+import { AccountService } from './account.service.js';
+import { AdminUserController } from './admin-user.controller.js';
+import { PresenceController } from './presence.controller.js';
+
+/** Users across devices (issue #16): sign out everywhere, block, presence. */
+@Module({
+  imports: [UserModule, SocketConnectionModule, PushModule],
+  controllers: [AccountController, AdminUserController, PresenceController],
+  providers: [AccountService],
+  exports: [AccountService],
+})
+export class AccountModule {}
