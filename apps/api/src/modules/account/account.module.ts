@@ -6,12 +6,13 @@ import { AccountController } from './account.controller.js';
 import { AccountService } from './account.service.js';
 import { AdminUserController } from './admin-user.controller.js';
 import { PresenceController } from './presence.controller.js';
+import { RegistrationExpirySweeper } from './registration-expiry.sweeper.js';
 
-/** Users across devices (issue #16): sign out everywhere, block, presence. */
+/** Users across devices (issue #16): sign out everywhere, block, presence, registration expiry. */
 @Module({
   imports: [UserModule, SocketConnectionModule, PushModule],
   controllers: [AccountController, AdminUserController, PresenceController],
-  providers: [AccountService],
+  providers: [AccountService, RegistrationExpirySweeper],
   exports: [AccountService],
 })
 export class AccountModule {}

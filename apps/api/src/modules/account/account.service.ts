@@ -84,7 +84,8 @@ export class AccountService {
   }
 
   private async closeAll(userId: number): Promise<number> {
-    const ids = await this.connections.findConnectionIdsByUser(userId);
+    // Every row, expired ones too (findConnectionIdsByUser skips those: they get no pushes, but are still open).
+    const ids = (await this.connections.findByUser(userId)).map((row) => row.connectionId);
     return this.sockets.closeConnections(ids).catch((error: unknown) => {
       throw new ManagementApiUnavailableError(error);
     });

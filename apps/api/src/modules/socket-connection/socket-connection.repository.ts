@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, LessThan, MoreThan, type Repository } from 'typeorm';
+import { In, IsNull, LessThan, LessThanOrEqual, MoreThan, type Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { WriteBatcher } from '../../common/write-batcher.js';
+import { databaseTime } from '../../database/database-time.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../database/driver-errors.js';
 import { firstInsertedId, multiRowInsertIdsAreConsecutive } from '../../database/multi-row-insert-ids.js';
 import { SocketConnection } from './socket-connection.entity.js';
@@ -129,10 +130,27 @@ export class SocketConnectionRepository {
     return this.connections.query(`${head} VALUES ${Array<string>(rows.length).fill(tuple).join(', ')}`, values);
   }
 
-  /** `at` as this database binds a datetime in raw conditions (SQLite stores text; better-sqlite3 cannot bind a Date). */
-  databaseTime(at = new Date()): unknown {
-    const column = this.connections.metadata.findColumnWithPropertyName('expiresAt')!;
-    return this.connections.manager.connection.driver.preparePersistentValue(at, column);
+  private databaseTime(at = new Date()): Date | string {
+    return databaseTime(this.connections.manager.connection, at);
+  }
+
+  /** Rows whose registration ran out at `now`, oldest first, at most `limit` (the expiry sweep's candidates). */
+  async findExpired(now: Date, limit: number): Promise<{ connectionId: string; userId: number; expiresAt: Date }[]> {
+    return this.connections.find({
+      select: { connectionId: true, userId: true, expiresAt: true },
+      where: { expiresAt: LessThanOrEqual(now) },
+      order: { expiresAt: 'ASC' },
+      take: limit,
+    }) as Promise<{ connectionId: string; userId: number; expiresAt: Date }[]>;
+  }
+
+  /**
+   * Claims an expired row for this API copy: deletes it only while it is still expired at `now` (a fresh
+   * `auth` may just have extended it). True for exactly one caller, however many copies sweep at once.
+   */
+  async claimExpired(connectionId: string, now: Date): Promise<boolean> {
+    const result = await this.connections.delete({ connectionId, expiresAt: LessThanOrEqual(now) });
+    return (result.affected ?? 0) > 0;
   }
 
   private insertPlan?: { head: string; tuple: string; columns: ColumnMetadata[] };
@@ -173,6 +191,7 @@ export class SocketConnectionRepository {
       .createQueryBuilder('c')
       .select('c.connectionId', 'connectionId')
       .where('c.userId = :userId', { userId })
+      .andWhere(UNEXPIRED, { now: this.databaseTime() })
       .orderBy('c.id', 'ASC')
       .getRawMany<{ connectionId: string }>();
     return rows.map((row) => row.connectionId);
@@ -185,6 +204,7 @@ export class SocketConnectionRepository {
       .select('c.id', 'id')
       .addSelect('c.connectionId', 'connectionId')
       .where('c.id > :afterId', { afterId })
+      .andWhere(UNEXPIRED, { now: this.databaseTime() })
       .orderBy('c.id', 'ASC')
       .limit(limit)
       .getRawMany<{ id: number | string; connectionId: string }>();

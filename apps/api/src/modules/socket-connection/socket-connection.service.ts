@@ -66,7 +66,9 @@ export class SocketConnectionService {
     if (inserted === 'unknown-user') throw new TokenUserGoneError();
     const created = inserted !== 'taken';
     const row = created ? inserted : await this.connections.findByConnectionId(dto.connectionId);
-    if (!row || row.userId !== userId) {
+    // Gone between the insert and the read: expired and swept, kicked or revoked meanwhile.
+    if (!row) throw new RegistrationExpiredError();
+    if (row.userId !== userId) {
       // A deleted user's token is refused as such (401) before any question of who holds the id.
       if (!(await this.users.exists(userId))) throw new TokenUserGoneError();
       throw new ConnectionHeldByAnotherUserError();
