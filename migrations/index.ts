@@ -10,6 +10,7 @@ import { CreateIdempotencyKeys1764000001200 } from './1764000001200-CreateIdempo
 import { AddSocketConnectionNotificationsSentAfter1764000001330 } from './1764000001330-AddSocketConnectionNotificationsSentAfter.js';
 import { CreateSubscriptions1764000001400 } from './1764000001400-CreateSubscriptions.js';
 import { AddUserSessionState1764000001500 } from './1764000001500-AddUserSessionState.js';
+import { CreateRefreshTokens1764000001510 } from './1764000001510-CreateRefreshTokens.js';
 
 export const MIGRATIONS = [
   CreateUsers1764000000000,
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   AddSocketConnectionNotificationsSentAfter1764000001330,
   CreateSubscriptions1764000001400,
   AddUserSessionState1764000001500,
+  CreateRefreshTokens1764000001510,
 ];

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { PushModule } from '../push/push.module.js';
 import { SocketConnectionModule } from '../socket-connection/socket-connection.module.js';
 import { UserModule } from '../user/user.module.js';
@@ -10,7 +11,7 @@ import { RegistrationExpirySweeper } from './registration-expiry.sweeper.js';
 
 /** Users across devices (issue #16): sign out everywhere, block, presence, registration expiry. */
 @Module({
-  imports: [UserModule, SocketConnectionModule, PushModule],
+  imports: [UserModule, AuthModule, SocketConnectionModule, PushModule],
   controllers: [AccountController, AdminUserController, PresenceController],
   providers: [AccountService, RegistrationExpirySweeper],
   exports: [AccountService],

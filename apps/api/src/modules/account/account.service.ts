@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth-user.js';
 import { ManagementApiUnavailableError } from '../admin/admin.errors.js';
 import { toUserResponse } from '../auth/auth.dto.js';
+import { RefreshTokenRepository } from '../auth/refresh-token.repository.js';
 import { PushService } from '../push/push.service.js';
 import { SocketConnectionRepository } from '../socket-connection/socket-connection.repository.js';
 import type { User } from '../user/user.entity.js';
@@ -29,16 +30,20 @@ export class AccountService {
     private readonly users: UserRepository,
     private readonly connections: SocketConnectionRepository,
     private readonly sockets: PushService,
+    private readonly refreshTokens: RefreshTokenRepository,
   ) {}
 
   /** Every token issued so far stops working; every connection is closed before this returns. */
   async logoutAll(user: AuthUser): Promise<void> {
     if (!(await this.users.revokeTokens(user.id))) throw new UserNotFoundError(user.id);
+    // The version bump already kills every refresh family (they carry the version); revoked for the record too.
+    await this.refreshTokens.revokeAllOfUser(user.id);
     await this.closeAll(user.id);
   }
 
   async block(id: number): Promise<void> {
     if (!(await this.users.revokeTokens(id, true))) throw new UserNotFoundError(id);
+    await this.refreshTokens.revokeAllOfUser(id);
     await this.closeAll(id);
   }
 
