@@ -77,13 +77,35 @@ describe.each(databaseKinds())('registration lifetime (%s)', (kind) => {
     await socket.closed;
   });
 
-  it('race: a fresh auth racing the expiry ends registered (and receiving) or closed — never open and unregistered', async () => {
-    const user = await createUser(stack, 'Racer');
+  /** Signs in as the web client does: the access token and the gavel_refresh cookie. */
+  const signIn = async (email: string) => {
+    const response = await fetch(`${stack.apiUrl}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    const cookie = /gavel_refresh=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')![1]!;
+    return { token: ((await response.json()) as { accessToken: string }).accessToken, cookie };
+  };
+  /** POST /auth/refresh with the cookie: the web client's way to a fresh token. */
+  const refresh = async (cookie: string) => {
+    const response = await fetch(`${stack.apiUrl}/auth/refresh`, {
+      method: 'POST',
+      headers: { cookie: `gavel_refresh=${cookie}` },
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { accessToken: string }).accessToken;
+  };
+
+  it('race: an auth with a refreshed token racing the expiry ends registered (and receiving) or closed — never open and unregistered', async () => {
+    const created = await createUser(stack, 'Racer');
+    const session = await signIn(created.email);
+    const user = { ...created, token: session.token };
     const opened = await Promise.all(Array.from({ length: 6 }, () => connect(stack, user)));
     sockets.push(...opened.map((o) => o.socket));
     const exp = expOf(user.token);
     await sleep(Math.max(0, exp - Date.now() - 1_000));
-    const fresh = await login(stack, user.email, PASSWORD);
+    const fresh = await refresh(session.cookie);
     expect(expOf(fresh)).toBeGreaterThan(exp + 1_000);
     // Re-auth around the first exp: some before, some just at it, some after the sweep.
     await Promise.all(
