@@ -5,7 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { databaseKinds } from '../support/databases.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { apiJson, startStack, type Stack } from '../support/stack.js';
 import { BROWSER_TEST_TIMEOUT, hasChromium, launchChromium, openPage, screenshot } from './support/chromium.js';
 import { clientUrl, connectionStatus } from './support/gavel-pages.js';
 
@@ -51,10 +51,41 @@ import { clientUrl, connectionStatus } from './support/gavel-pages.js';
           // A reload keeps the session and reconnects.
           await page.reload();
           await connectionStatus(page, 'connected');
-          await page.getByRole('button', { name: 'Sign out' }).click();
+          await page.getByRole('button', { name: 'Sign out', exact: true }).click();
           await page.getByRole('heading', { name: 'Sign in to Gavel' }).waitFor();
           expect(errors).toEqual([]);
           await context.close();
+        },
+        BROWSER_TEST_TIMEOUT,
+      );
+
+      it(
+        '"Sign out everywhere" signs this device out and the other device too: its live connection is closed and its token refused',
+        async () => {
+          const email = `everywhere-${Date.now()}@example.test`;
+          const password = 'correct horse battery';
+          const registered = await apiJson(stack, '/auth/register', {
+            body: { email, password, displayName: 'Everywhere' },
+          });
+          expect(registered.status).toBe(201);
+          const devices = await Promise.all([openPage(browser), openPage(browser)]);
+          for (const { page } of devices) {
+            await page.goto(clientUrl(stack.apiUrl));
+            await page.getByLabel('Email').fill(email);
+            await page.getByLabel('Password').fill(password);
+            await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+            await connectionStatus(page, 'connected');
+          }
+          const [laptop, phone] = devices;
+          await laptop!.page.getByTestId('sign-out-everywhere').click();
+          await laptop!.page.getByRole('heading', { name: 'Sign in to Gavel' }).waitFor();
+          // The phone did nothing: its socket was closed by the API, its reconnect refused, and it shows why.
+          await phone!.page.getByRole('heading', { name: 'Sign in to Gavel' }).waitFor({ timeout: 15_000 });
+          await phone!.page.getByText('Your session expired').waitFor();
+          for (const { errors, context } of devices) {
+            expect(errors).toEqual([]);
+            await context.close();
+          }
         },
         BROWSER_TEST_TIMEOUT,
       );
