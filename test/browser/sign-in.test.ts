@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, startStack, type Stack } from '../support/stack.js';
 import { BROWSER_TEST_TIMEOUT, hasChromium, launchChromium, openPage, screenshot } from './support/chromium.js';
-import { clientUrl, connectionStatus } from './support/gavel-pages.js';
+import { clientUrl, connectionStatus, signInWithDemoButton } from './support/gavel-pages.js';
 
 (!hasChromium ? describe.skip : describe)(
   'sign-in page in chromium (skipped when /usr/bin/chromium is missing: apt-get install -y chromium)',
@@ -86,6 +86,33 @@ import { clientUrl, connectionStatus } from './support/gavel-pages.js';
             expect(errors).toEqual([]);
             await context.close();
           }
+        },
+        BROWSER_TEST_TIMEOUT,
+      );
+
+      it(
+        'the admin console finds a user by e-mail prefix, blocks (login 403) and unblocks (login works again)',
+        async () => {
+          const email = `console-${Date.now()}@example.test`;
+          const password = 'correct horse battery';
+          await apiJson(stack, '/auth/register', { body: { email, password, displayName: 'Console' } });
+          const signIn = async () => (await apiJson(stack, '/auth/login', { body: { email, password } })).status;
+          const { page, context, errors } = await openPage(browser);
+          await signInWithDemoButton(page, clientUrl(stack.apiUrl), 'Admin');
+          await page.getByRole('link', { name: 'Admin' }).click();
+          await page.getByLabel('E-mail').fill(email.slice(0, 12));
+          await page.getByRole('button', { name: 'Find user' }).click();
+          const row = page.getByTestId('user-result').filter({ hasText: email });
+          await row.getByText('active · offline · 0 connections').waitFor();
+          await row.getByRole('button', { name: 'Block' }).click();
+          await page.getByText(`${email} is blocked and signed out everywhere.`).waitFor();
+          await row.getByText('blocked · offline').waitFor();
+          expect(await signIn()).toBe(403);
+          await row.getByRole('button', { name: 'Unblock' }).click();
+          await row.getByText('active · offline').waitFor();
+          expect(await signIn()).toBe(200);
+          expect(errors).toEqual([]);
+          await context.close();
         },
         BROWSER_TEST_TIMEOUT,
       );
