@@ -58,6 +58,7 @@ describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) =>
       connectionId: expect.any(String),
       replayed: stored.length,
       recovered: true,
+      unread: stored.length,
     });
     const replayed = await collectFrames(socket, (f) => f.length === stored.length);
     expect(replayed.map((f) => f.id)).toEqual(stored);
@@ -72,6 +73,7 @@ describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) =>
         connectionId: authOk.data.connectionId,
         replayed: 0,
         recovered: true,
+        unread: stored.length,
       })),
     );
   });

@@ -44,6 +44,7 @@ describe.each(databaseKinds())('notifications and replay (%s)', (kind) => {
       connectionId: expect.any(String),
       replayed: 0,
       recovered: true,
+      unread: 0,
     });
     const seen = await notify(lea, 'seen');
     expect((await first.socket.nextJson()).id).toBe(seen);
@@ -62,6 +63,8 @@ describe.each(databaseKinds())('notifications and replay (%s)', (kind) => {
       connectionId: expect.any(String),
       replayed: 3,
       recovered: true,
+      // Nothing was marked read: the one seen live counts too.
+      unread: 4,
     });
     const replayed = await collectFrames(back.socket, (f) => f.length === 3);
     expect(replayed.map((f) => [f.type, f.id, f.data.title])).toEqual([
@@ -118,6 +121,7 @@ describe.each(databaseKinds())('notifications and replay (%s)', (kind) => {
       body: null,
       data: null,
       createdAt: expect.any(String),
+      readAt: null,
     });
     expect((await apiJson(stack, '/me/notifications?limit=0', { token: ned.token })).status).toBe(400);
     expect((await apiJson(stack, '/me/notifications?after=x', { token: ned.token })).status).toBe(400);

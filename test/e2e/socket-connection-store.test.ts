@@ -15,7 +15,8 @@ import { databaseKinds } from '../support/databases.js';
 import { type MigratedStore, migratedStore } from '../support/migrated-store.js';
 
 const UNKNOWN_USER = 99_999_999;
-const COLUMNS_PER_ROW = 6;
+// connection_id, user_id, created_at, last_seen_at, source_ip, user_agent, expires_at
+const COLUMNS_PER_ROW = 7;
 
 let idCounter = 0;
 /** Looks like an AWS connection id: 16 chars of base64 ending in `=`. */

@@ -10,6 +10,7 @@ import { RolesGuard } from './common/guards/roles.guard.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import { AppConfig } from './config/env.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { AccountModule } from './modules/account/account.module.js';
 import { AdminModule } from './modules/admin/admin.module.js';
 import { AuctionModule } from './modules/auction/auction.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
@@ -36,6 +37,7 @@ export const FEATURE_MODULES = [
   ChannelModule,
   AdminModule,
   MetricsModule,
+  AccountModule,
 ];
 
 @Module({})

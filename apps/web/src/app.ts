@@ -154,6 +154,22 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
               { type: 'button', class: 'button button--ghost button--small', onclick: () => ctx.signOut() },
               'Sign out',
             ),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'button button--ghost button--small',
+                'data-testid': 'sign-out-everywhere',
+                title: 'Revokes every sign-in of this account and closes its live connections on every device',
+                // Signed out here either way; the message says when the other devices could not be signed out.
+                onclick: () =>
+                  api
+                    .post('auth/logout-all', {})
+                    .then(() => ctx.signOut())
+                    .catch(() => ctx.signOut('Signing out your other devices failed; sign in and try again.')),
+              },
+              'Sign out everywhere',
+            ),
           ),
         ),
       ),

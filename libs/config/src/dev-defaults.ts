@@ -10,6 +10,7 @@ export const DEV_DEFAULTS = {
   GATEWAY_PORT: 3001,
   JWT_SECRET: 'dev-only-jwt-secret-do-not-use-in-production',
   JWT_EXPIRES_IN: '1h',
+  REFRESH_TOKEN_EXPIRES_IN: '14d',
   GATEWAY_API_KEY: 'dev-only-gateway-api-key',
   SERVICE_API_KEY: 'dev-only-service-api-key',
   APIGW_ENDPOINT: 'http://127.0.0.1:3001',

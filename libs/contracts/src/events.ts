@@ -6,7 +6,20 @@ export type Id = number | string;
 
 export interface AuthOkEvent {
   type: 'auth.ok';
-  data: { userId: Id; connectionId: string; replayed: number; recovered: boolean };
+  /** `unread`: the user's unread notification count. */
+  data: { userId: Id; connectionId: string; replayed: number; recovered: boolean; unread: number };
+}
+
+/** Notifications with id ≤ upTo were read (on any device of the user). */
+export interface NotificationReadEvent {
+  type: 'notification.read';
+  data: { upTo: Id };
+}
+
+/** The token the connection authenticated with ran out and no fresh `auth` came: the connection is then closed. */
+export interface AuthExpiredEvent {
+  type: 'auth.expired';
+  data: { expiredAt: string };
 }
 
 export interface AuthErrorEvent {
@@ -76,6 +89,8 @@ export interface ErrorEvent {
 export type ServerEvent =
   | AuthOkEvent
   | AuthErrorEvent
+  | AuthExpiredEvent
+  | NotificationReadEvent
   | BidEvent
   | NotificationEvent
   | AuctionClosedEvent

@@ -15,6 +15,10 @@ export interface AuthUser {
 export interface TokenSubject {
   id: number;
   tokenOnly: true;
+  /** The token's `ver` claim (0 when absent), for the handler to check against users.token_version. */
+  tokenVersion: number;
+  /** The token's `exp`, when it has one. */
+  expiresAt?: Date;
 }
 
 export function isRole(value: unknown): value is Role {

@@ -21,6 +21,8 @@ export abstract class AppConfig {
   /** As given (`1h`, `15m`, `3600`). */
   declare readonly jwtExpiresIn: string;
   declare readonly jwtExpiresInSeconds: number;
+  /** REFRESH_TOKEN_EXPIRES_IN: lifetime of the web client's refresh cookie (`gavel_refresh`). */
+  declare readonly refreshTokenExpiresInSeconds: number;
   declare readonly gatewayApiKey: string;
   declare readonly serviceApiKey: string;
   declare readonly apigwEndpoint: string;
@@ -219,6 +221,11 @@ export function validateEnv(raw: RawEnv): AppConfig {
   if (jwtExpiresInSeconds === undefined)
     problems.push(`JWT_EXPIRES_IN must be a duration such as 1h, 15m or 3600 (got "${jwtExpiresIn}")`);
 
+  const refreshExpiresIn = value('REFRESH_TOKEN_EXPIRES_IN') ?? DEV_DEFAULTS.REFRESH_TOKEN_EXPIRES_IN;
+  const refreshTokenExpiresInSeconds = parseDurationSeconds(refreshExpiresIn);
+  if (refreshTokenExpiresInSeconds === undefined)
+    problems.push(`REFRESH_TOKEN_EXPIRES_IN must be a duration such as 14d, 12h or 3600 (got "${refreshExpiresIn}")`);
+
   const awsRegion = value('AWS_REGION') ?? DEV_DEFAULTS.AWS_REGION;
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(awsRegion))
     problems.push(`AWS_REGION must look like us-east-1 (got "${awsRegion}")`);
@@ -302,6 +309,7 @@ export function validateEnv(raw: RawEnv): AppConfig {
     jwtSecret: secret('JWT_SECRET', 32),
     jwtExpiresIn,
     jwtExpiresInSeconds: jwtExpiresInSeconds ?? 3600,
+    refreshTokenExpiresInSeconds: refreshTokenExpiresInSeconds ?? 14 * 86_400,
     gatewayApiKey: secret('GATEWAY_API_KEY', 16),
     serviceApiKey: secret('SERVICE_API_KEY', 16),
     apigwEndpoint: httpUrl('APIGW_ENDPOINT', DEV_DEFAULTS.APIGW_ENDPOINT),

@@ -85,7 +85,7 @@ export function adminView(ctx: AppContext): View {
       detail.element,
       announce,
     ),
-    h('div', { class: 'admin__forms' }, notifyForm(ctx), createAuctionForm(ctx)),
+    h('div', { class: 'admin__forms' }, userLookup(ctx), notifyForm(ctx), createAuctionForm(ctx)),
   );
   let disposed = false;
   let inFlight = false;
@@ -398,6 +398,103 @@ function connectionDetail(ctx: AppContext, select: (connectionId: string | null)
 
 function fact(term: string, value: Child): HTMLElement {
   return h('div', null, h('dt', null, term), h('dd', null, value));
+}
+
+interface AdminUser {
+  id: number | string;
+  email: string;
+  displayName: string;
+  blocked: boolean;
+  online: boolean;
+  connections: number;
+}
+
+/** Find a user by e-mail (or its beginning); see blocked / online / connections; block, unblock, close connections. */
+function userLookup(ctx: AppContext): HTMLElement {
+  const email = formField({ label: 'E-mail', name: 'userEmail', hint: 'The whole address or its beginning.' });
+  const alert = formAlert();
+  const results = h('ul', { class: 'user-results', 'data-testid': 'user-results' });
+  const submit = h('button', { type: 'submit', class: 'button button--primary' }, 'Find user');
+  const form = h('form', { class: 'form', novalidate: true }, email.element, submit, alert.element);
+  let lastQuery = '';
+
+  async function search(query: string): Promise<void> {
+    lastQuery = query;
+    const answer = await ctx.api.get<{ items: AdminUser[] }>(`admin/users?email=${encodeURIComponent(query)}`);
+    replaceChildren(results, ...answer.items.map(userRow));
+    if (answer.items.length === 0) alert.show(['No user has an e-mail starting with that.'], 'info');
+  }
+
+  function action(label: string, run: () => Promise<unknown>, done: (answer: unknown) => string): HTMLElement {
+    const button = h('button', { type: 'button', class: 'button button--ghost button--small' }, label);
+    button.addEventListener('click', () => {
+      void busy(button, 'Working…', async () => {
+        try {
+          const answer = await run();
+          alert.show([done(answer)], 'info');
+          await search(lastQuery);
+        } catch (error) {
+          alert.show(messagesOf(error));
+        }
+      });
+    });
+    return button;
+  }
+
+  function userRow(user: AdminUser): HTMLElement {
+    const path = `admin/users/${encodeURIComponent(String(user.id))}`;
+    const state = [
+      user.blocked ? 'blocked' : 'active',
+      user.online ? 'online' : 'offline',
+      `${user.connections} ${user.connections === 1 ? 'connection' : 'connections'}`,
+    ].join(' · ');
+    return h(
+      'li',
+      { class: 'user-result', 'data-testid': 'user-result' },
+      h('strong', null, user.displayName),
+      ` ${user.email} (#${String(user.id)}) `,
+      h('span', { class: 'muted', 'data-testid': 'user-state' }, state),
+      ' ',
+      user.blocked
+        ? action(
+            'Unblock',
+            () => ctx.api.delete(`${path}/block`),
+            () => `${user.email} may sign in again.`,
+          )
+        : action(
+            'Block',
+            () => ctx.api.post(`${path}/block`, {}),
+            () => `${user.email} is blocked and signed out everywhere.`,
+          ),
+      action(
+        'Close connections',
+        () => ctx.api.request<{ closed: number }>('DELETE', `${path}/connections`),
+        (answer) => `Closed ${(answer as { closed?: number } | undefined)?.closed ?? 0} connection(s).`,
+      ),
+    );
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    alert.show(null);
+    const query = email.input.value.trim();
+    email.setError(query ? null : 'Enter an e-mail address or its beginning.');
+    if (!query) return;
+    void busy(submit, 'Searching…', async () => {
+      try {
+        await search(query);
+      } catch (error) {
+        alert.show(messagesOf(error));
+      }
+    });
+  });
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'users-title' },
+    h('h2', { id: 'users-title' }, 'Users'),
+    form,
+    results,
+  );
 }
 
 function notifyForm(ctx: AppContext): HTMLElement {

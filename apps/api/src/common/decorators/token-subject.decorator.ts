@@ -18,5 +18,10 @@ export const CurrentTokenSubject = createParamDecorator((_data: unknown, context
   // Only the JWT guard of a @TokenSubjectOnly() route sets this shape; anything else is a wiring mistake.
   if (!subject || subject.tokenOnly !== true || typeof subject.id !== 'number')
     throw new Error('@CurrentTokenSubject() needs @TokenSubjectOnly() on the route');
-  return { id: subject.id, tokenOnly: true };
+  return {
+    id: subject.id,
+    tokenOnly: true,
+    tokenVersion: subject.tokenVersion ?? 0,
+    ...(subject.expiresAt ? { expiresAt: subject.expiresAt } : {}),
+  };
 });

@@ -5,4 +5,8 @@ export interface JwtPayload {
   sub: string;
   roles: Role[];
   email: string;
+  /** The user's token_version when the token was issued: a later version (sign out everywhere, block) revokes it. */
+  ver: number;
+  /** Set by the signer (seconds since the epoch). */
+  exp?: number;
 }

@@ -15,7 +15,7 @@ import { JwtStrategy } from './jwt.strategy.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters!';
 const jwt = new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: 60 } });
-const alice = { id: 7, email: 'alice@gavel.test', role: 'admin' };
+const alice = { id: 7, email: 'alice@gavel.test', role: 'admin', tokenVersion: 0, blockedAt: null };
 const findAlice = async (id: number) => (id === alice.id ? alice : null);
 
 interface FakeRequest {
@@ -86,7 +86,12 @@ describe(JwtStrategy.name, () => {
   it('on @TokenSubjectOnly() routes passes the verified id on without a lookup', async () => {
     const noLookup = guardWith(() => Promise.reject(new Error('must not be called')));
     const request = { headers: { authorization: `Bearer ${token({ sub: '12' })}` } };
-    expect(await authenticate(noLookup, request, { [TOKEN_SUBJECT_ONLY]: true })).toEqual({ id: 12, tokenOnly: true });
+    expect(await authenticate(noLookup, request, { [TOKEN_SUBJECT_ONLY]: true })).toEqual({
+      id: 12,
+      tokenOnly: true,
+      tokenVersion: 0,
+      expiresAt: expect.any(Date),
+    });
   });
 
   it('lets @Public() routes and routes authenticated by their API key alone through without a token', async () => {
@@ -146,6 +151,21 @@ describe(JwtStrategy.name, () => {
       );
     }
     expect(await refusal(bearer(`Bearer ${token({ sub: '8' })}`))).toBe('Invalid token');
+  });
+
+  it('refuses a token issued under an older token_version (signed out everywhere) and any token of a blocked user', async () => {
+    const revoked = (user: object) =>
+      authenticate(
+        guardWith(async () => ({ ...alice, ...user })),
+        {
+          headers: { authorization: `Bearer ${token({ sub: '7', ver: 0 })}` },
+        },
+      );
+    expect(await refusal(revoked({ tokenVersion: 1 }))).toBe('Token revoked');
+    expect(await refusal(revoked({ blockedAt: new Date() }))).toBe('Token revoked');
+    // A token without `ver` (issued before versions existed) is version 0.
+    expect(await bearer(`Bearer ${token({ sub: '7' })}`)).toMatchObject({ id: 7 });
+    expect(await refusal(revoked({ tokenVersion: 2 }))).toBe('Token revoked');
   });
 
   it('lets a failing user lookup through as it is: a database outage is not a 401', async () => {

@@ -61,9 +61,23 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   async validate(request: JwtRequest, payload: Partial<JwtPayload>): Promise<AuthUser | TokenSubject> {
     const id = Number(payload.sub);
     if (!Number.isSafeInteger(id) || id <= 0) throw new UnauthorizedException('Invalid token');
-    if (request[TOKEN_SUBJECT_ONLY_REQUEST]) return { id, tokenOnly: true };
+    const tokenVersion = tokenVersionOf(payload);
+    if (request[TOKEN_SUBJECT_ONLY_REQUEST])
+      return {
+        id,
+        tokenOnly: true,
+        tokenVersion,
+        ...(typeof payload.exp === 'number' ? { expiresAt: new Date(payload.exp * 1000) } : {}),
+      };
     const user = await this.users.findById(id);
     if (!user) throw new UnauthorizedException('Invalid token');
+    // Signed out everywhere or blocked since the token was issued.
+    if (user.blockedAt !== null || user.tokenVersion !== tokenVersion) throw new UnauthorizedException('Token revoked');
     return { id: user.id, email: user.email, roles: [user.role] };
   }
+}
+
+/** The token's `ver` claim; tokens issued before versions existed count as version 0. */
+export function tokenVersionOf(payload: Partial<JwtPayload>): number {
+  return typeof payload.ver === 'number' && Number.isSafeInteger(payload.ver) ? payload.ver : 0;
 }

@@ -33,6 +33,14 @@ class FakeNotifications {
   async findNewestId(userId: number) {
     return Math.max(0, ...this.rows.filter((r) => r.userId === userId).map((r) => r.id));
   }
+  async countUnread(userId: number) {
+    return this.rows.filter((r) => r.userId === userId && !r.readAt).length;
+  }
+  async markRead(userId: number, upToId: number) {
+    const unread = this.rows.filter((r) => r.userId === userId && r.id <= upToId && !r.readAt);
+    for (const row of unread) row.readAt = new Date();
+    return unread.length;
+  }
 }
 
 /** Connection rows: what NotificationDeliveryService reads and what PushService pages through. */
@@ -124,7 +132,12 @@ describe(NotificationDeliveryService.name, () => {
     const idempotency = {
       execute: (_call: unknown, work: () => Promise<unknown>) => work(),
     } as unknown as IdempotencyService;
-    service = new NotificationService(notifications as unknown as NotificationRepository, delivery, idempotency);
+    service = new NotificationService(
+      notifications as unknown as NotificationRepository,
+      delivery,
+      idempotency,
+      sockets,
+    );
   });
   afterEach(() => {
     jest.useRealTimers();
@@ -132,12 +145,12 @@ describe(NotificationDeliveryService.name, () => {
 
   const send = (title: string) => service.sendAndReport({ userId: USER, kind: 'test', title });
 
-  it('welcome without since: auth.ok only, replayed 0, recovered', async () => {
+  it('welcome without since: auth.ok only, replayed 0, recovered; unread counts the stored unread ones', async () => {
     await send('old');
     connections.add(USER, 'c1', new Date());
     await delivery.welcome({ connectionId: 'c1', userId: USER, created: true });
     expect(gateway.of('c1')).toEqual([
-      { type: 'auth.ok', data: { userId: USER, connectionId: 'c1', replayed: 0, recovered: true } },
+      { type: 'auth.ok', data: { userId: USER, connectionId: 'c1', replayed: 0, recovered: true, unread: 1 } },
     ]);
   });
 

@@ -151,7 +151,13 @@ export class NotificationDeliveryService {
       const { replay, afterwards, recovered } = await this.claimReplay(connection, sinceId, held?.rows ?? []);
       const authOk: AuthOkEvent = {
         type: 'auth.ok',
-        data: { userId: connection.userId, connectionId: connection.connectionId, replayed: replay.length, recovered },
+        data: {
+          userId: connection.userId,
+          connectionId: connection.connectionId,
+          replayed: replay.length,
+          recovered,
+          unread: await this.notifications.countUnread(connection.userId),
+        },
       };
       // Queued while holding the user's lock: no notification stored after the query can be pushed before this.
       const events = [authOk, ...replay.map(toNotificationEvent), ...afterwards.map(toNotificationEvent)];

@@ -63,6 +63,17 @@ export class NotificationResponse {
   @ApiProperty({ type: String, nullable: true }) body!: string | null;
   @ApiProperty({ description: 'As sent', nullable: true }) data!: unknown;
   @ApiProperty() createdAt!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'When it was marked read; null while unread' })
+  readAt!: string | null;
+}
+
+export class MarkReadDto {
+  @ApiProperty({
+    example: 42,
+    description: 'Notifications with an id up to this one are read (number or numeric string)',
+  })
+  @IsIdLike()
+  upTo!: number | string;
 }
 
 export class NotificationPage {
@@ -83,5 +94,6 @@ export function toNotificationResponse(row: Notification): NotificationResponse 
     body: row.body,
     data: parseNotificationData(row.data),
     createdAt: row.createdAt.toISOString(),
+    readAt: row.readAt?.toISOString() ?? null,
   };
 }

@@ -29,4 +29,8 @@ export class Notification {
 
   @Column({ name: 'created_at', type: 'datetime' })
   createdAt!: Date;
+
+  /** When the user marked it read; null while unread. */
+  @Column({ name: 'read_at', type: 'datetime', nullable: true })
+  readAt!: Date | null;
 }

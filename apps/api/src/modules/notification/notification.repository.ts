@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Between, MoreThan, type Repository } from 'typeorm';
+import { Between, IsNull, LessThanOrEqual, MoreThan, type Repository } from 'typeorm';
 import { WriteBatcher } from '../../common/write-batcher.js';
 import { isForeignKeyViolation } from '../../database/driver-errors.js';
 import { multiRowInsertIdsAreConsecutive } from '../../database/multi-row-insert-ids.js';
@@ -95,5 +95,18 @@ export class NotificationRepository {
       userId,
     ])) as { id: number | string | null }[];
     return rows[0]?.id == null ? 0 : Number(rows[0].id);
+  }
+
+  /** Marks the user's unread notifications with id ≤ upToId read; returns how many changed. */
+  async markRead(userId: number, upToId: number, at = new Date()): Promise<number> {
+    const result = await this.notifications.update(
+      { userId, id: LessThanOrEqual(upToId), readAt: IsNull() },
+      { readAt: at },
+    );
+    return result.affected ?? 0;
+  }
+
+  countUnread(userId: number): Promise<number> {
+    return this.notifications.countBy({ userId, readAt: IsNull() });
   }
 }

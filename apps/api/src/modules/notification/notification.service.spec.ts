@@ -3,6 +3,7 @@ import type { Answer, IdempotencyService, IdempotentCall } from '../idempotency/
 import type { NotificationDeliveryService } from './notification-delivery.service.js';
 import type { Notification } from './notification.entity.js';
 import type { NewNotification, NotificationRepository } from './notification.repository.js';
+import type { PushService } from '../push/push.service.js';
 import { NotificationService } from './notification.service.js';
 
 /** Storage and idempotency only: delivery is replaced whole, and reaches nobody. */
@@ -38,6 +39,7 @@ function newService() {
     notifications as unknown as NotificationRepository,
     delivery as unknown as NotificationDeliveryService,
     idempotency as unknown as IdempotencyService,
+    {} as PushService,
   );
   return { service, stored, calls, delivery };
 }

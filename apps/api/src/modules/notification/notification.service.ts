@@ -1,9 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import type { NotificationReadEvent } from '@gavel/contracts';
 import type { AuthUser } from '../../common/auth-user.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { PushService } from '../push/push.service.js';
 import { type SentNotification, NotificationDeliveryService, toSinceId } from './notification-delivery.service.js';
 import {
   type CreateNotificationDto,
+  type MarkReadDto,
   type NotificationAcceptedResponse,
   type NotificationPage,
   type NotificationPageQuery,
@@ -29,11 +32,30 @@ export type { SentNotification } from './notification-delivery.service.js';
  */
 @Injectable()
 export class NotificationService {
+  private readonly logger = new Logger(NotificationService.name);
+
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly delivery: NotificationDeliveryService,
     private readonly idempotency: IdempotencyService,
+    private readonly sockets: PushService,
   ) {}
+
+  /**
+   * POST /me/notifications/read: marks the user's notifications up to `upTo` read and tells every
+   * connection of the user (`notification.read`), so the other tabs and devices follow. Answered after
+   * the push was tried; a failed push loses nothing (GET /me/notifications and auth.ok's `unread` say it).
+   */
+  async markRead(user: AuthUser, dto: MarkReadDto): Promise<void> {
+    const upTo = toSinceId(String(dto.upTo)) ?? 0;
+    await this.notifications.markRead(user.id, upTo);
+    const event: NotificationReadEvent = { type: 'notification.read', data: { upTo: dto.upTo } };
+    await this.sockets.sendToUser(user.id, event).catch((error: unknown) => {
+      this.logger.warn(
+        `notification.read to user ${user.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+  }
 
   /**
    * POST /notifications, at most once per Idempotency-Key. `caller` scopes the key: `service` for the

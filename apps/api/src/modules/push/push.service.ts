@@ -200,6 +200,21 @@ export class PushService implements OnModuleDestroy {
   }
 
   /**
+   * Closes these connections at once (sign out everywhere, block, expiry). The rows go first, so no push
+   * that reads recipients from now on picks them; then DeleteConnection for each, in parallel. A push that
+   * read them just before either reaches the client before its close or gets 410. Returns how many the
+   * gateway still had; throws (after trying every one) when the management API failed for any.
+   */
+  async closeConnections(connectionIds: string[]): Promise<number> {
+    if (connectionIds.length === 0) return 0;
+    await this.connections.deleteByConnectionIds(connectionIds);
+    const answers = await Promise.allSettled(connectionIds.map((id) => this.api.deleteConnection(id)));
+    const failure = answers.find((answer) => answer.status === 'rejected');
+    if (failure) throw failure.reason;
+    return answers.filter((answer) => answer.status === 'fulfilled' && answer.value === 'deleted').length;
+  }
+
+  /**
    * Shutdown (SIGTERM → app.close()) lets every push in flight finish — including the ones queued
    * behind them while draining — before the HTTP pool closes. Cutting them off would abort requests
    * the gateway may already have delivered, and their retries would deliver the frame twice.

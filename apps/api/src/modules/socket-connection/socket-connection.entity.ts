@@ -5,6 +5,7 @@ import { User } from '../user/user.entity.js';
 @Entity('socket_connections')
 @Index('UQ_socket_connections_connection_id', ['connectionId'], { unique: true })
 @Index('IDX_socket_connections_user_id', ['userId'])
+@Index('IDX_socket_connections_expires_at', ['expiresAt'])
 export class SocketConnection {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -44,4 +45,7 @@ export class SocketConnection {
   /** The newest notification id when the first welcome was planned (its replay's upper bound); NULL before. */
   @Column({ name: 'welcome_cutoff', type: 'integer', nullable: true })
   welcomeCutoff!: number | null;
+  /** The `exp` of the token the connection last authenticated with; null (rows from before it was kept) never expires. */
+  @Column({ name: 'expires_at', type: 'datetime', nullable: true })
+  expiresAt!: Date | null;
 }

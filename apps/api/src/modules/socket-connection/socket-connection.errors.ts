@@ -25,3 +25,17 @@ export class TooManyConnectionsError extends TooManyRequestsError {
     super('TOO_MANY_CONNECTIONS', `A user may hold at most ${max} connections at once; close one first`);
   }
 }
+
+/** The token was issued before a sign-out everywhere, or its user is blocked. */
+export class TokenRevokedError extends UnauthorizedError {
+  constructor() {
+    super('TOKEN_REVOKED', 'Token revoked');
+  }
+}
+
+/** A repeated `auth` came after the connection's registration ran out (the expiry sweep is closing it). */
+export class RegistrationExpiredError extends UnauthorizedError {
+  constructor() {
+    super('REGISTRATION_EXPIRED', 'The connection expired; connect again');
+  }
+}

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, LessThan, MoreThan, type Repository } from 'typeorm';
+import { In, IsNull, LessThan, LessThanOrEqual, MoreThan, type Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { WriteBatcher } from '../../common/write-batcher.js';
+import { databaseTime } from '../../database/database-time.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../database/driver-errors.js';
 import { firstInsertedId, multiRowInsertIdsAreConsecutive } from '../../database/multi-row-insert-ids.js';
 import { SocketConnection } from './socket-connection.entity.js';
@@ -12,6 +13,8 @@ export interface NewSocketConnection {
   userId: number;
   sourceIp: string | null;
   userAgent: string | null;
+  /** The token's `exp`; null or absent: the registration does not expire. */
+  expiresAt?: Date | null;
 }
 
 /** Every column but the generated id. */
@@ -22,6 +25,7 @@ const INSERTED_PROPERTIES = [
   'lastSeenAt',
   'sourceIp',
   'userAgent',
+  'expiresAt',
 ] as const satisfies readonly (keyof SocketConnection)[];
 type InsertedProperty = (typeof INSERTED_PROPERTIES)[number];
 
@@ -29,6 +33,9 @@ type InsertedProperty = (typeof INSERTED_PROPERTIES)[number];
 const BATCH_ROWS = 64;
 
 type InsertOutcome = SocketConnection | 'taken' | 'unknown-user';
+
+/** Rows whose registration has not run out (`:now` bound to the current time); NULL never expires. */
+export const UNEXPIRED = '(c.expires_at IS NULL OR c.expires_at > :now)';
 
 /** Batches stay well under every database's bound-parameter limit. */
 const CHUNK = 500;
@@ -68,6 +75,7 @@ export class SocketConnectionRepository {
     const now = new Date();
     return this.writes.add(
       Object.assign(new SocketConnection(), connection, {
+        expiresAt: connection.expiresAt ?? null,
         createdAt: now,
         lastSeenAt: now,
         notificationsSentAfter: null,
@@ -122,6 +130,29 @@ export class SocketConnectionRepository {
     return this.connections.query(`${head} VALUES ${Array<string>(rows.length).fill(tuple).join(', ')}`, values);
   }
 
+  private databaseTime(at = new Date()): Date | string {
+    return databaseTime(this.connections.manager.connection, at);
+  }
+
+  /** Rows whose registration ran out at `now`, oldest first, at most `limit` (the expiry sweep's candidates). */
+  async findExpired(now: Date, limit: number): Promise<{ connectionId: string; userId: number; expiresAt: Date }[]> {
+    return this.connections.find({
+      select: { connectionId: true, userId: true, expiresAt: true },
+      where: { expiresAt: LessThanOrEqual(now) },
+      order: { expiresAt: 'ASC' },
+      take: limit,
+    }) as Promise<{ connectionId: string; userId: number; expiresAt: Date }[]>;
+  }
+
+  /**
+   * Claims an expired row for this API copy: deletes it only while it is still expired at `now` (a fresh
+   * `auth` may just have extended it). True for exactly one caller, however many copies sweep at once.
+   */
+  async claimExpired(connectionId: string, now: Date): Promise<boolean> {
+    const result = await this.connections.delete({ connectionId, expiresAt: LessThanOrEqual(now) });
+    return (result.affected ?? 0) > 0;
+  }
+
   private insertPlan?: { head: string; tuple: string; columns: ColumnMetadata[] };
 
   /** `INSERT INTO socket_connections (...)` and `(?, ...)`, from the entity's metadata, quoted for this database. */
@@ -167,6 +198,7 @@ export class SocketConnectionRepository {
       .createQueryBuilder('c')
       .select('c.connectionId', 'connectionId')
       .where('c.userId = :userId', { userId })
+      .andWhere(UNEXPIRED, { now: this.databaseTime() })
       .orderBy('c.id', 'ASC')
       .getRawMany<{ connectionId: string }>();
     return rows.map((row) => row.connectionId);
@@ -179,6 +211,7 @@ export class SocketConnectionRepository {
       .select('c.id', 'id')
       .addSelect('c.connectionId', 'connectionId')
       .where('c.id > :afterId', { afterId })
+      .andWhere(UNEXPIRED, { now: this.databaseTime() })
       .orderBy('c.id', 'ASC')
       .limit(limit)
       .getRawMany<{ id: number | string; connectionId: string }>();
@@ -270,6 +303,12 @@ export class SocketConnectionRepository {
     return result.affected ?? 0;
   }
 
+  /** A repeated `auth`: the registration now lasts until `expiresAt`. False when the row is gone (expired and swept, or closed). */
+  async extend(connectionId: string, expiresAt: Date | null): Promise<boolean> {
+    const result = await this.connections.update({ connectionId }, { expiresAt, lastSeenAt: new Date() });
+    return (result.affected ?? 0) > 0;
+  }
+
   /** Marks these connections as seen now (e.g. after a successful push). */
   async touch(connectionIds: string[]): Promise<void> {
     const now = new Date();
@@ -280,6 +319,20 @@ export class SocketConnectionRepository {
 
   count(): Promise<number> {
     return this.connections.count();
+  }
+
+  /** Unexpired connections per user, for these users (users without one are absent). */
+  async countByUsers(userIds: number[]): Promise<Map<number, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.connections
+      .createQueryBuilder('c')
+      .select('c.user_id', 'userId')
+      .addSelect('COUNT(*)', 'n')
+      .where('c.user_id IN (:...userIds)', { userIds })
+      .andWhere(UNEXPIRED, { now: this.databaseTime() })
+      .groupBy('c.user_id')
+      .getRawMany<{ userId: number | string; n: number | string }>();
+    return new Map(rows.map((row) => [Number(row.userId), Number(row.n)]));
   }
 
   async countUsersOnline(): Promise<number> {

@@ -4,6 +4,8 @@ import type { AppConfig } from '../../config/env.js';
 import type { SocketConnection } from './socket-connection.entity.js';
 import {
   ConnectionHeldByAnotherUserError,
+  RegistrationExpiredError,
+  TokenRevokedError,
   TokenUserGoneError,
   TooManyConnectionsError,
 } from './socket-connection.errors.js';
@@ -12,7 +14,7 @@ import type { SocketConnectionRepository } from './socket-connection.repository.
 import { SocketConnectionService } from './socket-connection.service.js';
 import type { UserRepository } from '../user/user.repository.js';
 
-const alice: TokenSubject = { id: 1, tokenOnly: true };
+const alice: TokenSubject = { id: 1, tokenOnly: true, tokenVersion: 0 };
 
 let nextId = 10;
 
@@ -28,6 +30,7 @@ function row(connectionId: string, userId: number): SocketConnection {
     userAgent: null,
     notificationsSentAfter: null,
     welcomeCutoff: null,
+    expiresAt: null,
   };
 }
 
@@ -38,6 +41,7 @@ function fakeRepository(existing: SocketConnection[] = [], users = new Set([1, 2
     rows,
     findByConnectionId: jest.fn(async (id: string) => rows.get(id) ?? null),
     userExists: jest.fn(async (id: number) => users.has(id)),
+    tokenState: jest.fn(async (id: number) => (users.has(id) ? { tokenVersion: 0, blocked: false } : undefined)),
     insert: jest.fn(async (c: { connectionId: string; userId: number }) => {
       if (rows.has(c.connectionId)) return 'taken' as const;
       if (!users.has(c.userId)) return 'unknown-user' as const;
@@ -46,6 +50,7 @@ function fakeRepository(existing: SocketConnection[] = [], users = new Set([1, 2
       return r;
     }),
     touch: jest.fn(async (_connectionIds: string[]) => undefined),
+    extend: jest.fn(async (id: string, _expiresAt: Date | null) => rows.has(id)),
     countOfUserBefore: jest.fn(
       async (userId: number, id: number) => [...rows.values()].filter((r) => r.userId === userId && r.id < id).length,
     ),
@@ -60,8 +65,12 @@ function fakeRepository(existing: SocketConnection[] = [], users = new Set([1, 2
 const config = (maxConnectionsPerUser = 20) => ({ maxConnectionsPerUser }) as AppConfig;
 
 /** The users table as the service asks it, answered by the fake repository's user set. */
-const usersOf = (repository: { userExists: (id: number) => Promise<boolean> }) =>
-  ({ exists: (id: number) => repository.userExists(id) }) as unknown as UserRepository;
+const usersOf = (repository: ReturnType<typeof fakeRepository>) =>
+  ({
+    exists: (id: number) => repository.userExists(id),
+    findTokenState: (id: number) => repository.tokenState(id),
+    touchLastSeen: async () => undefined,
+  }) as unknown as UserRepository;
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -113,7 +122,7 @@ describe(SocketConnectionService.name, () => {
     expect(logged).toHaveBeenCalledWith(expect.stringContaining('gateway down'));
   });
 
-  it('re-registration by the same user refreshes last seen and reports created: false, with what the connection was sent', async () => {
+  it("re-registration by the same user extends the registration to the new token's exp and reports created: false, with what the connection was sent", async () => {
     const repository = fakeRepository([{ ...row('abc=', 1), notificationsSentAfter: 7 }]);
     const onRegistered = jest.fn<ConnectionRegisteredHook['onRegistered']>();
     const service = new SocketConnectionService(
@@ -124,10 +133,11 @@ describe(SocketConnectionService.name, () => {
         onRegistered,
       },
     );
-    const answer = await service.register(alice, { connectionId: 'abc=' });
+    const exp = new Date('2026-01-01T01:00:00Z');
+    const answer = await service.register({ ...alice, expiresAt: exp }, { connectionId: 'abc=' });
     expect(answer).toMatchObject({ created: false, body: { connectionId: 'abc=', userId: 1 } });
     expect(repository.rows.get('abc=')).toMatchObject({ userId: 1 });
-    expect(repository.touch).toHaveBeenCalledWith(['abc=']);
+    expect(repository.extend).toHaveBeenCalledWith('abc=', exp);
     await tick();
     expect(onRegistered).toHaveBeenCalledWith({
       connectionId: 'abc=',
@@ -185,16 +195,42 @@ describe(SocketConnectionService.name, () => {
     expect(repository.userExists).toHaveBeenCalledTimes(1);
   });
 
-  it('checks no user on the common paths (the insert proves the user exists)', async () => {
+  it('on the common paths reads only the token state, after the insert (no existence check: the insert proves the user)', async () => {
     const repository = fakeRepository([row('old=', 1)]);
+    const users = usersOf(repository);
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, users, config());
+    await service.register(alice, { connectionId: 'new=' });
+    await service.register(alice, { connectionId: 'old=' });
+    expect(repository.userExists).not.toHaveBeenCalled();
+    expect(repository.tokenState).toHaveBeenCalledTimes(2);
+    expect(repository.insert.mock.invocationCallOrder[0]).toBeLessThan(
+      repository.tokenState.mock.invocationCallOrder[0]!,
+    );
+  });
+
+  it('refuses a revoked token (older version, or blocked user) with 401 and keeps no row, also on a repeated auth', async () => {
+    for (const state of [
+      { tokenVersion: 1, blocked: false },
+      { tokenVersion: 0, blocked: true },
+    ]) {
+      const repository = fakeRepository([row('old=', 1)]);
+      const users = { ...usersOf(repository), findTokenState: async () => state } as unknown as UserRepository;
+      const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, users, config());
+      await expect(service.register(alice, { connectionId: 'new=' })).rejects.toBeInstanceOf(TokenRevokedError);
+      await expect(service.register(alice, { connectionId: 'old=' })).rejects.toMatchObject({ status: 401 });
+      expect([...repository.rows.keys()]).toEqual([]);
+    }
+  });
+
+  it('a repeated auth after the row expired and was swept is refused (401): the sweep is closing the connection', async () => {
+    const repository = fakeRepository([row('old=', 1)]);
+    repository.extend.mockResolvedValueOnce(false);
     const service = new SocketConnectionService(
       repository as unknown as SocketConnectionRepository,
       usersOf(repository),
       config(),
     );
-    await service.register(alice, { connectionId: 'new=' });
-    await service.register(alice, { connectionId: 'old=' });
-    expect(repository.userExists).not.toHaveBeenCalled();
+    await expect(service.register(alice, { connectionId: 'old=' })).rejects.toBeInstanceOf(RegistrationExpiredError);
   });
 
   it('works without a hook', async () => {
@@ -224,7 +260,9 @@ describe(SocketConnectionService.name, () => {
     expect([...repository.rows.keys()]).toEqual(['a=', 'b=']);
     // Re-registering one it holds (a fresh token on the same connection) is fine; another user is not affected.
     expect((await service.register(alice, { connectionId: 'b=' })).created).toBe(false);
-    expect((await service.register({ id: 2, tokenOnly: true }, { connectionId: 'd=' })).created).toBe(true);
+    expect((await service.register({ id: 2, tokenOnly: true, tokenVersion: 0 }, { connectionId: 'd=' })).created).toBe(
+      true,
+    );
     await tick();
     expect(onRegistered.mock.calls.map(([c]) => c.connectionId)).toEqual(['a=', 'b=', 'b=', 'd=']);
   });

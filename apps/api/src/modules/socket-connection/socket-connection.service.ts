@@ -14,6 +14,8 @@ import {
 } from './socket-connection.dto.js';
 import {
   ConnectionHeldByAnotherUserError,
+  RegistrationExpiredError,
+  TokenRevokedError,
   TokenUserGoneError,
   TooManyConnectionsError,
 } from './socket-connection.errors.js';
@@ -59,17 +61,23 @@ export class SocketConnectionService {
       userId,
       sourceIp: dto.sourceIp ?? null,
       userAgent: dto.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+      expiresAt: subject.expiresAt ?? null,
     });
     if (inserted === 'unknown-user') throw new TokenUserGoneError();
     const created = inserted !== 'taken';
     const row = created ? inserted : await this.connections.findByConnectionId(dto.connectionId);
-    if (!row || row.userId !== userId) {
+    // Gone between the insert and the read: expired and swept, kicked or revoked meanwhile.
+    if (!row) throw new RegistrationExpiredError();
+    if (row.userId !== userId) {
       // A deleted user's token is refused as such (401) before any question of who holds the id.
       if (!(await this.users.exists(userId))) throw new TokenUserGoneError();
       throw new ConnectionHeldByAnotherUserError();
     }
+    await this.refuseRevokedToken(subject, row.connectionId, created);
     if (created) await this.enforceConnectionLimit(row.id, row.connectionId, userId);
-    else await this.connections.touch([row.connectionId]);
+    else if (!(await this.connections.extend(row.connectionId, subject.expiresAt ?? null)))
+      throw new RegistrationExpiredError();
+    await this.users.touchLastSeen(userId);
     this.notifyRegistered({
       connectionId: row.connectionId,
       userId,
@@ -78,6 +86,21 @@ export class SocketConnectionService {
       notificationsSentAfter: created ? null : row.notificationsSentAfter,
     });
     return { created, body: toRegisteredConnectionResponse(row) };
+  }
+
+  /**
+   * The token must still count: issued under the user's current token_version, user not blocked. Checked
+   * AFTER the row is written, never before: sign out everywhere and block bump the version first and list
+   * the user's connections second, so whatever the interleaving either this check sees the new version
+   * (and removes the row) or their listing sees the row (and closes the connection).
+   */
+  private async refuseRevokedToken(subject: TokenSubject, connectionId: string, created: boolean): Promise<void> {
+    const state = await this.users.findTokenState(subject.id);
+    if (state && !state.blocked && state.tokenVersion === subject.tokenVersion) return;
+    // A repeated auth with a revoked token: the connection was registered under a token that is revoked too.
+    if (created || state) await this.connections.deleteByConnectionId(connectionId);
+    if (!state) throw new TokenUserGoneError();
+    throw new TokenRevokedError();
   }
 
   /**
@@ -103,7 +126,9 @@ export class SocketConnectionService {
 
   /** The `$disconnect` Lambda's call: removing an unknown id is fine (delivery is best effort). */
   async unregister(connectionId: string): Promise<void> {
-    await this.connections.deleteByConnectionId(connectionId);
+    const row = await this.connections.findByConnectionId(connectionId);
+    if (!row) return;
+    if (await this.connections.deleteByConnectionId(connectionId)) await this.users.touchLastSeen(row.userId);
   }
 
   async listOwn(user: AuthUser): Promise<OwnConnectionResponse[]> {

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { databaseTime } from '../../database/database-time.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../database/driver-errors.js';
+import { UNEXPIRED } from './socket-connection.repository.js';
 import { Subscription } from './subscription.entity.js';
 
 export type SubscribeOutcome = 'subscribed' | 'limit-reached' | 'connection-gone';
@@ -86,6 +88,7 @@ export class SubscriptionRepository {
         afterId,
         position,
       })
+      .andWhere(UNEXPIRED, { now: databaseTime(this.subscriptions.manager.connection, new Date()) })
       .orderBy('s.socketConnectionId', 'ASC')
       .limit(limit)
       .getRawMany<{ id: number | string; connectionId: string }>();

@@ -26,4 +26,16 @@ export class User {
 
   @Column({ name: 'updated_at', type: 'datetime' })
   updatedAt!: Date;
+
+  /** Access tokens carry the version they were issued under (`ver`); bumping it revokes every older token. */
+  @Column({ name: 'token_version', type: 'integer', default: 0 })
+  tokenVersion!: number;
+
+  /** Set while an admin has blocked the user. */
+  @Column({ name: 'blocked_at', type: 'datetime', nullable: true })
+  blockedAt!: Date | null;
+
+  /** The last time one of the user's connections registered or went away. */
+  @Column({ name: 'last_seen_at', type: 'datetime', nullable: true })
+  lastSeenAt!: Date | null;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { Raw, type Repository } from 'typeorm';
 import type { Role } from '../../common/auth-user.js';
 import { isUniqueViolation } from '../../database/driver-errors.js';
 import { EmailTakenError } from './user.errors.js';
@@ -55,6 +55,64 @@ export class UserRepository {
   async delete(id: number): Promise<boolean> {
     const result = await this.users.delete({ id });
     return (result.affected ?? 0) > 0;
+  }
+
+  /** What decides whether a token of the user still counts: its version and whether the user is blocked. undefined: no such user. */
+  async findTokenState(id: number): Promise<{ tokenVersion: number; blocked: boolean } | undefined> {
+    const row = await this.users
+      .createQueryBuilder('u')
+      .select('u.tokenVersion', 'tokenVersion')
+      .addSelect('u.blockedAt', 'blockedAt')
+      .where('u.id = :id', { id })
+      .getRawOne<{ tokenVersion: number | string; blockedAt: unknown }>();
+    return row && { tokenVersion: Number(row.tokenVersion), blocked: row.blockedAt !== null };
+  }
+
+  /**
+   * Revokes every token issued so far (one atomic increment, so concurrent calls from several API copies
+   * each take effect), and sets or clears the block with it. Returns false for an unknown user.
+   */
+  async revokeTokens(id: number, block?: boolean): Promise<boolean> {
+    const now = new Date();
+    const result = await this.users
+      .createQueryBuilder()
+      .update(User)
+      .set({
+        tokenVersion: () => 'token_version + 1',
+        updatedAt: now,
+        ...(block === undefined ? {} : { blockedAt: block ? now : null }),
+      })
+      .where('id = :id', { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Clears the block; tokens stay revoked. Returns false for an unknown user. */
+  async unblock(id: number): Promise<boolean> {
+    const result = await this.users.update({ id }, { blockedAt: null, updatedAt: new Date() });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async touchLastSeen(id: number, at = new Date()): Promise<void> {
+    await this.users.update({ id }, { lastSeenAt: at });
+  }
+
+  /** Users whose e-mail is `email` or starts with it (lower-cased; LIKE wildcards in it are matched literally), by e-mail. */
+  findByEmailPrefix(email: string, limit: number): Promise<User[]> {
+    // '!' as the escape character: neither database agrees on a default one (SQLite has none).
+    const pattern = `${email.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+    return this.users.find({
+      where: { email: Raw((column) => `${column} LIKE :pattern ESCAPE '!'`, { pattern }) },
+      order: { email: 'ASC' },
+      take: limit,
+    });
+  }
+
+  /** last_seen_at of these users (ids without a row are absent). */
+  async findLastSeen(ids: number[]): Promise<Map<number, Date | null>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.users.find({ select: { id: true, lastSeenAt: true }, where: ids.map((id) => ({ id })) });
+    return new Map(rows.map((row) => [row.id, row.lastSeenAt]));
   }
 
   count(): Promise<number> {
