@@ -4,7 +4,7 @@
  * after every reconnect, as subscriptions end with their connection), counts every `bid` and `notification` it
  * receives (duplicates included), and — when `reconnect` is on — reconnects with exponential backoff
  * and jitter after the gateway drops it, as the web client does. Hand-written rather than
- * reconnecting-websocket because the tests must see each physical connection (its id, its auth.ok,
+ * a reconnecting client library because the tests must see each physical connection (its id, its auth.ok,
  * its close code) and the resume cursor, which that library hides.
  */
 import WebSocket from 'ws';
