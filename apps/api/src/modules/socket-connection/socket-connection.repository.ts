@@ -79,6 +79,7 @@ export class SocketConnectionRepository {
         createdAt: now,
         lastSeenAt: now,
         notificationsSentAfter: null,
+        welcomeCutoff: null,
       }),
     );
   }
