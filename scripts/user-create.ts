@@ -100,8 +100,9 @@ async function firstLineOfStdin(): Promise<string> {
 function promptHidden(prompt: string): Promise<string> {
   return new Promise((resolve) => {
     const stdin = process.stdin;
-    process.stderr.write(prompt);
+    // Echo off before the prompt shows: whatever is typed once it appears must never be echoed.
     stdin.setRawMode(true);
+    process.stderr.write(prompt);
     stdin.setEncoding('utf8');
     let typed = '';
     const finish = (result: string | undefined) => {

@@ -33,12 +33,13 @@ describe.each(databaseKinds())('registration lifetime (%s)', (kind) => {
     await stack?.stop();
   }, 120_000);
 
-  const connections = async (userId: number) =>
-    (
-      await apiJson<{ total: number }>(stack, `/admin/connections?userId=${userId}`, {
-        token: await login(stack, 'admin@gavel.test'),
-      })
-    ).body.total;
+  // One admin login per file: polling with a login each time would run into LOGIN_RATE_LIMIT.
+  let adminToken: string | undefined;
+  const connections = async (userId: number) => {
+    adminToken ??= await login(stack, 'admin@gavel.test');
+    return (await apiJson<{ total: number }>(stack, `/admin/connections?userId=${userId}`, { token: adminToken })).body
+      .total;
+  };
 
   it('at exp: auth.expired {expiredAt}, no more pushes, then closed and the row removed', async () => {
     const user = await createUser(stack, 'Exp');
