@@ -12,8 +12,12 @@ export interface Session {
 }
 
 const KEY = 'gavel.session';
-/** Set by a deliberate sign-out: a reload then does not try the refresh cookie (in case logout could not reach the API). */
-const SIGNED_OUT_KEY = 'gavel.signedOut';
+/**
+ * Set while this browser holds a refresh cookie (signed in, not signed out since): the HttpOnly cookie is
+ * invisible to script, and without the mark every visit to the sign-in page would ask /auth/refresh for a 401.
+ * A deliberate sign-out clears it, so a reload never signs in again even if logout could not reach the API.
+ */
+const MAY_REFRESH_KEY = 'gavel.mayRefresh';
 /** Held while one tab refreshes, so two tabs never present the same refresh cookie (that counts as reuse). */
 const LOCK_NAME = 'gavel-refresh';
 /** A token closer than this to its `exp` is refreshed before use. */
@@ -65,7 +69,7 @@ export class SessionStore {
       this.current.set(saved);
       return saved;
     }
-    if (storage.get<boolean>(SIGNED_OUT_KEY)) return this.clear(null);
+    if (!storage.get<boolean>(MAY_REFRESH_KEY)) return this.clear(null);
     if (saved) this.current.set(saved); // the user, while the token is renewed
     await this.freshToken();
     const session = this.current.value;
@@ -88,7 +92,7 @@ export class SessionStore {
   start(login: LoginAnswer, user: User, now = Date.now()): Session {
     const session = toSession(login, user, now);
     storage.set(KEY, session);
-    storage.remove(SIGNED_OUT_KEY);
+    storage.set(MAY_REFRESH_KEY, true);
     this.signOutReason = null;
     this.current.set(session);
     return session;
@@ -97,7 +101,7 @@ export class SessionStore {
   /** Ends the session here; a deliberate sign-out (no reason) also revokes the refresh cookie first. */
   async end(reason: string | null = null): Promise<void> {
     if (reason === null) {
-      storage.set(SIGNED_OUT_KEY, true);
+      storage.remove(MAY_REFRESH_KEY);
       if (this.transport) await this.transport.logout().catch(() => undefined);
     }
     this.clear(reason);
@@ -146,6 +150,7 @@ export class SessionStore {
       return session && session.expiresAt > Date.now() ? session.token : null;
     }
     if (!answer) {
+      storage.remove(MAY_REFRESH_KEY);
       this.clear(this.current.value ? EXPIRED_MESSAGE : null);
       return null;
     }
