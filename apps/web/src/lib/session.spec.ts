@@ -95,6 +95,8 @@ describe(SessionStore.name, () => {
     await session.end();
     expect(net.logout).toHaveBeenCalledTimes(1);
     expect(session.current.value).toBeNull();
+    expect(await session.freshToken()).toBeNull(); // signed out: no refresh attempt
+    expect(net.refresh).toHaveBeenCalledTimes(1);
     // After a deliberate sign-out a reload does not use the cookie (even if logout could not reach the API).
     expect(await new SessionStore(sharedLocks()).restore()).toBeNull();
   });

@@ -120,6 +120,8 @@ export class SessionStore {
     const session = this.current.value;
     if (session && session.expiresAt - refreshMargin(session) > now) return Promise.resolve(session.token);
     if (!this.transport) return Promise.resolve(session?.token ?? null);
+    // Signed out and no cookie issued since: nothing to refresh with (no request, no 401).
+    if (!session && !storage.get<boolean>(MAY_REFRESH_KEY)) return Promise.resolve(null);
     this.inFlight ??= this.refreshLocked(session?.token ?? null).finally(() => (this.inFlight = null));
     return this.inFlight;
   }
