@@ -13,7 +13,7 @@ export interface AppContext {
   toaster: Toaster;
   /** Signs in with email + password and loads the user; throws ApiError. */
   signIn(email: string, password: string): Promise<void>;
-  signOut(reason?: string): void;
+  signOut(reason?: string): Promise<void>;
 }
 
 /** A mounted view: its root element and how to stop its timers and subscriptions. */

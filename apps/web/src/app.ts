@@ -4,7 +4,7 @@ import { connectionIndicator } from './components/connection-indicator.js';
 import { notificationBell } from './components/notification-bell.js';
 import { notificationToast } from './components/notification-text.js';
 import { Toaster } from './components/toaster.js';
-import { ApiClient } from './lib/api-client.js';
+import { ApiError, ApiClient } from './lib/api-client.js';
 import type { Id, LoginAnswer, NotificationItem, Page, User } from './lib/api-types.js';
 import type { ClientConfig } from './lib/config.js';
 import { h, replaceChildren } from './lib/dom.js';
@@ -25,15 +25,28 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
   const toaster = new Toaster();
   const api = new ApiClient(
     config.apiBase,
-    () => session.token,
+    () => session.freshToken(),
     () => ctx.signOut('Your session expired. Please sign in again.'),
   );
+  session.connect({
+    refresh: async () => {
+      try {
+        return await api.post<LoginAnswer>('auth/refresh', undefined, { anonymous: true });
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return null;
+        throw error;
+      }
+    },
+    me: (token) =>
+      api.request<User>('GET', 'auth/me', { headers: { authorization: `Bearer ${token}` }, anonymous: true }),
+    logout: () => api.post<void>('auth/logout', undefined, { anonymous: true }),
+  });
   let notifications: NotificationStore | null = null;
   let sinceSent: Id | null = null;
   const socket = new LiveSocket({
     url: config.wsUrl,
-    // The one seam for token refresh: whatever gives a fresh token (session.ts) answers here.
-    getToken: () => session.token,
+    // Asked on every connect and before the token's exp: a renewed token is sent on the same connection.
+    getToken: () => session.freshToken(),
     since: () => (sinceSent = notifications?.lastSeenId ?? null),
     pingIntervalMs: config.pingIntervalMs,
     pongTimeoutMs: config.pongTimeoutMs,
@@ -58,7 +71,7 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
     signOut(reason) {
       // Signing out on purpose leaves no messages behind on a shared device; only the replay point stays.
       if (!reason) notifications?.forgetContent();
-      session.end(reason ?? null);
+      return session.end(reason ?? null);
     },
   };
 
@@ -67,14 +80,17 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
   const TOASTS_PER_REPLAY = 3;
   let quietReplays = 0;
   socket.events.on((event) => {
+    if (event.type === 'notification.read') return notifications?.markReadUpTo(event.data.upTo);
     if (event.type !== 'notification' || !notifications) return;
     const n = fromEvent(event);
     const quiet = quietReplays > 0;
     if (quiet) quietReplays--;
     if (notifications.add(n) && !quiet) toaster.show(notificationToast(n));
   });
-  socket.authenticated.on(({ recovered, replayed }) => {
+  socket.authenticated.on(({ recovered, replayed, unread }) => {
     quietReplays = 0;
+    // The server's unread count sets the bell (reads on other devices while this one was away included).
+    if (typeof unread === 'number') notifications?.applyAuth(unread, typeof replayed === 'number' ? replayed : 0);
     if (typeof replayed === 'number' && replayed > TOASTS_PER_REPLAY) {
       quietReplays = replayed;
       toaster.show({
@@ -123,7 +139,14 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
     );
     if (!user || !notifications) return replaceChildren(header, h('div', { class: 'app-header__inner' }, brand));
     const indicator = connectionIndicator(socket);
-    const bell = notificationBell(notifications);
+    const store = notifications;
+    const bell = notificationBell(store, (upTo) => {
+      // Shown read at once; the server's notification.read confirms it here and tells the other tabs and devices.
+      store.markReadUpTo(upTo);
+      api.post('me/notifications/read', { upTo }).catch((error: unknown) => {
+        console.warn('[gavel] could not mark notifications read', error);
+      });
+    });
     headerParts = [indicator, bell];
     const route = location.hash;
     const link = (href: string, label: string, active: boolean): HTMLElement =>
@@ -205,17 +228,17 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
     firstRoute = false;
   }
 
-  let expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  let signedInAs: string | null = null;
+  // Until the first restore settles (it may refresh over the network) the page shows neither sign-in nor content.
+  let restored = false;
   session.current.subscribe((s) => {
+    // A renewed token for the same user changes nothing on screen: the socket sends it on its connection.
+    const userKey = s ? String(s.user.id) : null;
+    if (userKey === signedInAs) return;
+    signedInAs = userKey;
     socket.stop();
     notifications = null;
-    clearTimeout(expiryTimer);
     if (s) {
-      // Leave cleanly when the token runs out rather than on the first refused call (timers cap at ~24 days).
-      expiryTimer = setTimeout(
-        () => ctx.signOut('Your session expired. Please sign in again.'),
-        Math.min(s.expiresAt - Date.now(), 2 ** 31 - 1),
-      );
       const store = new NotificationStore(storage, s.user.id);
       notifications = store;
       void (async () => {
@@ -231,9 +254,9 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
         if (notifications === store) socket.start();
       })();
     }
-    route();
+    if (restored) route();
   });
-  addEventListener('hashchange', route);
+  addEventListener('hashchange', () => restored && route());
 
   // The skip link must not become a route.
   document.querySelector('.skip-link')?.addEventListener('click', (event) => {
@@ -241,7 +264,15 @@ export function startApp(root: HTMLElement, config: ClientConfig): void {
     main.focus();
   });
 
-  session.restore();
+  // Another tab renewed the token or signed out: follow it.
+  addEventListener('storage', (event) => {
+    if (event.key === null || event.key === 'gavel.session') session.syncFromStorage();
+  });
+
+  void session.restore().then(() => {
+    restored = true;
+    route();
+  });
 }
 
 function messageView(title: string, text: string): View {
@@ -276,6 +307,6 @@ function fromItem(item: NotificationItem, read: boolean): ClientNotification {
     body: item.body ?? null,
     data: item.data ?? null,
     ts: item.createdAt ?? new Date().toISOString(),
-    read,
+    read: item.readAt === undefined ? read : item.readAt !== null,
   };
 }

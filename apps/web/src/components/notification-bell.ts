@@ -1,10 +1,22 @@
+import type { Id } from '@gavel/contracts';
 import { h, replaceChildren } from '../lib/dom.js';
 import type { ClientNotification, NotificationStore } from '../lib/notification-store.js';
 import { formatAgo } from '../lib/time.js';
 import { notificationLink } from './notification-text.js';
 
-/** The bell: unread count badge, and a panel listing the latest notifications (Escape or outside click closes). */
-export function notificationBell(store: NotificationStore): { element: HTMLElement; dispose(): void } {
+/**
+ * The bell: unread count badge, and a panel listing the latest notifications (Escape or outside click closes).
+ * Opening the panel, or "Mark all read", reads everything shown: `readUpTo(newest id)` tells the server, whose
+ * `notification.read` then updates every tab and device (this one included).
+ */
+export function notificationBell(
+  store: NotificationStore,
+  readUpTo: (id: Id) => void,
+): { element: HTMLElement; dispose(): void } {
+  const readAll = (): void => {
+    const newest = store.newestId;
+    if (store.unreadCount > 0 && newest !== null) readUpTo(newest);
+  };
   const badge = h('span', { class: 'bell__badge', 'data-testid': 'unread-count' });
   const button = h(
     'button',
@@ -20,11 +32,7 @@ export function notificationBell(store: NotificationStore): { element: HTMLEleme
     badge,
   );
   const list = h('ol', { class: 'notification-list', 'data-testid': 'notification-list' });
-  const markRead = h(
-    'button',
-    { type: 'button', class: 'link-button', onclick: () => store.markAllRead() },
-    'Mark all read',
-  );
+  const markRead = h('button', { type: 'button', class: 'link-button', onclick: readAll }, 'Mark all read');
   const panel = h(
     'section',
     {
@@ -42,7 +50,10 @@ export function notificationBell(store: NotificationStore): { element: HTMLEleme
   const setOpen = (open: boolean): void => {
     panel.hidden = !open;
     button.setAttribute('aria-expanded', String(open));
-    if (open) panel.focus();
+    if (open) {
+      panel.focus();
+      readAll();
+    }
   };
   button.addEventListener('click', () => setOpen(!!panel.hidden));
   panel.addEventListener('keydown', (event) => {

@@ -21,7 +21,8 @@ export interface RequestOptions {
 export class ApiClient {
   constructor(
     private readonly base: string,
-    private readonly token: () => string | null,
+    /** The access token for each call (session.freshToken: refreshed near its expiry). */
+    private readonly token: () => string | null | Promise<string | null>,
     private readonly onSessionExpired: () => void,
   ) {}
 
@@ -39,7 +40,7 @@ export class ApiClient {
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-    const token = options.anonymous ? null : this.token();
+    const token = options.anonymous ? null : await this.token();
     if (token) headers.authorization = `Bearer ${token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
@@ -47,6 +48,8 @@ export class ApiClient {
       response = await fetch(this.base + path.replace(/^\//, ''), {
         method,
         headers,
+        // The refresh cookie (Path=/auth) goes only to the page's own origin.
+        credentials: 'same-origin',
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
       });
     } catch {

@@ -47,6 +47,8 @@ export interface NotificationItem {
   body?: string | null;
   data?: unknown;
   createdAt?: string;
+  /** When the user read it (any device); null while unread. */
+  readAt?: string | null;
 }
 
 export interface Page<T> {

@@ -72,4 +72,50 @@ describe(NotificationStore.name, () => {
     expect(store.items.value[0]!.id).toBe(60);
     expect(store.lastSeenId).toBe(60);
   });
+
+  it('markReadUpTo reads every notification up to an id, comparing numeric ids as numbers', () => {
+    const store = new NotificationStore(memoryStorage(), 1);
+    for (const id of [9, '10', 11, '100']) store.add(n(id));
+    store.markReadUpTo('11'); // as text "11" < "9"; as numbers 9, 10, 11 ≤ 11 < 100
+    expect(store.items.value.map((x) => [x.id, x.read])).toEqual([
+      ['100', false],
+      [11, true],
+      ['10', true],
+      [9, true],
+    ]);
+    expect(store.unreadCount).toBe(1);
+    expect(store.newestId).toBe('100');
+  });
+
+  it("auth.ok's unread count is the truth: the newest are unread, older unread beyond the list are counted", () => {
+    const store = new NotificationStore(memoryStorage(), 1);
+    store.merge([1, 2, 3].map((id) => ({ ...n(id), read: false })));
+    store.applyAuth(1, 0); // two were read on another device while this one was away
+    expect(store.items.value.map((x) => [x.id, x.read])).toEqual([
+      [3, false],
+      [2, true],
+      [1, true],
+    ]);
+    store.applyAuth(5, 0); // unread older than the kept list
+    expect(store.unreadCount).toBe(5);
+    store.markReadUpTo(3);
+    expect(store.unreadCount).toBe(0);
+  });
+
+  it('counts replayed notifications once, and the oldest replays as read when the server says fewer are unread', () => {
+    const store = new NotificationStore(memoryStorage(), 1);
+    store.merge([{ ...n(1), read: false }]);
+    store.applyAuth(2, 3); // 3 replays follow, only 2 unread in all: the first replay was read elsewhere
+    expect(store.unreadCount).toBe(0);
+    for (const id of [2, 3, 4]) store.add(n(id));
+    expect(store.items.value.map((x) => [x.id, x.read])).toEqual([
+      [4, false],
+      [3, false],
+      [2, true],
+      [1, true],
+    ]);
+    expect(store.unreadCount).toBe(2);
+    store.add(n(5)); // live, after the replay
+    expect(store.unreadCount).toBe(3);
+  });
 });

@@ -33,6 +33,11 @@ export class NotificationStore {
   readonly items = new Observable<readonly ClientNotification[]>([]);
   private lastSeen: Id | null;
   private readonly key: string;
+  /** Unread notifications the server counts that are older than the kept list (or never loaded here). */
+  private olderUnread = 0;
+  /** Replayed notifications still to come after the last auth.ok, and how many of the first of them are read. */
+  private replayLeft = 0;
+  private replayReadLeft = 0;
 
   constructor(
     private readonly storage: KeyValueStorage,
@@ -55,13 +60,51 @@ export class NotificationStore {
   }
 
   get unreadCount(): number {
-    return this.items.value.filter((n) => !n.read).length;
+    return this.olderUnread + this.items.value.filter((n) => !n.read).length;
+  }
+
+  /**
+   * A new connection's `auth.ok`: the server's `unread` count is the truth, `replayed` notifications follow.
+   * Reads are "everything up to an id", so the unread ones are always the newest: of the `unread`, the
+   * replayed come first (newest), then the newest kept here; anything older is read (a notification read
+   * only here, by following its link, counts as unread again: the server never heard of it). The first
+   * `replayed - unread` replays (oldest first) were already read on another device.
+   */
+  applyAuth(unread: number, replayed: number): void {
+    const unreadHere = Math.max(0, unread - replayed);
+    this.replayLeft = replayed;
+    this.replayReadLeft = Math.max(0, replayed - unread);
+    const items = this.items.value; // newest first
+    this.olderUnread = Math.max(0, unreadHere - items.length);
+    this.items.set(items.map((n, i) => (n.read === i >= unreadHere ? n : { ...n, read: i >= unreadHere })));
+    this.save();
   }
 
   /** Adds one notification unless it is already known; returns whether it was new. */
   add(notification: Omit<ClientNotification, 'read'>, read = false): boolean {
+    if (this.replayLeft > 0) {
+      this.replayLeft--;
+      if (this.replayReadLeft > 0) {
+        this.replayReadLeft--;
+        read = true;
+      }
+    }
     const added = this.merge([{ ...notification, read }]);
     return added > 0;
+  }
+
+  /** `notification.read {upTo}` (from any device): every notification with an id up to `upTo` is read. */
+  markReadUpTo(upTo: Id): void {
+    const items = this.items.value;
+    const oldest = items[items.length - 1];
+    if (!oldest || compareIds(upTo, oldest.id) >= 0) this.olderUnread = 0;
+    this.items.set(items.map((n) => (!n.read && compareIds(n.id, upTo) <= 0 ? { ...n, read: true } : n)));
+    this.save();
+  }
+
+  /** The newest notification shown (what "read up to here" sends), or null when the list is empty. */
+  get newestId(): Id | null {
+    return this.items.value[0]?.id ?? null;
   }
 
   /** Adds many (REST history, replays), skipping duplicates; returns how many were new. */
@@ -90,6 +133,7 @@ export class NotificationStore {
 
   markAllRead(): void {
     if (this.unreadCount === 0) return;
+    this.olderUnread = 0;
     this.items.set(this.items.value.map((n) => (n.read ? n : { ...n, read: true })));
     this.save();
   }
