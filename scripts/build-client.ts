@@ -78,7 +78,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const verdict = gzipBytes <= GZIP_BUDGET_BYTES ? 'within' : 'OVER';
   console.log(
-    `@gavel/client → dist/client (index.js ${kb(bytes)} minified, ${kb(gzipBytes)} gzip; ${verdict} the ${kb(GZIP_BUDGET_BYTES)} budget)`,
+    `@gavel/client → dist/client (index.js ${kb(bytes)} minified, ${kb(gzipBytes)} gzip; ${verdict} the ${kb(GZIP_BUDGET_BYTES)} gzip budget)`,
   );
   if (gzipBytes > GZIP_BUDGET_BYTES) process.exitCode = 1;
 }
