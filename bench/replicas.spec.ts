@@ -63,7 +63,11 @@ describe('replicasTable', () => {
     apiCpuPerPushInBarePosts: 8,
     ...overrides,
   });
-  const house = (g: GavelAuctionHouseFigures, barePostUs: number): AuctionHouseFigures => ({
+  const house = (
+    g: GavelAuctionHouseFigures,
+    barePostUs: number,
+    overrides: Partial<AuctionHouseFigures> = {},
+  ): AuctionHouseFigures => ({
     n: 500,
     auctions: 200,
     watchesPerConnection: { min: 1, max: 3 },
@@ -77,6 +81,7 @@ describe('replicasTable', () => {
     bidRateLimitPerSec: 10,
     barePost: { requests: 20_000, cpuUsPerRequest: barePostUs },
     gavel: g,
+    ...overrides,
   });
   const one = house(gavel({}), 50);
   const replicated: ReplicatedAuctionHouseFigures = {
@@ -86,6 +91,7 @@ describe('replicasTable', () => {
     auctionHouse: house(
       gavel({ p99Ms: 80, serverCpuUsPerBid: 3_100, apiCpuPerPushInBarePosts: 8.5, rejectedBids: { '502': 1 } }),
       48,
+      { subscriptions: 900, subscribeFailures: { 'error frame 503': 160 } },
     ),
   };
 
@@ -100,6 +106,7 @@ describe('replicasTable', () => {
     expect(row('| API CPU per accepted bid, µs (sum over the copies)')).toMatch(/3,000 \| +3,100 \|/);
     expect(row('| API CPU per copy over the bids, ms')).toMatch(/\| +160 \/ 150 \| even/);
     expect(row('| bids not accepted')).toMatch(/none \| +1× 502 \| none/);
+    expect(row('| subscriptions (failed)')).toMatch(/1,000 \(0\) \| +900 \(160\) \|/);
     expect(row('| bare keep-alive POST, CPU µs (2 × AMD EPYC)')).toMatch(/50\.0 \| +48\.0 \|/);
     expect(row('| **API CPU per push ÷ bare POST**')).toMatch(/8\.00× \| +8\.50× \| ≤ 1\.0/);
     expect(table).not.toMatch(/NaN|undefined/);

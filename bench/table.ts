@@ -194,6 +194,10 @@ export function replicasTable(
     const entries = Object.entries(f.rejectedBids);
     return entries.length === 0 ? 'none' : entries.map(([status, count]) => `${count}× ${status}`).join(', ');
   };
+  const subscribed = (f: AuctionHouseFigures): string => {
+    const failed = Object.values(f.subscribeFailures).reduce((sum, count) => sum + count, 0);
+    return `${f.subscriptions.toLocaleString('en-US')} (${failed})`;
+  };
   const rows: string[][] = [
     [
       'bids accepted (achieved/s)',
@@ -202,6 +206,7 @@ export function replicasTable(
       '',
     ],
     ['bids not accepted', rejected(a), rejected(b), 'none'],
+    ['subscriptions (failed)', subscribed(one), subscribed(replicated.auctionHouse), ''],
     [
       'pushes per bid (watchers per bid)',
       `${formatNumber(a.pushesPerBid)} (${formatNumber(a.watchersPerBid)})`,
