@@ -19,6 +19,8 @@ describe('haproxyConfig', () => {
     expect(config).toContain('  server api2 127.0.0.1:41002 check\n');
     expect(config).toContain('  option httpchk GET /health\n');
     expect(config).toContain('  http-check expect status 200\n');
+    // A busy copy's slow /health must not take it out of rotation (the check's timeout would be `inter`, 300 ms).
+    expect(config).toMatch(/\n {2}timeout check [1-9]\d*s\n/);
     expect(config).toContain('  stats socket /tmp/x/haproxy.sock mode 600 level admin\n');
   });
 

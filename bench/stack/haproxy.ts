@@ -57,6 +57,10 @@ export function haproxyConfig(options: HaproxyConfigOptions): string {
     '  http-check expect status 200',
     // Down after 2 failed checks 300 ms apart, up again after 2 good ones.
     '  default-server inter 300ms fall 2 rise 2',
+    // Without it a check's answer must come within `inter` (300 ms): a copy merely busy (a loaded machine,
+    // a GC pause) was marked DOWN, and with every copy DOWN HAProxy answered 503 itself. A killed copy still
+    // fails its check at once (connection refused; the check's connect waits min(inter, timeout connect)).
+    '  timeout check 2s',
     ...options.servers.map((s) => `  server ${s.name} 127.0.0.1:${s.port} check`),
     '',
   ].join('\n');
