@@ -16,6 +16,11 @@ export interface BenchOptions {
   /** The auction-house phase's workload, or undefined with --no-auction-house. */
   auctionHouse?: AuctionHouseOptions;
   /**
+   * `--replicas K`: the auction-house phase runs a second time, through HAProxy on K API copies on the same
+   * MySQL/MariaDB database (undefined: one copy only).
+   */
+  replicas?: number;
+  /**
    * Where the JSON goes: bench/results/latest.json; quick.json for --quick and auction-house.json for
    * --only auction-house, so smoke runs and single phases never overwrite a full run's figures.
    */
@@ -51,9 +56,10 @@ export const USAGE = `npm run bench -- [options]
   --ah-rate 20           auction house: bids per second across all auctions, via REST
   --ah-seconds 20        auction house: how long the bids arrive
   --ah-seed 15           auction house: seed of the watch assignment and of the bids' auctions
+  --replicas 2           the auction-house phase again, through HAProxy on 2 API copies (needs DATABASE_URL=mysql://…)
   --profile              write V8 CPU profiles of the API and the gateway to bench/results/profiles/
   --keep-db              keep the run's MySQL schema (dropped by default)
-Database: SQLite by default; DATABASE_URL=mysql://user:pass@host:3306/name uses a fresh schema name_<run> on that server.`;
+Database: SQLite by default; DATABASE_URL=mysql://user:pass@host:3306/name uses a fresh schema name_<run> on that server (--replicas needs it).`;
 
 export const DEFAULT_SIZES = [1_000, 5_000];
 export const DEFAULT_AUCTION_HOUSE: AuctionHouseOptions = {
@@ -64,6 +70,18 @@ export const DEFAULT_AUCTION_HOUSE: AuctionHouseOptions = {
   seed: 15,
 };
 const QUICK_AUCTION_HOUSE: AuctionHouseOptions = { n: 200, auctions: 200, ratePerSec: 10, seconds: 5, seed: 15 };
+
+/** More copies than this on one machine measure the machine, not Gavel. */
+export const MAX_REPLICAS = 8;
+
+/**
+ * Why `--replicas` cannot run on this database, or undefined when it can: several API copies share one
+ * MySQL/MariaDB database (several processes on one SQLite file is not a production setup, contract §9).
+ */
+export function replicasDatabaseProblem(databaseUrl: string | undefined): string | undefined {
+  if (databaseUrl && /^(mysql|mariadb):\/\//.test(databaseUrl)) return undefined;
+  return `--replicas needs MySQL/MariaDB: several API copies share one database, and SQLite is one process's file. Run e.g. DATABASE_URL=mysql://root@127.0.0.1:3306/gavel_bench npm run bench -- --replicas 2 (a fresh schema gavel_bench_<run> is created and dropped)${databaseUrl ? ` (DATABASE_URL is ${databaseUrl.split(':')[0]}:…)` : ''}`;
+}
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -92,6 +110,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         'ah-rate': { type: 'string' },
         'ah-seconds': { type: 'string' },
         'ah-seed': { type: 'string' },
+        replicas: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -134,6 +153,16 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   if (auctionHouse && auctionHouse.auctions < 3)
     throw new UsageError('--ah-auctions must be at least 3 (each connection watches up to three)');
 
+  let replicas: number | undefined;
+  if (values.replicas !== undefined) {
+    replicas = positiveInteger(values.replicas, '--replicas');
+    if (replicas < 2)
+      throw new UsageError('--replicas must be at least 2 (one copy is what the phase measures anyway)');
+    if (replicas > MAX_REPLICAS)
+      throw new UsageError(`--replicas must be at most ${MAX_REPLICAS} (each copy is a process on this machine)`);
+    if (!auctionHouse) throw new UsageError('--replicas runs the auction-house phase: drop --no-auction-house');
+  }
+
   return {
     sizes,
     quick,
@@ -149,6 +178,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     profile: values.profile,
     keepDb: values['keep-db'],
     auctionHouse,
+    ...(replicas === undefined ? {} : { replicas }),
     resultName: quick ? 'quick' : onlyPhase ? onlyPhase : 'latest',
   };
 }

@@ -103,6 +103,19 @@ export interface AuctionHouseFigures {
   p50Ratio?: number;
 }
 
+/**
+ * `--replicas K`: the auction-house phase (Gavel only) again, through HAProxy on K API copies on the same
+ * database, after the one-copy stack stopped. Its `gavel.serverCpuUsPerBid` / `serverCpuUsPerPush` /
+ * `apiCpuPerPushInBarePosts` sum the CPU of every copy (the cost of a bid to the whole fleet).
+ */
+export interface ReplicatedAuctionHouseFigures {
+  copies: number;
+  balancer: 'haproxy';
+  /** The CPU each copy used over the bids, ms (how evenly HAProxy spread the work). */
+  apiCpuMsPerCopy: number[];
+  auctionHouse: AuctionHouseFigures;
+}
+
 export interface NotificationFigures extends LatencyFigures {
   notifications: number;
   deliveries: number;
@@ -161,6 +174,9 @@ export interface BenchResults {
   /** The auction-house phase (absent when not run; why, in auctionHouseSkipped). */
   auctionHouse?: AuctionHouseFigures;
   auctionHouseSkipped?: string;
+  /** `--replicas K` (absent without it; why it failed, in auctionHouseReplicasSkipped). */
+  auctionHouseReplicas?: ReplicatedAuctionHouseFigures;
+  auctionHouseReplicasSkipped?: string;
   lambdas: LambdaFigures[];
   notes: string[];
 }

@@ -8,14 +8,14 @@
  * bench/results/<latest|quick|auction-house>.json and docs/benchmark.svg. Everything stops by itself —
  * also on error and on Ctrl-C.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { writeChart } from './chart.js';
 import { ClientPool } from './client/client-pool.js';
-import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './cli-options.js';
+import { parseBenchOptions, replicasDatabaseProblem, USAGE, UsageError, type BenchOptions } from './cli-options.js';
 import { CONNECTIONS_PER_USER, type BenchContext } from './context.js';
 import {
   BID_LIMIT_PER_SEC,
@@ -37,9 +37,17 @@ import { startSocketIoBaseline, type SocketIoBaseline } from './phases/socketio-
 import { createUsers } from './phases/users.js';
 import { cpuTimeMs, openFilesLimit, rssKb, waitUntilQuiet } from './proc-stats.js';
 import { Progress } from './progress.js';
-import type { AuctionHouseFigures, BenchResults, FanOutFigures, RunFigures } from './results-schema.js';
+import type {
+  AuctionHouseFigures,
+  BenchResults,
+  FanOutFigures,
+  ReplicatedAuctionHouseFigures,
+  RunFigures,
+} from './results-schema.js';
 import { createBenchDatabase, type BenchDatabase } from './stack/bench-database.js';
 import { startStack, type BenchStack } from './stack/bench-stack.js';
+import { HAPROXY } from './stack/haproxy.js';
+import { startReplicaStack } from './stack/replica-stack.js';
 import { summarize } from './stats.js';
 import { formatNumber, fullReport } from './table.js';
 
@@ -92,6 +100,14 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  if (options.replicas !== undefined) {
+    // Checked before anything starts: a run that fails after its one-copy half wastes the machine's time.
+    const problem = replicasDatabaseProblem(process.env.DATABASE_URL);
+    if (problem) throw new UsageError(problem);
+    if (!existsSync(HAPROXY))
+      throw new UsageError(`--replicas needs HAProxy at ${HAPROXY} (apt-get install haproxy; HAPROXY_PATH overrides)`);
+  }
+
   const startedAt = new Date();
   const loadAtStart = loadavg()[0]!;
   const workDir = mkdtempSync(join(tmpdir(), 'gavel-bench-'));
@@ -117,7 +133,7 @@ async function main(): Promise<void> {
     options.keepDb && database.kind === 'mysql' ? progress.log(`kept ${database.description}`) : database.drop(),
   );
   progress.log(
-    `Gavel benchmark — ${options.sizes.length ? `N = ${options.sizes.join(', ')}` : 'no fan-out sizes'}${options.auctionHouse ? `; auction house at N = ${options.auctionHouse.n}` : ''}; ${database.description}; ${options.clients} load-client processes`,
+    `Gavel benchmark — ${options.sizes.length ? `N = ${options.sizes.join(', ')}` : 'no fan-out sizes'}${options.auctionHouse ? `; auction house at N = ${options.auctionHouse.n}` : ''}; ${database.description}; ${options.clients} load-client processes${options.replicas ? `; then the auction house again through HAProxy on ${options.replicas} API copies` : ''}`,
   );
   progress.log(
     `The gateway's new-connection quota is raised to ${BENCH_NEW_CONNECTIONS_PER_SECOND}/s for the bench (GATEWAY_NEW_CONNECTIONS_PER_SECOND; AWS's default is 500/s).`,
@@ -276,10 +292,49 @@ async function main(): Promise<void> {
         const pids = [stack.api.pid, stack.gateway.pid, ...ctx.clients.pids, ...(socketIo ? [socketIo.pid] : [])];
         await waitUntilQuiet(pids, { busyFraction: QUIET_BUSY_FRACTION, windowMs: 250, maxMs: 10_000 });
       }
-      auctionHouse = await measureAuctionHouse(ctx, options.auctionHouse, socketIo);
+      auctionHouse = (await measureAuctionHouse(ctx, options.auctionHouse, socketIo)).figures;
     } catch (error) {
       auctionHouseSkipped = describe(error);
       progress.log(`auction house failed: ${auctionHouseSkipped}`);
+    }
+  }
+
+  // --replicas K: the same phase again, on K API copies behind HAProxy on the same database. The one-copy
+  // stack stops first (its connections closed), so the two rows never share the machine's cores.
+  let auctionHouseReplicas: ReplicatedAuctionHouseFigures | undefined;
+  let auctionHouseReplicasSkipped: string | undefined;
+  if (options.auctionHouse && options.replicas !== undefined) {
+    try {
+      progress.update('auction house: closing the one-copy connections and stopping that stack…');
+      await ctx.clients.all((_, id) => ({ type: 'close', id, system: 'gavel' }));
+      ctx.openConnections = 0;
+      await stack.stop();
+      progress.update(`starting ${options.replicas} API copies, HAProxy and the gateway…`);
+      const replicaStack = await startReplicaStack({
+        databaseUrl: database.url,
+        newConnectionsPerSecond: BENCH_NEW_CONNECTIONS_PER_SECOND,
+        workDir,
+        cpuProfileDir: profileDir,
+        copies: options.replicas,
+      });
+      cleanups.push(() => replicaStack.stop());
+      ctx.stack = replicaStack;
+      progress.log(
+        `auction house: ${options.replicas} API copies behind HAProxy at ${replicaStack.apiUrl} (the Lambdas call through it), same database`,
+      );
+      const measured = await measureAuctionHouse(ctx, options.auctionHouse, undefined);
+      auctionHouseReplicas = {
+        copies: options.replicas,
+        balancer: 'haproxy',
+        apiCpuMsPerCopy: measured.apiCpuMsPerCopy,
+        auctionHouse: measured.figures,
+      };
+    } catch (error) {
+      keepWorkDir.value = true;
+      auctionHouseReplicasSkipped = describe(error);
+      progress.log(
+        `auction house on ${options.replicas} copies failed: ${auctionHouseReplicasSkipped} (logs kept in ${workDir})`,
+      );
     }
   }
 
@@ -312,6 +367,8 @@ async function main(): Promise<void> {
     runs,
     ...(auctionHouse ? { auctionHouse } : {}),
     ...(auctionHouseSkipped ? { auctionHouseSkipped } : {}),
+    ...(auctionHouseReplicas ? { auctionHouseReplicas } : {}),
+    ...(auctionHouseReplicasSkipped ? { auctionHouseReplicasSkipped } : {}),
     lambdas,
     notes,
   };
@@ -361,8 +418,11 @@ async function measureAuctionHouse(
   ctx: BenchContext,
   settings: NonNullable<BenchOptions['auctionHouse']>,
   socketIo: SocketIoBaseline | undefined,
-): Promise<AuctionHouseFigures> {
+): Promise<{ figures: AuctionHouseFigures; apiCpuMsPerCopy: number[] }> {
   const { progress, stack } = ctx;
+  const apiPids = stack.apiCopies.map((copy) => copy.pid);
+  const apiCpuMs = (): number => apiPids.reduce((sum, pid) => sum + cpuTimeMs(pid), 0);
+  const copies = apiPids.length > 1 ? ` (${apiPids.length} copies)` : '';
   const world = await prepareAuctionHouse(ctx, settings);
   // Connecting is not what this phase measures: connections refused by a busy stack (an auth Lambda
   // timing out: 503) are tried again, a few rounds at most.
@@ -385,11 +445,11 @@ async function measureAuctionHouse(
   progress.log(
     `auction house: ${n} Gavel connections hold ${gavelWatch.subscriptions} subscriptions to ${settings.auctions} auctions${Object.keys(gavelWatch.failures).length ? `; failed: ${JSON.stringify(gavelWatch.failures)}` : ''}`,
   );
-  const pids = [stack.api.pid, stack.gateway.pid, ...ctx.clients.pids, ...(socketIo ? [socketIo.pid] : [])];
+  const pids = [...apiPids, stack.gateway.pid, ...ctx.clients.pids, ...(socketIo ? [socketIo.pid] : [])];
   await waitUntilQuiet(pids, { busyFraction: QUIET_BUSY_FRACTION, windowMs: 250, maxMs: 10_000 });
-  const idleBefore = cpuTimeMs(stack.api.pid);
+  const idleBefore = apiCpuMs();
   await sleep(IDLE_WINDOW_MS);
-  const apiIdleCpuMsPerSec = ((cpuTimeMs(stack.api.pid) - idleBefore) * 1000) / IDLE_WINDOW_MS;
+  const apiIdleCpuMsPerSec = ((apiCpuMs() - idleBefore) * 1000) / IDLE_WINDOW_MS;
   const gavelRun = await runBids(
     ctx,
     'gavel',
@@ -397,9 +457,10 @@ async function measureAuctionHouse(
     gavelWatch.watchers,
     settings,
     gavelBidSender(ctx, world.bidders),
-    [stack.api.pid, stack.gateway.pid],
+    [...apiPids, stack.gateway.pid],
+    apiPids.length,
   );
-  const gatewayCpuMs = gavelRun.cpuMs[1]!;
+  const gatewayCpuMs = gavelRun.cpuMs[apiPids.length]!;
   const gavel = {
     ...gavelRun.figures,
     gatewayCpuUsPerPush: gavelRun.figures.pushes ? (gatewayCpuMs * 1000) / gavelRun.figures.pushes : Number.NaN,
@@ -407,7 +468,7 @@ async function measureAuctionHouse(
     apiIdleCpuMsPerSec,
   };
   progress.log(
-    `auction house, Gavel: ${gavel.acceptedBids} bids accepted at ${formatNumber(gavel.achievedBidsPerSec)}/s${Object.keys(gavel.rejectedBids).length ? ` (not accepted: ${JSON.stringify(gavel.rejectedBids)})` : ''}; pushes per bid ${formatNumber(gavel.pushesPerBid)} = watchers ${formatNumber(gavel.watchersPerBid)}? ${gavel.mismatchedBids === 0 ? 'yes, for every bid' : `NO: ${gavel.mismatchedBids} bids differ (${gavel.missed} missed, ${gavel.surplus} surplus)`}; stray ${gavel.stray}, out of order ${gavel.outOfOrder}; bid → its watchers p50 ${formatNumber(gavel.p50Ms)} ms, p99 ${formatNumber(gavel.p99Ms)} ms; API ${formatNumber(gavel.serverCpuUsPerBid)} µs CPU per bid, ${formatNumber(gavel.serverCpuUsPerPush)} µs per push = ${formatNumber(gavel.apiCpuPerPushInBarePosts)}× a bare POST (${formatNumber(barePost.cpuUsPerRequest)} µs; ${cpuModel()})`,
+    `auction house, Gavel${copies}: ${gavel.acceptedBids} bids accepted at ${formatNumber(gavel.achievedBidsPerSec)}/s${Object.keys(gavel.rejectedBids).length ? ` (not accepted: ${JSON.stringify(gavel.rejectedBids)})` : ''}; pushes per bid ${formatNumber(gavel.pushesPerBid)} = watchers ${formatNumber(gavel.watchersPerBid)}? ${gavel.mismatchedBids === 0 ? 'yes, for every bid' : `NO: ${gavel.mismatchedBids} bids differ (${gavel.missed} missed, ${gavel.surplus} surplus)`}; stray ${gavel.stray}, out of order ${gavel.outOfOrder}; bid → its watchers p50 ${formatNumber(gavel.p50Ms)} ms, p99 ${formatNumber(gavel.p99Ms)} ms; API${copies} ${formatNumber(gavel.serverCpuUsPerBid)} µs CPU per bid, ${formatNumber(gavel.serverCpuUsPerPush)} µs per push = ${formatNumber(gavel.apiCpuPerPushInBarePosts)}× a bare POST (${formatNumber(barePost.cpuUsPerRequest)} µs; ${cpuModel()})`,
   );
 
   const figures: AuctionHouseFigures = {
@@ -466,7 +527,7 @@ async function measureAuctionHouse(
       await ctx.clients.all((_, id) => ({ type: 'close', id, system: 'socketio' }));
     }
   }
-  return figures;
+  return { figures, apiCpuMsPerCopy: gavelRun.cpuMs.slice(0, apiPids.length) };
 }
 
 function cpuModel(): string {

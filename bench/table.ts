@@ -1,5 +1,11 @@
 /** Turns results into the Markdown tables the bench prints and the README shows (pure). */
-import type { AuctionHouseFigures, BenchResults, LambdaFigures, RunFigures } from './results-schema.js';
+import type {
+  AuctionHouseFigures,
+  BenchResults,
+  LambdaFigures,
+  ReplicatedAuctionHouseFigures,
+  RunFigures,
+} from './results-schema.js';
 
 export type Align = 'left' | 'right';
 
@@ -170,6 +176,78 @@ export function auctionHouseTable(figures: AuctionHouseFigures, cpuModel: string
   return `${title}\n\n${markdownTable(['auction house', 'Gavel', 'Socket.IO rooms', 'target'], rows, ['left', 'right', 'right', 'left'])}`;
 }
 
+/**
+ * `--replicas K`: the auction-house phase on one API copy beside K copies behind HAProxy (same workload,
+ * same database kind); the CPU figures of the K column sum every copy.
+ */
+export function replicasTable(
+  one: AuctionHouseFigures,
+  replicated: ReplicatedAuctionHouseFigures,
+  cpuModel: string,
+): string {
+  const a = one.gavel;
+  const b = replicated.auctionHouse.gavel;
+  const k = replicated.copies;
+  const equal = (f: { mismatchedBids: number; acceptedBids: number }): string =>
+    f.mismatchedBids === 0 ? `yes, all ${f.acceptedBids} bids` : `NO: ${f.mismatchedBids} of ${f.acceptedBids} differ`;
+  const rejected = (f: { rejectedBids: Record<string, number> }): string => {
+    const entries = Object.entries(f.rejectedBids);
+    return entries.length === 0 ? 'none' : entries.map(([status, count]) => `${count}× ${status}`).join(', ');
+  };
+  const subscribed = (f: AuctionHouseFigures): string => {
+    const failed = Object.values(f.subscribeFailures).reduce((sum, count) => sum + count, 0);
+    return `${f.subscriptions.toLocaleString('en-US')} (${failed})`;
+  };
+  const rows: string[][] = [
+    [
+      'bids accepted (achieved/s)',
+      `${a.acceptedBids} (${formatNumber(a.achievedBidsPerSec)})`,
+      `${b.acceptedBids} (${formatNumber(b.achievedBidsPerSec)})`,
+      '',
+    ],
+    ['bids not accepted', rejected(a), rejected(b), 'none'],
+    ['subscriptions (failed)', subscribed(one), subscribed(replicated.auctionHouse), ''],
+    [
+      'pushes per bid (watchers per bid)',
+      `${formatNumber(a.pushesPerBid)} (${formatNumber(a.watchersPerBid)})`,
+      `${formatNumber(b.pushesPerBid)} (${formatNumber(b.watchersPerBid)})`,
+      '= watchers',
+    ],
+    ["pushes = its auction's watchers, per bid", equal(a), equal(b), 'every bid'],
+    ['stray / out-of-order frames', `${a.stray} / ${a.outOfOrder}`, `${b.stray} / ${b.outOfOrder}`, '0 / 0'],
+    ['bid → its watchers, p50 ms', formatNumber(a.p50Ms), formatNumber(b.p50Ms), ''],
+    ['bid → its watchers, p99 ms', formatNumber(a.p99Ms), formatNumber(b.p99Ms), ''],
+    [
+      `API CPU per accepted bid, µs${k > 1 ? ' (sum over the copies)' : ''}`,
+      formatNumber(a.serverCpuUsPerBid),
+      formatNumber(b.serverCpuUsPerBid),
+      '',
+    ],
+    [
+      'API CPU per copy over the bids, ms',
+      '',
+      replicated.apiCpuMsPerCopy.map((ms) => formatNumber(ms)).join(' / '),
+      'even',
+    ],
+    ['gateway CPU per push, µs', formatNumber(a.gatewayCpuUsPerPush), formatNumber(b.gatewayCpuUsPerPush), ''],
+    [
+      `bare keep-alive POST, CPU µs (${cpuModel})`,
+      formatNumber(one.barePost.cpuUsPerRequest),
+      formatNumber(replicated.auctionHouse.barePost.cpuUsPerRequest),
+      '',
+    ],
+    [
+      '**API CPU per push ÷ bare POST**',
+      `${formatNumber(a.apiCpuPerPushInBarePosts)}×`,
+      `${formatNumber(b.apiCpuPerPushInBarePosts)}×`,
+      '≤ 1.0',
+    ],
+  ];
+  const ah = replicated.auctionHouse;
+  const title = `Auction house on one API copy and on ${k} copies behind HAProxy (one database): N = ${ah.n.toLocaleString('en-US')} connections, ${ah.auctions} auctions, ${ah.offeredBidsPerSec} bids/s offered for ${ah.seconds} s, seed ${ah.seed}`;
+  return `${title}\n\n${markdownTable(['auction house', 'one copy', `${k} copies via HAProxy`, 'target'], rows, ['left', 'right', 'right', 'left'])}`;
+}
+
 export function lambdaTable(lambdas: readonly LambdaFigures[]): string {
   return markdownTable(
     ['Lambda bundle', 'size, KB', 'cold import, ms (median)', 'target'],
@@ -190,6 +268,8 @@ export function fullReport(results: BenchResults): string {
   const parts: string[] = [];
   if (results.runs.length > 0) parts.push(resultsTable(results.runs));
   if (results.auctionHouse) parts.push(auctionHouseTable(results.auctionHouse, cpuModel));
+  if (results.auctionHouse && results.auctionHouseReplicas)
+    parts.push(replicasTable(results.auctionHouse, results.auctionHouseReplicas, cpuModel));
   if (results.lambdas.length > 0) parts.push(lambdaTable(results.lambdas));
   const skipped = results.runs.flatMap((run) =>
     Object.entries(run.skipped).map(([phase, why]) => `- N = ${run.n}: ${phase} skipped: ${why}`),
@@ -199,6 +279,9 @@ export function fullReport(results: BenchResults): string {
     setting,
     ...skipped,
     ...(results.auctionHouseSkipped ? [`- auction house skipped: ${results.auctionHouseSkipped}`] : []),
+    ...(results.auctionHouseReplicasSkipped
+      ? [`- auction house on several copies skipped: ${results.auctionHouseReplicasSkipped}`]
+      : []),
     ...results.notes.map((note) => `- ${note}`),
   ];
   parts.push(notes.join('\n'));

@@ -187,6 +187,8 @@ export async function runBids(
   options: AuctionHouseOptions,
   sender: BidSender,
   cpuPids: readonly number[],
+  /** The first `serverProcesses` of cpuPids are the server (several API copies: their CPU is summed). */
+  serverProcesses = 1,
 ): Promise<AuctionHouseRun> {
   const accepted: Array<{ amountCents: number; auctionId: number | string; sentAt: number }> = [];
   const rejected: Record<string, number> = {};
@@ -257,7 +259,8 @@ export async function runBids(
     if (count === expected && expected > 0) latencies.push(last - bid.sentAt);
   }
   const summary = summarize(latencies);
-  const serverCpuMs = cpuMs[0] ?? Number.NaN;
+  const serverCpuMs =
+    cpuMs.length >= serverProcesses ? cpuMs.slice(0, serverProcesses).reduce((sum, ms) => sum + ms, 0) : Number.NaN;
   return {
     figures: {
       acceptedBids: accepted.length,

@@ -26,9 +26,13 @@ export interface ServiceProcess {
 }
 
 export interface BenchStack {
+  /** Where clients and the Lambdas reach the API (with --replicas: HAProxy). */
   apiUrl: string;
   gatewayUrl: string;
+  /** The API process (with --replicas: the first copy; every copy is in apiCopies). */
   api: ServiceProcess;
+  /** Every API process: one, or the copies behind HAProxy. */
+  apiCopies: ServiceProcess[];
   gateway: ServiceProcess;
   stop(): Promise<void>;
 }
@@ -36,6 +40,26 @@ export interface BenchStack {
 const distRoot = fileURLToPath(new URL('../../', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const guard = new URL('./exit-with-parent.js', import.meta.url).href;
+
+export const API_MAIN = join(distRoot, 'apps/api/src/main.js');
+export const GATEWAY_MAIN = join(distRoot, 'apps/gateway/src/main.js');
+
+/** What every bench API process runs with, besides ports and URLs. */
+export function benchApiEnv(databaseUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    // Every bench user registers and logs in once, from one IP, and bench bidders bid faster than a
+    // person: the production limits would refuse most of them.
+    LOGIN_RATE_LIMIT: '1000000',
+    REGISTER_RATE_LIMIT: '1000000',
+    BID_RATE_LIMIT: '1000000',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+export function benchGatewayEnv(newConnectionsPerSecond: number): Record<string, string> {
+  return { GATEWAY_NEW_CONNECTIONS_PER_SECOND: String(newConnectionsPerSecond), GATEWAY_LOG: 'off' };
+}
 
 export async function startStack(options: StackOptions): Promise<BenchStack> {
   const [apiPort, gatewayPort] = [await freePort(), await freePort()];
@@ -54,38 +78,35 @@ export async function startStack(options: StackOptions): Promise<BenchStack> {
   };
 
   try {
-    const api = launch('api', join(distRoot, 'apps/api/src/main.js'), options, children, {
+    const api = launch('api', API_MAIN, options, children, { ...shared, ...benchApiEnv(options.databaseUrl) });
+    const gateway = launch('gateway', GATEWAY_MAIN, options, children, {
       ...shared,
-      DATABASE_URL: options.databaseUrl,
-      // Every bench user registers and logs in once, from one IP, and bench bidders bid faster than a
-      // person: the production limits would refuse most of them.
-      LOGIN_RATE_LIMIT: '1000000',
-      REGISTER_RATE_LIMIT: '1000000',
-      BID_RATE_LIMIT: '1000000',
-      LOG_LEVEL: 'warn',
-    });
-    const gateway = launch('gateway', join(distRoot, 'apps/gateway/src/main.js'), options, children, {
-      ...shared,
-      GATEWAY_NEW_CONNECTIONS_PER_SECOND: String(options.newConnectionsPerSecond),
-      GATEWAY_LOG: 'off',
+      ...benchGatewayEnv(options.newConnectionsPerSecond),
     });
     await Promise.all([
       waitForHttp(`${apiUrl}/health`, api, (status) => status === 200),
       waitForHttp(`${managementUrl}/`, gateway, () => true),
     ]);
-    return { apiUrl, gatewayUrl: `ws://127.0.0.1:${gatewayPort}/dev`, api: api.info, gateway: gateway.info, stop };
+    return {
+      apiUrl,
+      gatewayUrl: `ws://127.0.0.1:${gatewayPort}/dev`,
+      api: api.info,
+      apiCopies: [api.info],
+      gateway: gateway.info,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-interface Launched {
+export interface Launched {
   child: ChildProcess;
   info: ServiceProcess;
 }
 
-function launch(
+export function launch(
   name: string,
   script: string,
   options: StackOptions,
@@ -109,7 +130,7 @@ function launch(
   return { child, info: { name, pid: child.pid ?? 0, logFile } };
 }
 
-async function waitForHttp(
+export async function waitForHttp(
   url: string,
   launched: Launched,
   ok: (status: number) => boolean,
@@ -135,7 +156,7 @@ async function waitForHttp(
 }
 
 /** Closing the IPC channel makes the child exit normally (exit-with-parent), which also flushes a CPU profile. */
-async function stopChild(child: ChildProcess): Promise<void> {
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   if (child.connected) child.disconnect();

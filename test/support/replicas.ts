@@ -8,13 +8,15 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { HAPROXY, haproxyConfig, haproxyServerStates } from '../../bench/stack/haproxy.js';
 import { freshDatabase, type TestDatabase } from './databases.js';
 import { freePort } from './ports.js';
 import { ensureBuilt, launch, type Stack, STACK_SECRETS, stopProcess, waitUntilAnswering } from './stack.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 
-export const HAPROXY = process.env.HAPROXY_PATH ?? '/usr/sbin/haproxy';
+// The configuration generator is shared with the bench (`npm run bench -- --replicas 2`).
+export { HAPROXY, haproxyConfig } from '../../bench/stack/haproxy.js';
 
 /** Why the replica tests cannot run here, or undefined when they can. */
 export function replicasUnavailable(): string | undefined {
@@ -50,47 +52,6 @@ export interface ReplicaStack extends Stack {
   restart(index: number): Promise<void>;
   /** HAProxy's view of the backends, from its stats socket: name → status (UP, DOWN, …). */
   backendStatus(): Promise<Record<string, string>>;
-}
-
-/** HAProxy's configuration as an operator would write it for the API (see docs/operations.md). */
-export function haproxyConfig(options: {
-  listenPort: number;
-  servers: Array<{ name: string; port: number }>;
-  statsSocket: string;
-}): string {
-  return [
-    'global',
-    `  stats socket ${options.statsSocket} mode 600 level admin`,
-    '  maxconn 4096',
-    'defaults',
-    '  mode http',
-    '  option httplog',
-    '  timeout connect 2s',
-    // Above the API's slowest answer (a bid retrying a contended auction), below the Lambdas' 29 s.
-    '  timeout client 30s',
-    '  timeout server 25s',
-    '  timeout http-keep-alive 30s',
-    // A copy that refuses the connection (killed, restarting) costs the client nothing: the request goes to another copy.
-    '  retries 3',
-    '  option redispatch 1',
-    // Retried only where the request cannot have reached the API's code: a refused connection, or a 503
-    // (a copy's health answer while its database is down). A request cut off mid-answer is not replayed
-    // behind the client's back (a POST may have been applied): the client sees 502 and retries with its Idempotency-Key.
-    '  retry-on conn-failure 503',
-    'frontend api',
-    `  bind 127.0.0.1:${options.listenPort}`,
-    // The client's address for the API's logs and per-IP limits (the copies run with TRUST_PROXY=1).
-    '  option forwardfor',
-    '  default_backend api_copies',
-    'backend api_copies',
-    '  balance roundrobin',
-    '  option httpchk GET /health',
-    '  http-check expect status 200',
-    // Down after 2 failed checks 300 ms apart, up again after 2 good ones.
-    '  default-server inter 300ms fall 2 rise 2',
-    ...options.servers.map((s) => `  server ${s.name} 127.0.0.1:${s.port} check`),
-    '',
-  ].join('\n');
 }
 
 export async function startReplicas(options: ReplicaOptions = {}): Promise<ReplicaStack> {
@@ -197,7 +158,7 @@ export async function startReplicas(options: ReplicaOptions = {}): Promise<Repli
     },
     stopCopy: (index) => stopProcess(copies[index]!.process),
     restart: (index) => startCopy(index),
-    backendStatus: () => backendStatus(statsSocket),
+    backendStatus: () => haproxyServerStates(statsSocket),
   };
   try {
     // The first copy runs the migrations alone; the others find them applied.
@@ -224,24 +185,4 @@ export async function startReplicas(options: ReplicaOptions = {}): Promise<Repli
     throw error;
   }
   return stack;
-}
-
-/** `show servers state` over HAProxy's stats socket: server name → UP / DOWN / MAINT. */
-async function backendStatus(socketPath: string): Promise<Record<string, string>> {
-  const { createConnection } = await import('node:net');
-  const text = await new Promise<string>((done, fail) => {
-    const chunks: Buffer[] = [];
-    const socket = createConnection(socketPath, () => socket.end('show servers state api_copies\n'));
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
-    socket.on('error', fail);
-  });
-  // Columns: be_id be_name srv_id srv_name srv_addr srv_op_state … (srv_op_state 2 = running).
-  const states: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const fields = line.trim().split(/\s+/);
-    if (fields.length < 6 || !/^\d+$/.test(fields[0]!)) continue;
-    states[fields[3]!] = fields[5] === '2' ? 'UP' : fields[5] === '0' ? 'DOWN' : `state ${fields[5]}`;
-  }
-  return states;
 }
