@@ -184,7 +184,16 @@ describeReplicas(`three API copies behind HAProxy (MariaDB)${unavailable ? ` —
     const final = (await apiJson<{ bidCount: number }>(stack, `/auctions/${lot.id}`)).body.bidCount;
     expect(final).toBeGreaterThan(10);
     for (const [index, watcher] of watchers.entries()) {
-      const frames = await waitForFrames(watcher, (f) => f.some((x) => x.type === 'bid' && x.data.seq === final));
+      // Done once the watcher holds the final seq: as a bid frame, or already in its snapshot when the bids were quicker
+      // than the subscribes (then no bid frame follows, and none may).
+      const frames = await waitForFrames(watcher, (f) =>
+        f.some(
+          (x) =>
+            (x.type === 'bid' || x.type === 'subscribed') &&
+            x.data.auctionId === lot.id &&
+            (x.data.seq as number) >= final,
+        ),
+      );
       const ofLot = frames.filter((f) => f.data.auctionId === lot.id);
       // The snapshot first, then exactly the bids after it: each seq once, none missing.
       expect(ofLot[0]?.type, `watcher ${index}`).toBe('subscribed');
