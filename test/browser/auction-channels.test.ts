@@ -292,11 +292,11 @@ function cardPrice(page: Page, auctionId: number | string) {
                   .evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.auctionId!));
                 const { status, body } = await apiJson<{ subscriptions: unknown[] }>(
                   stack,
-                  `/admin/connections/${aliceConnection}`,
+                  // Connection ids are base64, as on AWS: '/' and '+' must be escaped in the path.
+                  `/admin/connections/${encodeURIComponent(aliceConnection)}`,
                   { token: adminToken },
                 );
-                // Seen once under heavy load (MariaDB): 404 here although the console had just shown the connection
-                // live. The message says whether Alice's page moved to another connection meanwhile.
+                // The message says whether Alice's page moved to another connection meanwhile.
                 const nowOnPage = await alice.page.getByTestId('connection-status').getAttribute('data-connection-id');
                 expect(status, `read ${aliceConnection}, the page now shows ${nowOnPage}`).toBe(200);
                 expect(shown.sort()).toEqual(body.subscriptions.map(String).sort());
