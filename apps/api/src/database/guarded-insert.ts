@@ -8,6 +8,7 @@ import { isTransientTransactionError } from './driver-errors.js';
 
 /** Plain SQL with `?` placeholders, understood by mysql2 and better-sqlite3 alike; Date parameters are allowed. */
 export interface Statement {
+  /** Constant text (values go in `params`): on SQLite it keys the connection's prepared-statement cache. */
   sql: string;
   params: unknown[];
 }
@@ -29,6 +30,23 @@ interface SqliteDatabase {
 
 /** Event-loop turns to wait for another request's transaction on SQLite's shared connection. */
 const SQLITE_WAIT_TURNS = 5000;
+
+/** Prepared statements per connection and SQL text: preparing costs more than running these statements. */
+const preparedStatements = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();
+
+function prepared(db: SqliteDatabase, sql: string): SqliteStatement {
+  let statements = preparedStatements.get(db);
+  if (statements === undefined) {
+    statements = new Map();
+    preparedStatements.set(db, statements);
+  }
+  let statement = statements.get(sql);
+  if (statement === undefined) {
+    statement = db.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
+}
 
 /** TypeORM's SQLite datetime text: `YYYY-MM-DD HH:MM:SS.SSS` (UTC), which compares correctly as a string. */
 function sqliteDatetime(date: Date): string {
@@ -82,8 +100,8 @@ async function onSqlite(dataSource: DataSource, guard: Statement, insert: Statem
   const toSqlite = (params: unknown[]) =>
     params.map((param) => (param instanceof Date ? sqliteDatetime(param) : param));
   const write = db.transaction((): number | null => {
-    if (db.prepare(guard.sql).run(...toSqlite(guard.params)).changes !== 1) return null;
-    return Number(db.prepare(insert.sql).run(...toSqlite(insert.params)).lastInsertRowid);
+    if (prepared(db, guard.sql).run(...toSqlite(guard.params)).changes !== 1) return null;
+    return Number(prepared(db, insert.sql).run(...toSqlite(insert.params)).lastInsertRowid);
   });
   return write.immediate();
 }
