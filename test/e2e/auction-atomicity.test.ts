@@ -10,8 +10,6 @@ import type { AuthUser } from '../../apps/api/src/common/auth-user.js';
 import type { IdempotencyService } from '../../apps/api/src/modules/idempotency/idempotency.service.js';
 import type { NotificationService } from '../../apps/api/src/modules/notification/notification.service.js';
 import type { PushService } from '../../apps/api/src/modules/push/push.service.js';
-import { UserRepository } from '../../apps/api/src/modules/user/user.repository.js';
-import { User } from '../../apps/api/src/modules/user/user.entity.js';
 import { AuctionLock } from '../../apps/api/src/modules/auction/auction-lock.js';
 import { Auction } from '../../apps/api/src/modules/auction/auction.entity.js';
 import {
@@ -30,7 +28,6 @@ describe.each(databaseKinds())('bid acceptance without the in-process lock (%s)'
   let dataSource: DataSource;
   let repository: AuctionRepository;
   let userIds: number[];
-  let users: UserRepository;
 
   /** What one API process would run: its own service and its own lock; no pushes or notifications. */
   function apiProcess(): AuctionService {
@@ -43,9 +40,14 @@ describe.each(databaseKinds())('bid acceptance without the in-process lock (%s)'
     const idempotency = {
       execute: (_call: unknown, work: () => Promise<unknown>) => work(),
     } as unknown as IdempotencyService;
-    return new AuctionService(repository, users, new AuctionLock(), sockets, notifications, idempotency);
+    return new AuctionService(repository, new AuctionLock(), sockets, notifications, idempotency);
   }
-  const bidder = (id: number): AuthUser => ({ id, email: `atomic${id}@example.test`, roles: ['user'] });
+  const bidder = (id: number): AuthUser => ({
+    id,
+    email: `atomic${id}@example.test`,
+    displayName: `Atomic ${id}`,
+    roles: ['user'],
+  });
   const bid = (auctionId: number, bidderId: number, amountCents: number) =>
     apiProcess().placeBid(bidder(bidderId), auctionId, { amountCents }, undefined);
 
@@ -53,7 +55,6 @@ describe.each(databaseKinds())('bid acceptance without the in-process lock (%s)'
     store = await migratedStore(kind, { count: 10, emailPrefix: 'atomic' });
     ({ dataSource, userIds } = store);
     repository = new AuctionRepository(dataSource, dataSource.getRepository(Auction), dataSource.getRepository(Bid));
-    users = new UserRepository(dataSource.getRepository(User));
   }, 120_000);
   afterAll(async () => {
     await store?.close();

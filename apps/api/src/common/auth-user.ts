@@ -5,6 +5,8 @@ export type Role = (typeof ROLES)[number];
 export interface AuthUser {
   id: number;
   email: string;
+  /** As loaded with the user by the JWT strategy (the name other users see on a bid). */
+  displayName: string;
   roles: Role[];
 }
 

@@ -30,7 +30,7 @@ function contextFor(metadata: Record<string, unknown>, request: FakeRequest): Ex
 
 const keyGuard = new ApiKeyGuard(new Reflector(), config);
 const rolesGuard = new RolesGuard(new Reflector());
-const user = (roles: AuthUser['roles']): AuthUser => ({ id: 1, email: 'u@example.com', roles });
+const user = (roles: AuthUser['roles']): AuthUser => ({ id: 1, email: 'u@example.com', displayName: 'U', roles });
 
 describe(ApiKeyGuard.name, () => {
   const gateway = { [API_KEY_KEY]: { kind: 'gateway' } satisfies ApiKeyRequirement };

@@ -3,7 +3,6 @@ import type { AuthUser } from '../../common/auth-user.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { NotificationInput, NotificationService } from '../notification/notification.service.js';
 import type { PushService } from '../push/push.service.js';
-import type { UserRepository } from '../user/user.repository.js';
 import { AuctionCloser } from './auction-closer.js';
 import { AuctionLock } from './auction-lock.js';
 import type { Auction } from './auction.entity.js';
@@ -89,13 +88,12 @@ describe(AuctionService.name, () => {
   let sent: NotificationInput[];
   let service: AuctionService;
   let closer: AuctionCloser;
-  const user = (id: number): AuthUser => ({ id, email: `u${id}@x.test`, roles: ['user'] });
+  const user = (id: number): AuthUser => ({ id, email: `u${id}@x.test`, displayName: `User ${id}`, roles: ['user'] });
 
   beforeEach(() => {
     auctions = new FakeAuctions();
     broadcasts = [];
     sent = [];
-    const users = { findById: async (id: number) => ({ id, displayName: `User ${id}` }) } as unknown as UserRepository;
     const sockets = {
       sendToSubscribers: async (
         auctionId: number,
@@ -112,7 +110,6 @@ describe(AuctionService.name, () => {
     const lock = new AuctionLock();
     service = new AuctionService(
       auctions as unknown as AuctionRepository,
-      users,
       lock,
       sockets,
       notifications,

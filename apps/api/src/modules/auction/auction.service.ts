@@ -1,11 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth-user.js';
-import { UnauthorizedError } from '../../common/errors.js';
 import { type Answer, IdempotencyService } from '../idempotency/idempotency.service.js';
 import { NotificationService } from '../notification/notification.service.js';
 import { PushService } from '../push/push.service.js';
-import { UserRepository } from '../user/user.repository.js';
 import { outbidNotification, toBidEvent } from './auction-events.js';
 import { AuctionLock } from './auction-lock.js';
 import {
@@ -52,7 +50,6 @@ export class AuctionService {
 
   constructor(
     private readonly auctions: AuctionRepository,
-    private readonly users: UserRepository,
     private readonly lock: AuctionLock,
     private readonly sockets: PushService,
     private readonly notifications: NotificationService,
@@ -99,10 +96,8 @@ export class AuctionService {
    * Accepts the bid atomically, queues its fan-out to the auction's subscribers while still holding the
    * auction's lock (so pushes follow acceptance order), and answers without waiting for the fan-out.
    */
-  private async acceptBid(user: AuthUser, auctionId: number, amountCents: number): Promise<BidResponse> {
-    const bidder = await this.users.findById(user.id);
-    if (!bidder) throw new UnauthorizedError('USER_GONE', 'The user of this token no longer exists');
-
+  private async acceptBid(bidder: AuthUser, auctionId: number, amountCents: number): Promise<BidResponse> {
+    // The JWT strategy loaded the user (and refused a deleted or blocked one) for this very request.
     const accepted = await this.lock.run(auctionId, async () => {
       const result = await this.raiseOrRefuse(auctionId, bidder.id, amountCents, new Date());
       // The bid's seq: the compare-and-set matched previous.version, so this bid took bid_count from previous.bidCount.

@@ -73,7 +73,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (!user) throw new UnauthorizedException('Invalid token');
     // Signed out everywhere or blocked since the token was issued.
     if (user.blockedAt !== null || user.tokenVersion !== tokenVersion) throw new UnauthorizedException('Token revoked');
-    return { id: user.id, email: user.email, roles: [user.role] };
+    return { id: user.id, email: user.email, displayName: user.displayName, roles: [user.role] };
   }
 }
 
