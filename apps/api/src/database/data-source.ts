@@ -41,6 +41,10 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       enableWAL: true,
       // busy timeout (ms): wait for another connection's write lock instead of failing with SQLITE_BUSY.
       timeout: 5000,
+      // Prepared statements kept by query text (TypeORM's default keeps 100, first in first out). The query
+      // builder writes numbers into the text on SQLite, so one statement per auction id fills a small cache;
+      // the hot paths use placeholders, and the rest stay prepared for a while longer.
+      statementCacheSize: 1000,
     };
   }
   const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));

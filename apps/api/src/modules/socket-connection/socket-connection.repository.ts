@@ -36,6 +36,8 @@ type InsertOutcome = SocketConnection | 'taken' | 'unknown-user';
 
 /** Rows whose registration has not run out (`:now` bound to the current time); NULL never expires. */
 export const UNEXPIRED = '(c.expires_at IS NULL OR c.expires_at > :now)';
+/** The same in plain SQL, the time as the next `?` parameter. */
+export const UNEXPIRED_SQL = '(c.expires_at IS NULL OR c.expires_at > ?)';
 
 /** Batches stay well under every database's bound-parameter limit. */
 const CHUNK = 500;
@@ -192,30 +194,26 @@ export class SocketConnectionRepository {
     return this.connections.find({ where: { userId }, order: { id: 'ASC' } });
   }
 
-  // The push paths read plain rows (getRawMany): building 1,000 entities per broadcast page only to copy two fields out of them cost more than the query.
+  // The push paths read plain rows, in plain SQL with placeholders: building 1,000 entities per broadcast
+  // page only to copy two fields out of them cost more than the query, and the query builder writes
+  // numbers into the SQL text on SQLite, so each user id and cursor made a new statement to prepare.
 
   async findConnectionIdsByUser(userId: number): Promise<string[]> {
-    const rows = await this.connections
-      .createQueryBuilder('c')
-      .select('c.connectionId', 'connectionId')
-      .where('c.userId = :userId', { userId })
-      .andWhere(UNEXPIRED, { now: this.databaseTime() })
-      .orderBy('c.id', 'ASC')
-      .getRawMany<{ connectionId: string }>();
+    const rows = (await this.connections.query(
+      `SELECT c.connection_id AS connectionId FROM socket_connections c
+        WHERE c.user_id = ? AND ${UNEXPIRED_SQL} ORDER BY c.id ASC`,
+      [userId, this.databaseTime()],
+    )) as { connectionId: string }[];
     return rows.map((row) => row.connectionId);
   }
 
   /** Keyset page over all connections, ordered by id: pass the last id you got (0 to start). */
   async pageConnectionIds(afterId: number, limit: number): Promise<{ id: number; connectionId: string }[]> {
-    const rows = await this.connections
-      .createQueryBuilder('c')
-      .select('c.id', 'id')
-      .addSelect('c.connectionId', 'connectionId')
-      .where('c.id > :afterId', { afterId })
-      .andWhere(UNEXPIRED, { now: this.databaseTime() })
-      .orderBy('c.id', 'ASC')
-      .limit(limit)
-      .getRawMany<{ id: number | string; connectionId: string }>();
+    const rows = (await this.connections.query(
+      `SELECT c.id AS id, c.connection_id AS connectionId FROM socket_connections c
+        WHERE c.id > ? AND ${UNEXPIRED_SQL} ORDER BY c.id ASC LIMIT ?`,
+      [afterId, this.databaseTime(), limit],
+    )) as { id: number | string; connectionId: string }[];
     return rows.map((row) => ({ id: Number(row.id), connectionId: row.connectionId }));
   }
 

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { databaseTime } from '../../database/database-time.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../database/driver-errors.js';
-import { UNEXPIRED } from './socket-connection.repository.js';
+import { UNEXPIRED_SQL } from './socket-connection.repository.js';
 import { Subscription } from './subscription.entity.js';
 
 export type SubscribeOutcome = 'subscribed' | 'limit-reached' | 'connection-gone';
@@ -78,20 +78,15 @@ export class SubscriptionRepository {
     afterId: number,
     limit: number,
   ): Promise<{ id: number; connectionId: string }[]> {
-    const rows = await this.subscriptions
-      .createQueryBuilder('s')
-      .innerJoin('s.connection', 'c')
-      .select('s.socketConnectionId', 'id')
-      .addSelect('c.connectionId', 'connectionId')
-      .where('s.auctionId = :auctionId AND s.socketConnectionId > :afterId AND s.snapshotPosition < :position', {
-        auctionId,
-        afterId,
-        position,
-      })
-      .andWhere(UNEXPIRED, { now: databaseTime(this.subscriptions.manager.connection, new Date()) })
-      .orderBy('s.socketConnectionId', 'ASC')
-      .limit(limit)
-      .getRawMany<{ id: number | string; connectionId: string }>();
+    // Plain SQL with placeholders: it runs for every bid, and the query builder writes numbers into the
+    // SQL text on SQLite, so each auction, position and cursor made a new statement to prepare.
+    const rows = (await this.subscriptions.query(
+      `SELECT s.socket_connection_id AS id, c.connection_id AS connectionId
+         FROM subscriptions s INNER JOIN socket_connections c ON c.id = s.socket_connection_id
+        WHERE s.auction_id = ? AND s.socket_connection_id > ? AND s.snapshot_position < ? AND ${UNEXPIRED_SQL}
+        ORDER BY s.socket_connection_id ASC LIMIT ?`,
+      [auctionId, afterId, position, databaseTime(this.subscriptions.manager.connection, new Date()), limit],
+    )) as { id: number | string; connectionId: string }[];
     return rows.map((row) => ({ id: Number(row.id), connectionId: row.connectionId }));
   }
 
