@@ -108,13 +108,7 @@ describe(AuctionService.name, () => {
       execute: (_call: unknown, work: () => Promise<unknown>) => work(),
     } as unknown as IdempotencyService;
     const lock = new AuctionLock();
-    service = new AuctionService(
-      auctions as unknown as AuctionRepository,
-      lock,
-      sockets,
-      notifications,
-      idempotency,
-    );
+    service = new AuctionService(auctions as unknown as AuctionRepository, lock, sockets, notifications, idempotency);
     closer = new AuctionCloser(auctions as unknown as AuctionRepository, lock, sockets, notifications);
   });
 
