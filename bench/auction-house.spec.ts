@@ -139,6 +139,17 @@ describe('auctionHouseTable', () => {
     expect(row('| bare keep-alive POST, CPU µs (2 × AMD EPYC)')).toContain('50.0');
     expect(row('| **API CPU per push ÷ bare POST**')).toMatch(/0\.80× +\| +\| ≤ 1\.0/);
     expect(table).not.toMatch(/NaN|undefined/);
+    // Without a sender-side figure (results of older runs), no floor row.
+    expect(table).not.toContain('the floor of a push');
+  });
+
+  it("shows the bare POST's sender side as the floor of a push, as a multiple of the bare POST", () => {
+    const table = auctionHouseTable(
+      { ...figures, barePost: { requests: 20_000, cpuUsPerRequest: 50, senderCpuUsPerRequest: 65 } },
+      '2 × AMD EPYC',
+    );
+    const floor = table.split('\n').find((line) => line.startsWith('| bare POST, sender side'));
+    expect(floor).toMatch(/\| 65\.0 \(1\.30× a bare POST\) \|/);
   });
 
   it('leaves the Socket.IO column empty when the baseline did not run', () => {

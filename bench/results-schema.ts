@@ -39,6 +39,11 @@ export interface BarePostFigures {
   requests: number;
   /** The server's CPU (user + system, from /proc) per request, µs. */
   cpuUsPerRequest: number;
+  /**
+   * The sending side's CPU per request, µs: the same POSTs sent through undici with nothing else (no
+   * signature, no SDK) — the least one push can cost the API, since AWS takes one PostToConnection per connection.
+   */
+  senderCpuUsPerRequest?: number;
 }
 
 /** One system (Gavel, or Socket.IO rooms) on the auction-house workload. */

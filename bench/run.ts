@@ -217,7 +217,7 @@ async function main(): Promise<void> {
     progress.update(`N = ${n}: measuring a bare keep-alive POST…`);
     run.barePost = await measureBarePost();
     progress.log(
-      `N = ${n}: a bare keep-alive HTTP POST costs ${formatNumber(run.barePost.cpuUsPerRequest)} µs CPU (${run.barePost.requests} requests; ${cpuModel()})`,
+      `N = ${n}: a bare keep-alive HTTP POST costs ${formatNumber(run.barePost.cpuUsPerRequest)} µs CPU, its sender ${formatNumber(run.barePost.senderCpuUsPerRequest)} µs (${run.barePost.requests} requests; ${cpuModel()})`,
     );
 
     // One bid → every connection.
@@ -468,7 +468,7 @@ async function measureAuctionHouse(
     apiIdleCpuMsPerSec,
   };
   progress.log(
-    `auction house, Gavel${copies}: ${gavel.acceptedBids} bids accepted at ${formatNumber(gavel.achievedBidsPerSec)}/s${Object.keys(gavel.rejectedBids).length ? ` (not accepted: ${JSON.stringify(gavel.rejectedBids)})` : ''}; pushes per bid ${formatNumber(gavel.pushesPerBid)} = watchers ${formatNumber(gavel.watchersPerBid)}? ${gavel.mismatchedBids === 0 ? 'yes, for every bid' : `NO: ${gavel.mismatchedBids} bids differ (${gavel.missed} missed, ${gavel.surplus} surplus)`}; stray ${gavel.stray}, out of order ${gavel.outOfOrder}; bid → its watchers p50 ${formatNumber(gavel.p50Ms)} ms, p99 ${formatNumber(gavel.p99Ms)} ms; API${copies} ${formatNumber(gavel.serverCpuUsPerBid)} µs CPU per bid, ${formatNumber(gavel.serverCpuUsPerPush)} µs per push = ${formatNumber(gavel.apiCpuPerPushInBarePosts)}× a bare POST (${formatNumber(barePost.cpuUsPerRequest)} µs; ${cpuModel()})`,
+    `auction house, Gavel${copies}: ${gavel.acceptedBids} bids accepted at ${formatNumber(gavel.achievedBidsPerSec)}/s${Object.keys(gavel.rejectedBids).length ? ` (not accepted: ${JSON.stringify(gavel.rejectedBids)})` : ''}; pushes per bid ${formatNumber(gavel.pushesPerBid)} = watchers ${formatNumber(gavel.watchersPerBid)}? ${gavel.mismatchedBids === 0 ? 'yes, for every bid' : `NO: ${gavel.mismatchedBids} bids differ (${gavel.missed} missed, ${gavel.surplus} surplus)`}; stray ${gavel.stray}, out of order ${gavel.outOfOrder}; bid → its watchers p50 ${formatNumber(gavel.p50Ms)} ms, p99 ${formatNumber(gavel.p99Ms)} ms; API${copies} ${formatNumber(gavel.serverCpuUsPerBid)} µs CPU per bid, ${formatNumber(gavel.serverCpuUsPerPush)} µs per push = ${formatNumber(gavel.apiCpuPerPushInBarePosts)}× a bare POST (${formatNumber(barePost.cpuUsPerRequest)} µs; its sender ${formatNumber(barePost.senderCpuUsPerRequest)} µs; ${cpuModel()})`,
   );
 
   const figures: AuctionHouseFigures = {

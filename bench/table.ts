@@ -83,7 +83,12 @@ const METRICS: MetricRow[] = [
   },
   { label: 'notification delivery p99, ms', target: '≤ 100', value: (run) => run.notifications?.p99Ms },
   { label: 'API CPU per delivered push, µs', target: '≤ 40', value: (run) => run.bid?.apiCpuUsPerPush },
-  { label: 'bare keep-alive POST, CPU µs', target: '', value: (run) => run.barePost?.cpuUsPerRequest },
+  {
+    label: 'bare keep-alive POST, CPU µs (server / sender)',
+    target: '',
+    value: (run) => run.barePost?.cpuUsPerRequest,
+    suffix: (run) => slashed(run.barePost?.senderCpuUsPerRequest),
+  },
   {
     label: 'API CPU per push ÷ bare POST (bid / notification)',
     target: '≤ 1.0',
@@ -171,6 +176,16 @@ export function auctionHouseTable(figures: AuctionHouseFigures, cpuModel: string
     ['API CPU at rest just before, ms/s', formatNumber(gavel.apiIdleCpuMsPerSec), '', ''],
     [`bare keep-alive POST, CPU µs (${cpuModel})`, formatNumber(figures.barePost.cpuUsPerRequest), '', ''],
     ['**API CPU per push ÷ bare POST**', `${formatNumber(gavel.apiCpuPerPushInBarePosts)}×`, '', '≤ 1.0'],
+    ...(figures.barePost.senderCpuUsPerRequest === undefined
+      ? []
+      : [
+          [
+            'bare POST, sender side (undici, unsigned): the floor of a push, CPU µs',
+            `${formatNumber(figures.barePost.senderCpuUsPerRequest)} (${formatNumber(figures.barePost.senderCpuUsPerRequest / figures.barePost.cpuUsPerRequest)}× a bare POST)`,
+            '',
+            '',
+          ],
+        ]),
   ];
   const title = `Auction house: N = ${figures.n.toLocaleString('en-US')} connections, ${figures.auctions} auctions, ${figures.watchesPerConnection.min}–${figures.watchesPerConnection.max} watched each (${figures.subscriptions.toLocaleString('en-US')} subscriptions), ${figures.offeredBidsPerSec} bids/s offered for ${figures.seconds} s by ${figures.bidders} bidders (at most ${figures.maxBidsPerBidderPerSec} bids/s each; limit ${formatNumber(figures.bidRateLimitPerSec)}), seed ${figures.seed}`;
   return `${title}\n\n${markdownTable(['auction house', 'Gavel', 'Socket.IO rooms', 'target'], rows, ['left', 'right', 'right', 'left'])}`;

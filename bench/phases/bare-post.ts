@@ -53,13 +53,45 @@ export async function measureBarePost(requests = BARE_POST_REQUESTS): Promise<Ba
     const before = cpuTimeMs(child.pid!);
     await postMany(agent, port, requests);
     const used = cpuTimeMs(child.pid!) - before;
-    return { requests, cpuUsPerRequest: (used * 1000) / requests };
+    const senderCpuUsPerRequest = await measureSender(port, requests);
+    return { requests, cpuUsPerRequest: (used * 1000) / requests, senderCpuUsPerRequest };
   } finally {
     agent.destroy();
     if (child.exitCode === null) {
       child.disconnect();
       await Promise.race([new Promise((resolve) => child.once('exit', resolve)), sleep(5_000)]);
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }
+}
+
+/** The sending side of the same POSTs, in its own process (bench/bare-post/bare-post-sender.ts). */
+async function measureSender(port: number, requests: number): Promise<number> {
+  const script = fileURLToPath(new URL('../bare-post/bare-post-sender.js', import.meta.url));
+  const guard = new URL('../stack/exit-with-parent.js', import.meta.url).href;
+  const sender = fork(script, [String(port), String(requests), String(CONCURRENCY)], {
+    execArgv: ['--import', guard],
+    env: { ...process.env, BARE_POST_BODY: BODY.toString('utf8') },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the bare POST sender did not finish within 120 s')), 120_000);
+      sender.once('message', (message: { type?: string; cpuUsPerRequest?: number }) => {
+        clearTimeout(timer);
+        if (message.type === 'measured' && typeof message.cpuUsPerRequest === 'number')
+          resolve(message.cpuUsPerRequest);
+        else reject(new Error('unexpected message from the bare POST sender'));
+      });
+      sender.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the bare POST sender exited (${code}) before answering`));
+      });
+    });
+  } finally {
+    if (sender.exitCode === null) {
+      await Promise.race([new Promise((resolve) => sender.once('exit', resolve)), sleep(5_000)]);
+      if (sender.exitCode === null) sender.kill('SIGKILL');
     }
   }
 }
