@@ -43,10 +43,16 @@ const CLOSED = 'closed before any answer';
 
 function isClosedBeforeAnswer(error: unknown): boolean {
   // undici: fetch() rejects with "fetch failed", its cause the socket's error; bytesRead > 0: a reused connection.
-  const cause = (error as { cause?: { code?: string; message?: string; socket?: { bytesRead?: number } } }).cause;
+  // By name, not instanceof: Node's fetch throws its own realm's TypeError, not the test context's.
+  const failed = error as {
+    name?: string;
+    message?: string;
+    cause?: { code?: string; message?: string; socket?: { bytesRead?: number } };
+  };
+  const cause = failed.cause;
   return (
-    error instanceof TypeError &&
-    error.message === 'fetch failed' &&
+    failed.name === 'TypeError' &&
+    failed.message === 'fetch failed' &&
     cause?.code === 'UND_ERR_SOCKET' &&
     cause.message === 'other side closed' &&
     (cause.socket?.bytesRead ?? 0) > 0
