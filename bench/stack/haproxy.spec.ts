@@ -27,8 +27,22 @@ describe('haproxyConfig', () => {
   it('retries only what cannot have reached the API, and forwards the client address', () => {
     expect(config).toContain('  option redispatch 1\n');
     expect(config).toContain('  retry-on conn-failure 503\n');
-    expect(config).not.toMatch(/retry-on .*(all-retryable-errors|response-timeout|empty-response)/);
+    expect(config).not.toMatch(/retry-on .*(all-retryable-errors|response-timeout)/);
     expect(config).toContain('  option forwardfor\n');
+  });
+
+  it('replays a request left unanswered by a copy only when a repeat is harmless: a read or an Idempotency-Key', () => {
+    const backends = config.split(/\n(?=backend )/);
+    const main = backends.find((b) => b.startsWith('backend api_copies\n'))!;
+    const replayable = backends.find((b) => b.startsWith('backend api_copies_replayable\n'))!;
+    expect(main).not.toContain('empty-response');
+    expect(replayable).toContain('  retry-on conn-failure empty-response 503\n');
+    expect(config).toContain('  acl replayable method GET HEAD OPTIONS\n');
+    expect(config).toContain('  acl replayable req.hdr(idempotency-key) -m found\n');
+    expect(config).toContain('  use_backend api_copies_replayable if replayable\n');
+    // The same servers, following the main backend's health checks.
+    expect(replayable).toContain('  server api1 127.0.0.1:41001 track api_copies/api1\n');
+    expect(replayable).toContain('  server api2 127.0.0.1:41002 track api_copies/api2\n');
   });
 
   it('refuses what would make a broken configuration', () => {

@@ -11,6 +11,8 @@ export const HAPROXY = process.env.HAPROXY_PATH ?? '/usr/sbin/haproxy';
 
 /** The backend every generated configuration balances over (the name `show servers state` is asked about). */
 export const HAPROXY_BACKEND = 'api_copies';
+/** The same copies for requests that are safe to send again (see haproxyConfig). */
+export const HAPROXY_REPLAYABLE_BACKEND = 'api_copies_replayable';
 
 export interface HaproxyConfigOptions {
   listenPort: number;
@@ -44,12 +46,18 @@ export function haproxyConfig(options: HaproxyConfigOptions): string {
     '  option redispatch 1',
     // Retried only where the request cannot have reached the API's code: a refused connection, or a 503
     // (a copy's health answer while its database is down). A request cut off mid-answer is not replayed
-    // behind the client's back (a POST may have been applied): the client sees 502 and retries with its Idempotency-Key.
+    // behind the client's back (a POST may have been applied) unless it is replayable (the second backend).
     '  retry-on conn-failure 503',
     'frontend api',
     `  bind 127.0.0.1:${options.listenPort}`,
     // The client's address for the API's logs and per-IP limits (the copies run with TRUST_PROXY=1).
     '  option forwardfor',
+    // Requests that may run twice with the same outcome: reads, and anything with an Idempotency-Key (a repeat
+    // returns the first answer and does nothing else, contract §4). Only these are replayed when a copy dies
+    // with them unanswered (the backend below).
+    '  acl replayable method GET HEAD OPTIONS',
+    '  acl replayable req.hdr(idempotency-key) -m found',
+    `  use_backend ${HAPROXY_REPLAYABLE_BACKEND} if replayable`,
     `  default_backend ${HAPROXY_BACKEND}`,
     `backend ${HAPROXY_BACKEND}`,
     '  balance roundrobin',
@@ -62,6 +70,15 @@ export function haproxyConfig(options: HaproxyConfigOptions): string {
     // fails its check at once (connection refused; the check's connect waits min(inter, timeout connect)).
     '  timeout check 2s',
     ...options.servers.map((s) => `  server ${s.name} 127.0.0.1:${s.port} check`),
+    `backend ${HAPROXY_REPLAYABLE_BACKEND}`,
+    '  balance roundrobin',
+    // Also retried: a request sent to a copy that closed the connection with no answer (killed, or a keep-alive
+    // connection closing as the request went out). Without it HAProxy answers that request with a 502 — or,
+    // when it was not the first request on the client's keep-alive connection, closes the client's connection
+    // without any answer (so that the client retries it, as for a keep-alive connection its server closed).
+    '  retry-on conn-failure empty-response 503',
+    // The same servers, UP and DOWN with their checks in the backend above (no second set of health checks).
+    ...options.servers.map((s) => `  server ${s.name} 127.0.0.1:${s.port} track ${HAPROXY_BACKEND}/${s.name}`),
     '',
   ].join('\n');
 }

@@ -1,7 +1,7 @@
 /**
  * Contract §9 under faults: three API copies behind HAProxy on one MariaDB database, bidders bidding
- * through HAProxy (retrying 502/503 and lost answers with the same Idempotency-Key, as a client should)
- * and watchers subscribed through the gateway. `kill -9` of one copy, then a rolling restart of all
+ * through HAProxy (retrying 502/503 with the same Idempotency-Key, as a client should) and watchers
+ * subscribed through the gateway. `kill -9` of one copy, then a rolling restart of all
  * three: every accepted bid is stored once, no client sees anything worse than a retried 502/503, and no
  * bid or notification frame reaches a connection twice.
  */
@@ -23,14 +23,43 @@ const describeReplicas = unavailable ? describe.skip : describe;
 
 interface Bidding {
   accepted: AcceptedBid[];
-  /** Every answer a bidder saw, retried ones included: status (or `unreachable`) → count. */
+  /** Every answer a bidder saw, retried ones included: status (or {@link CLOSED}) → count. */
   seen: Record<string, number>;
-  /** Answers that were neither a result nor a retryable 502/503. */
+  /** Answers that were neither a result nor a retryable 502/503, and requests that failed otherwise. */
   unexpected: string[];
   stop(): Promise<void>;
 }
 
-/** Bidders that retry a 502/503 or a lost answer with the same Idempotency-Key until they get a result. */
+/**
+ * A keep-alive connection the server side closed before any byte of the answer. Inherent to HTTP/1.1
+ * keep-alive, so a client must expect it (RFC 9112 §9.3.1): a connection that served earlier requests can
+ * close as the next request goes out, and the client cannot know whether that request ran. HAProxy turns
+ * a copy's unanswered request into exactly this when it was not the first on the client's connection (it
+ * closes the client's connection without answering, to make the client retry as it would for its own
+ * server). The generated configuration replays keyed requests itself, so bidders should see this rarely
+ * if ever; they retry it with the same Idempotency-Key.
+ */
+const CLOSED = 'closed before any answer';
+
+function isClosedBeforeAnswer(error: unknown): boolean {
+  // undici: fetch() rejects with "fetch failed", its cause the socket's error; bytesRead > 0: a reused connection.
+  // By name, not instanceof: Node's fetch throws its own realm's TypeError, not the test context's.
+  const failed = error as {
+    name?: string;
+    message?: string;
+    cause?: { code?: string; message?: string; socket?: { bytesRead?: number } };
+  };
+  const cause = failed.cause;
+  return (
+    failed.name === 'TypeError' &&
+    failed.message === 'fetch failed' &&
+    cause?.code === 'UND_ERR_SOCKET' &&
+    cause.message === 'other side closed' &&
+    (cause.socket?.bytesRead ?? 0) > 0
+  );
+}
+
+/** Bidders that retry a 502/503 (or {@link CLOSED}) with the same Idempotency-Key until they get a result. */
 function startBidding(apiUrl: string, bidders: TestUser[], auctionIds: number[]): Bidding {
   const bidding: Bidding = { accepted: [], seen: {}, unexpected: [], stop: async () => undefined };
   let stopped = false;
@@ -42,7 +71,7 @@ function startBidding(apiUrl: string, bidders: TestUser[], auctionIds: number[])
       const amountCents = 100_000 + ++counter * 100;
       const key = randomUUID();
       for (let attempt = 0; attempt < 50; attempt++) {
-        let status: number | 'unreachable';
+        let status: number | typeof CLOSED;
         let body: Record<string, any> | undefined;
         try {
           const answer = await http(apiUrl, `/auctions/${auctionId}/bids`, {
@@ -53,11 +82,18 @@ function startBidding(apiUrl: string, bidders: TestUser[], auctionIds: number[])
           });
           status = answer.status;
           body = answer.body as Record<string, any>;
-        } catch {
-          status = 'unreachable';
+        } catch (error) {
+          if (!isClosedBeforeAnswer(error)) {
+            // A timeout (a request stuck behind something) or a connection cut mid-answer: a failure.
+            const cause = (error as { cause?: unknown }).cause;
+            bidding.unexpected.push(`${String(error)}${cause ? ` (cause: ${String(cause)})` : ''} on a bid ${key}`);
+            bidding.seen.failed = (bidding.seen.failed ?? 0) + 1;
+            break;
+          }
+          status = CLOSED;
         }
         bidding.seen[status] = (bidding.seen[status] ?? 0) + 1;
-        if (status === 502 || status === 503 || status === 'unreachable') {
+        if (status === 502 || status === 503 || status === CLOSED) {
           await sleep(50 + attempt * 20);
           continue;
         }
@@ -120,10 +156,13 @@ describeReplicas(`three API copies under faults (MariaDB)${unavailable ? ` — s
 
     const context = `seen ${JSON.stringify(bidding.seen)}\n${stack.output().slice(-3000)}`;
     expect(bidding.unexpected, context).toEqual([]);
-    // Nothing worse than retried 502/503 (or a connection cut by the kill, retried the same way).
-    expect(Object.keys(bidding.seen).filter((s) => !['201', '409', '502', '503', 'unreachable'].includes(s))).toEqual(
-      [],
-    );
+    // Nothing worse than retried 502/503; a keep-alive connection closed before any answer (retried the same
+    // way) is inherent to HTTP but rare: at most a couple per fault.
+    expect(
+      Object.keys(bidding.seen).filter((s) => !['201', '409', '502', '503', CLOSED].includes(s)),
+      context,
+    ).toEqual([]);
+    expect(bidding.seen[CLOSED] ?? 0, context).toBeLessThanOrEqual(2);
     expect(bidding.accepted.length, context).toBeGreaterThan(10);
     // Every accepted bid stored, once, in order; the Idempotency-Key made each retried bid count once.
     const stored = await readBidsFromDatabase(stack.database.url);

@@ -7,10 +7,18 @@ import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { DEMO_PASSWORD, DEMO_USERS } from '@gavel/config';
+import { HttpDrain } from './common/http-drain.js';
 import { ConfigValidationError, loadConfig } from './config/env.js';
 import { PublishedDemoLoginError } from './database/seed-development.js';
 
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/**
+ * Behind a load balancer (TRUST_PROXY set), how long a stopping copy keeps serving with its health check
+ * failing before it closes connections: HAProxy as docs/operations.md configures it takes a copy out after
+ * 2 failed checks 300 ms apart; ECS has already deregistered the task from the ALB before its SIGTERM.
+ * Within the container's 30 s stop timeout together with the push drain (10 s).
+ */
+const LOAD_BALANCER_DRAIN_MS = 2_000;
 
 async function main(): Promise<void> {
   let config;
@@ -31,6 +39,15 @@ async function main(): Promise<void> {
   // server was just closing.
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  // SIGTERM: out of the balancer's rotation first (health 503, `Connection: close` on every answer), then
+  // Nest's shutdown (pushes drained, server closed, database closed). `beforeClose` is awaited before any hook.
+  const drain = new HttpDrain(server);
+  const adapter = app.getHttpAdapter();
+  const beforeClose = adapter.beforeClose?.bind(adapter);
+  adapter.beforeClose = async () => {
+    await drain.drain(config.trustProxyHops > 0 ? LOAD_BALANCER_DRAIN_MS : 0);
+    await beforeClose?.();
+  };
   await app.listen(config.port, config.host);
   const logger = new Logger('Gavel');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
