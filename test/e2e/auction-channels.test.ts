@@ -5,38 +5,32 @@
  * bad input gets an `error` frame without disturbing anyone else.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
-import type { DataSource } from 'typeorm';
 import { databaseKinds } from '../support/databases.js';
-import { apiJson, login, startStack, type Stack } from '../support/stack.js';
+import { apiJson } from '../support/stack.js';
 import { TestSocket } from '../support/ws-client.js';
 import {
   collectFrames,
-  connect,
   createAuction,
   createUser,
   type Frame,
-  openDatabase,
   placeBid,
   subscribe,
   type TestUser,
   until,
+  useStack,
 } from './push-support.js';
 
 describe.each(databaseKinds())('auction channels (%s)', (kind) => {
-  let stack: Stack;
-  let db: DataSource;
-  let adminToken: string;
-  const sockets: TestSocket[] = [];
+  const suite = useStack(kind, { dataSource: true, adminToken: true });
 
   const open = async (user: TestUser) => {
-    const connection = await connect(stack, user);
-    sockets.push(connection.socket);
-    return { socket: connection.socket, connectionId: connection.authOk.data.connectionId };
+    const { socket, authOk } = await suite.open(user);
+    return { socket, connectionId: authOk.data.connectionId };
   };
   const subscriptionRows = async (connectionId: string): Promise<number> => {
-    const rows = await db
+    const rows = await suite.db
       .createQueryBuilder()
       .select('s.auction_id', 'auctionId')
       .from('subscriptions', 's')
@@ -46,40 +40,29 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
     return rows.length;
   };
 
-  beforeAll(async () => {
-    stack = await startStack({ database: kind });
-    db = await openDatabase(stack);
-    adminToken = await login(stack, 'admin@gavel.test');
-  }, 120_000);
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
-    await db?.destroy();
-    await stack?.stop();
-  }, 120_000);
-
   it('subscribe answers the auction as GET /auctions/:id shows it; its bids reach its subscribers only, once each', async () => {
     const [ann, ben, cat] = await Promise.all([
-      createUser(stack, 'Ann'),
-      createUser(stack, 'Ben'),
-      createUser(stack, 'Cat'),
+      createUser(suite.stack, 'Ann'),
+      createUser(suite.stack, 'Ben'),
+      createUser(suite.stack, 'Cat'),
     ]);
-    const lot = await createAuction(stack, adminToken, { title: 'Watched lot', startingPriceCents: 1000 });
-    const elsewhere = await createAuction(stack, adminToken, { title: 'Other lot' });
-    expect((await placeBid(stack, ben, lot.id, 1100)).status, stack.output()).toBe(201);
-    expect((await placeBid(stack, cat, lot.id, 1200)).status).toBe(201);
+    const lot = await createAuction(suite.stack, suite.adminToken, { title: 'Watched lot', startingPriceCents: 1000 });
+    const elsewhere = await createAuction(suite.stack, suite.adminToken, { title: 'Other lot' });
+    expect((await placeBid(suite.stack, ben, lot.id, 1100)).status, suite.stack.output()).toBe(201);
+    expect((await placeBid(suite.stack, cat, lot.id, 1200)).status).toBe(201);
 
     const annTab = await open(ann);
     const annPhone = await open(ann);
     const benTab = await open(ben); // online, watching nothing
     const catTab = await open(cat); // watching another auction
     const snapshot = await subscribe(annTab.socket, lot.id);
-    const detail = await apiJson(stack, `/auctions/${lot.id}`);
+    const detail = await apiJson(suite.stack, `/auctions/${lot.id}`);
     expect(snapshot).toEqual({ type: 'subscribed', data: { auctionId: lot.id, seq: 2, auction: detail.body } });
     // Ids may come as strings: the same auction, the same snapshot.
     expect(await subscribe(annPhone.socket, String(lot.id))).toEqual(snapshot);
     expect((await subscribe(catTab.socket, elsewhere.id)).data).toMatchObject({ auctionId: elsewhere.id, seq: 0 });
 
-    const bid = await placeBid(stack, ben, lot.id, 1500);
+    const bid = await placeBid(suite.stack, ben, lot.id, 1500);
     expect(bid.status).toBe(201);
     for (const { socket } of [annTab, annPhone]) {
       expect(await socket.nextJson<Frame>()).toEqual({
@@ -104,15 +87,15 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
 
     // Subscribing twice is one subscription: a fresh snapshot, then each bid once.
     expect((await subscribe(annTab.socket, lot.id)).data.seq).toBe(3);
-    expect((await placeBid(stack, cat, lot.id, 1600)).status).toBe(201);
+    expect((await placeBid(suite.stack, cat, lot.id, 1600)).status).toBe(201);
     expect((await annTab.socket.nextJson<Frame>()).data).toMatchObject({ seq: 4, amountCents: 1600 });
     expect((await annPhone.socket.nextJson<Frame>()).data).toMatchObject({ seq: 4, amountCents: 1600 });
     expect(await annTab.socket.silentFor(300)).toBe(true);
 
     const inspected = await apiJson<{ subscriptions: number[] }>(
-      stack,
+      suite.stack,
       `/admin/connections/${encodeURIComponent(annTab.connectionId)}`,
-      { token: adminToken },
+      { token: suite.adminToken },
     );
     expect(inspected.body.subscriptions).toEqual([lot.id]);
 
@@ -121,7 +104,7 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
       annPhone.socket.send({ action: 'unsubscribe', auctionId: lot.id });
       expect(await annPhone.socket.nextJson<Frame>()).toEqual({ type: 'unsubscribed', data: { auctionId: lot.id } });
     }
-    expect((await placeBid(stack, ben, lot.id, 1700)).status).toBe(201);
+    expect((await placeBid(suite.stack, ben, lot.id, 1700)).status).toBe(201);
     expect((await annTab.socket.nextJson<Frame>()).data).toMatchObject({ seq: 5 });
     expect(await annPhone.socket.silentFor(500)).toBe(true);
     expect(await subscriptionRows(annPhone.connectionId)).toBe(0);
@@ -129,10 +112,10 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
 
   it('concurrent bidders racing subscribes: every subscriber gets its snapshot, then each later seq exactly once, in order', async () => {
     const bidders = await Promise.all(
-      ['Dee', 'Eli', 'Fox', 'Gil', 'Hob', 'Ida'].map((name) => createUser(stack, name)),
+      ['Dee', 'Eli', 'Fox', 'Gil', 'Hob', 'Ida'].map((name) => createUser(suite.stack, name)),
     );
-    const watcher = await createUser(stack, 'Watcher');
-    const lot = await createAuction(stack, adminToken, { title: 'Race lot', startingPriceCents: 100 });
+    const watcher = await createUser(suite.stack, 'Watcher');
+    const lot = await createAuction(suite.stack, suite.adminToken, { title: 'Race lot', startingPriceCents: 100 });
     const watchers = await Promise.all(Array.from({ length: 8 }, () => open(watcher)));
 
     let nextAmount = 100;
@@ -140,7 +123,7 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
       let accepted = 0;
       for (let i = 0; i < 15; i++) {
         nextAmount += 10;
-        const answer = await placeBid(stack, bidder, lot.id, nextAmount);
+        const answer = await placeBid(suite.stack, bidder, lot.id, nextAmount);
         if (answer.status === 201) accepted++;
         else expect(answer.status, JSON.stringify(answer.body)).toBe(409);
       }
@@ -155,7 +138,7 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
     );
     const acceptedCounts = await Promise.all(bidLoops);
     const total = acceptedCounts.reduce((a, b) => a + b, 0);
-    const detail = await apiJson<{ bidCount: number }>(stack, `/auctions/${lot.id}`);
+    const detail = await apiJson<{ bidCount: number }>(suite.stack, `/auctions/${lot.id}`);
     expect(detail.body.bidCount).toBe(total);
 
     const racedSnapshots = snapshots.filter((s) => s.data.seq > 0 && s.data.seq < total).length;
@@ -176,8 +159,11 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
   });
 
   it('subscriptions end with their connection: $disconnect and an admin kick remove them', async () => {
-    const jay = await createUser(stack, 'Jay');
-    const lots = [await createAuction(stack, adminToken), await createAuction(stack, adminToken)];
+    const jay = await createUser(suite.stack, 'Jay');
+    const lots = [
+      await createAuction(suite.stack, suite.adminToken),
+      await createAuction(suite.stack, suite.adminToken),
+    ];
     const leaving = await open(jay);
     const kicked = await open(jay);
     for (const { socket } of [leaving, kicked]) for (const lot of lots) await subscribe(socket, lot.id);
@@ -189,21 +175,21 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
       async () => (await subscriptionRows(leaving.connectionId)) === 0,
       'the closed connection has no subscriptions',
     );
-    const kick = await apiJson(stack, `/admin/connections/${encodeURIComponent(kicked.connectionId)}`, {
+    const kick = await apiJson(suite.stack, `/admin/connections/${encodeURIComponent(kicked.connectionId)}`, {
       method: 'DELETE',
-      token: adminToken,
+      token: suite.adminToken,
     });
     expect(kick.status).toBe(204);
     expect(await subscriptionRows(kicked.connectionId)).toBe(0);
   });
 
   it('bad input: an error frame with a status for the sender only; nothing crashes', async () => {
-    const kim = await createUser(stack, 'Kim');
-    const bystander = await open(await createUser(stack, 'Lou'));
-    const lot = await createAuction(stack, adminToken);
+    const kim = await createUser(suite.stack, 'Kim');
+    const bystander = await open(await createUser(suite.stack, 'Lou'));
+    const lot = await createAuction(suite.stack, suite.adminToken);
 
-    const anonymous = await TestSocket.open(stack.wsUrl);
-    sockets.push(anonymous);
+    const anonymous = await TestSocket.open(suite.stack.wsUrl);
+    suite.track(anonymous);
     anonymous.send({ action: 'subscribe', auctionId: lot.id });
     expect(await anonymous.nextJson<Frame>()).toEqual({
       type: 'error',
@@ -230,7 +216,8 @@ describe.each(databaseKinds())('auction channels (%s)', (kind) => {
 
     // 50 auctions at most per connection; the same one again is no new subscription.
     const lots = [];
-    for (let i = 0; i < 51; i++) lots.push(await createAuction(stack, adminToken, { title: `Limit lot ${i}` }));
+    for (let i = 0; i < 51; i++)
+      lots.push(await createAuction(suite.stack, suite.adminToken, { title: `Limit lot ${i}` }));
     for (const l of lots.slice(0, 50)) await subscribe(socket, l.id);
     socket.send({ action: 'subscribe', auctionId: lots[50]!.id });
     expect(await socket.nextJson<Frame>()).toEqual({

@@ -3,14 +3,13 @@
  * acceptance is atomic (strictly increasing, price = highest accepted, everything else 409, no 5xx)
  * and every connection watching the auction receives every accepted bid exactly once, in acceptance order.
  */
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { databaseKinds } from '../support/databases.js';
-import { apiJson, login, startStack, type Stack } from '../support/stack.js';
+import { apiJson, login } from '../support/stack.js';
 import type { TestSocket } from '../support/ws-client.js';
 import {
   collectFrames,
-  connect,
   createAuction,
   createUser,
   drainFrames,
@@ -18,6 +17,7 @@ import {
   placeBid,
   subscribe,
   type TestUser,
+  useStack,
 } from './push-support.js';
 
 const USERS = 20;
@@ -36,27 +36,22 @@ function mulberry32(seed: number): () => number {
 }
 
 describe.each(databaseKinds())('concurrent bids on one auction (%s)', (kind) => {
-  let stack: Stack;
+  const suite = useStack(kind);
   let users: TestUser[];
-  const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ database: kind });
     users = [];
-    for (let i = 0; i < USERS; i++) users.push(await createUser(stack, `Bidder ${i + 1}`));
-  }, 120_000);
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
-    await stack?.stop();
+    for (let i = 0; i < USERS; i++) users.push(await createUser(suite.stack, `Bidder ${i + 1}`));
   }, 120_000);
 
   it(`${BIDS} bids from ${USERS} users: strictly increasing, price = highest, the rest 409, no 5xx, every connection sees every accepted bid once in order`, async () => {
-    const adminToken = await login(stack, 'admin@gavel.test');
-    const auction = await createAuction(stack, adminToken, { startingPriceCents: 1000 });
+    const adminToken = await login(suite.stack, 'admin@gavel.test');
+    const auction = await createAuction(suite.stack, adminToken, { startingPriceCents: 1000 });
+    const watchers: TestSocket[] = [];
     for (let i = 0; i < CONNECTIONS; i++) {
-      const { socket } = await connect(stack, users[i % USERS]!);
+      const { socket } = await suite.open(users[i % USERS]!);
       await subscribe(socket, auction.id);
-      sockets.push(socket);
+      watchers.push(socket);
     }
 
     const seed = Date.now() % 100_000;
@@ -65,7 +60,7 @@ describe.each(databaseKinds())('concurrent bids on one auction (%s)', (kind) => 
       user: users[i % USERS]!,
       amount: 1001 + Math.floor(random() * 100_000),
     }));
-    const answers = await Promise.all(bids.map((b) => placeBid(stack, b.user, auction.id, b.amount)));
+    const answers = await Promise.all(bids.map((b) => placeBid(suite.stack, b.user, auction.id, b.amount)));
 
     const statuses = answers.map((a) => a.status);
     expect(
@@ -86,7 +81,7 @@ describe.each(databaseKinds())('concurrent bids on one auction (%s)', (kind) => 
       expect(rejected.body.message).toMatch(/^Bid must be above the current price of \d+ cents$/);
 
     const detail = await apiJson<{ currentPriceCents: number; bidCount: number; bids: Array<{ id: number }> }>(
-      stack,
+      suite.stack,
       `/auctions/${auction.id}`,
     );
     expect(detail.body.currentPriceCents).toBe(highest);
@@ -100,7 +95,7 @@ describe.each(databaseKinds())('concurrent bids on one auction (%s)', (kind) => 
 
     // Every connection: every accepted bid exactly once, in acceptance order (other frames, e.g. outbid notifications, are skipped).
     const expected = accepted.map((b) => b.id);
-    for (const socket of sockets) {
+    for (const socket of watchers) {
       const frames = await collectFrames(socket, (f) => f.filter((x) => x.type === 'bid').length >= expected.length);
       const seen = frames
         .filter((f: Frame) => f.type === 'bid' && f.data.auctionId === auction.id)
@@ -108,7 +103,7 @@ describe.each(databaseKinds())('concurrent bids on one auction (%s)', (kind) => 
       expect(seen).toEqual(expected);
     }
     // ... and no extra bid frame afterwards.
-    for (const socket of sockets) {
+    for (const socket of watchers) {
       const extra = await drainFrames(socket);
       expect(extra.filter((f) => f.type === 'bid')).toEqual([]);
     }

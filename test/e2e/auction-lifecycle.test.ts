@@ -2,13 +2,11 @@
  * Auctions through the whole stack: the REST contract (who may create, validation, 404/400/409/422),
  * the seeded demo auction, and closing on schedule with `auction.closed` to all and `won` to the winner.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { databaseKinds } from '../support/databases.js';
-import { apiJson, login, startStack, type Stack } from '../support/stack.js';
-import type { TestSocket } from '../support/ws-client.js';
+import { apiJson } from '../support/stack.js';
 import {
   collectFrames,
-  connect,
   createAuction,
   createUser,
   drainFrames,
@@ -16,27 +14,20 @@ import {
   placeBid,
   subscribe,
   type TestUser,
+  useStack,
 } from './push-support.js';
 
 describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
-  let stack: Stack;
-  let adminToken: string;
+  const suite = useStack(kind, { adminToken: true });
   let ivy: TestUser;
   let jon: TestUser;
-  const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ database: kind });
-    adminToken = await login(stack, 'admin@gavel.test');
-    [ivy, jon] = await Promise.all([createUser(stack, 'Ivy'), createUser(stack, 'Jon')]);
-  }, 120_000);
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
-    await stack?.stop();
+    [ivy, jon] = await Promise.all([createUser(suite.stack, 'Ivy'), createUser(suite.stack, 'Jon')]);
   }, 120_000);
 
   it('development start-up seeds an open demo auction; anyone may list and read auctions', async () => {
-    const list = await apiJson<Array<Record<string, unknown>>>(stack, '/auctions');
+    const list = await apiJson<Array<Record<string, unknown>>>(suite.stack, '/auctions');
     expect(list.status).toBe(200);
     const leica = list.body.find((a) => a.title === 'Vintage Leica M6');
     expect(leica).toMatchObject({
@@ -47,23 +38,23 @@ describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
       endsAt: expect.any(String),
     });
     expect(new Date(leica!.endsAt as string).getTime()).toBeGreaterThan(Date.now() + 24 * 3_600_000);
-    const detail = await apiJson(stack, `/auctions/${leica!.id}`);
+    const detail = await apiJson(suite.stack, `/auctions/${leica!.id}`);
     expect(detail.body).toMatchObject({ id: leica!.id, bids: [] });
-    expect((await apiJson(stack, '/auctions/999999')).status).toBe(404);
-    expect((await apiJson(stack, '/auctions/abc')).status).toBe(400);
+    expect((await apiJson(suite.stack, '/auctions/999999')).status).toBe(404);
+    expect((await apiJson(suite.stack, '/auctions/abc')).status).toBe(400);
   });
 
   it('only admins create auctions; bad bodies are 400 naming the field', async () => {
     const body = { title: 'Lot', startingPriceCents: 100, endsAt: new Date(Date.now() + 60_000).toISOString() };
-    expect((await apiJson(stack, '/auctions', { token: ivy.token, body })).status).toBe(403);
-    expect((await apiJson(stack, '/auctions', { body })).status).toBe(401);
-    const past = await apiJson<{ message: string }>(stack, '/auctions', {
-      token: adminToken,
+    expect((await apiJson(suite.stack, '/auctions', { token: ivy.token, body })).status).toBe(403);
+    expect((await apiJson(suite.stack, '/auctions', { body })).status).toBe(401);
+    const past = await apiJson<{ message: string }>(suite.stack, '/auctions', {
+      token: suite.adminToken,
       body: { ...body, endsAt: '2020-01-01T00:00:00Z' },
     });
     expect(past).toMatchObject({ status: 400, body: { message: 'endsAt must be in the future' } });
-    const bad = await apiJson<{ message: string[] }>(stack, '/auctions', {
-      token: adminToken,
+    const bad = await apiJson<{ message: string[] }>(suite.stack, '/auctions', {
+      token: suite.adminToken,
       body: { title: '', startingPriceCents: -1, endsAt: 'tomorrow', extra: 1 },
     });
     expect(bad.status).toBe(400);
@@ -72,15 +63,18 @@ describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
   });
 
   it('bids: 400 bad amount, 404 unknown auction, 409 names the current price', async () => {
-    const auction = await createAuction(stack, adminToken, { startingPriceCents: 1250 });
+    const auction = await createAuction(suite.stack, suite.adminToken, { startingPriceCents: 1250 });
     for (const amountCents of [0, -5, 12.5, '1300', null]) {
       expect(
-        (await apiJson(stack, `/auctions/${auction.id}/bids`, { token: ivy.token, body: { amountCents } })).status,
+        (await apiJson(suite.stack, `/auctions/${auction.id}/bids`, { token: ivy.token, body: { amountCents } }))
+          .status,
       ).toBe(400);
     }
-    expect((await placeBid(stack, ivy, 999999, 5000)).status).toBe(404);
-    expect((await apiJson(stack, `/auctions/${auction.id}/bids`, { body: { amountCents: 5000 } })).status).toBe(401);
-    const low = await placeBid(stack, ivy, auction.id, 1250);
+    expect((await placeBid(suite.stack, ivy, 999999, 5000)).status).toBe(404);
+    expect((await apiJson(suite.stack, `/auctions/${auction.id}/bids`, { body: { amountCents: 5000 } })).status).toBe(
+      401,
+    );
+    const low = await placeBid(suite.stack, ivy, auction.id, 1250);
     expect(low).toMatchObject({
       status: 409,
       body: {
@@ -90,25 +84,24 @@ describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
         currentPriceCents: 1250,
       },
     });
-    expect((await placeBid(stack, ivy, auction.id, 1251)).status).toBe(201);
-    expect((await placeBid(stack, jon, auction.id, 1251)).body.message).toBe(
+    expect((await placeBid(suite.stack, ivy, auction.id, 1251)).status).toBe(201);
+    expect((await placeBid(suite.stack, jon, auction.id, 1251)).body.message).toBe(
       'Bid must be above the current price of 1251 cents',
     );
   });
 
   it("closes on schedule: auction.closed to the auction's subscribers, won to the winner only, later bids 422", async () => {
-    const ivySocket = (await connect(stack, ivy)).socket;
-    const jonSocket = (await connect(stack, jon)).socket;
-    const other = (await connect(stack, await createUser(stack, 'Kim'))).socket;
-    sockets.push(ivySocket, jonSocket, other);
-    const auction = await createAuction(stack, adminToken, {
+    const ivySocket = (await suite.open(ivy)).socket;
+    const jonSocket = (await suite.open(jon)).socket;
+    const other = (await suite.open(await createUser(suite.stack, 'Kim'))).socket;
+    const auction = await createAuction(suite.stack, suite.adminToken, {
       title: 'Quick lot',
       startingPriceCents: 100,
       endsAt: new Date(Date.now() + 2_500).toISOString(),
     });
     for (const socket of [ivySocket, jonSocket, other]) await subscribe(socket, auction.id);
-    expect((await placeBid(stack, ivy, auction.id, 200)).status).toBe(201);
-    const winning = await placeBid(stack, jon, auction.id, 300);
+    expect((await placeBid(suite.stack, ivy, auction.id, 200)).status).toBe(201);
+    const winning = await placeBid(suite.stack, jon, auction.id, 300);
     expect(winning.status).toBe(201);
 
     const closedFrame = {
@@ -142,15 +135,14 @@ describe.each(databaseKinds())('auction lifecycle (%s)', (kind) => {
     ]);
     expect((await drainFrames(other, 300)).filter((f) => f.type === 'notification')).toEqual([]);
 
-    const late = await placeBid(stack, ivy, auction.id, 10_000);
+    const late = await placeBid(suite.stack, ivy, auction.id, 10_000);
     expect(late.status).toBe(422);
     expect(late.body.message).toContain('not open');
-    const detail = await apiJson<Record<string, unknown>>(stack, `/auctions/${auction.id}`);
+    const detail = await apiJson<Record<string, unknown>>(suite.stack, `/auctions/${auction.id}`);
     expect(detail.body).toMatchObject({ status: 'closed', currentPriceCents: 300, leaderId: jon.id, bidCount: 2 });
 
     // Subscribing after the close: the snapshot holds it, so no auction.closed follows.
-    const latecomer = (await connect(stack, ivy)).socket;
-    sockets.push(latecomer);
+    const latecomer = (await suite.open(ivy)).socket;
     expect((await subscribe(latecomer, auction.id)).data).toMatchObject({
       seq: 2,
       auction: { status: 'closed', bidCount: 2 },

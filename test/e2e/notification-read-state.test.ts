@@ -3,12 +3,11 @@
  * marks notifications read, every connection of the user gets `notification.read`, GET /me/notifications
  * shows `readAt`, and `auth.ok` carries the `unread` count.
  */
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { databaseKinds } from '../support/databases.js';
-import { apiJson, startStack, type Stack } from '../support/stack.js';
-import type { TestSocket } from '../support/ws-client.js';
-import { collectFrames, connect, createUser, drainFrames, sendNotification, type TestUser } from './push-support.js';
+import { apiJson } from '../support/stack.js';
+import { collectFrames, createUser, drainFrames, sendNotification, type TestUser, useStack } from './push-support.js';
 
 interface Item {
   id: number;
@@ -16,40 +15,26 @@ interface Item {
 }
 
 describe.each(databaseKinds())('notification read state (%s)', (kind) => {
-  let stack: Stack;
-  const sockets: TestSocket[] = [];
+  const suite = useStack(kind);
 
-  const open = async (user: TestUser) => {
-    const connected = await connect(stack, user);
-    sockets.push(connected.socket);
-    return connected;
-  };
   const items = async (user: TestUser) =>
-    (await apiJson<{ items: Item[] }>(stack, '/me/notifications', { token: user.token })).body.items;
+    (await apiJson<{ items: Item[] }>(suite.stack, '/me/notifications', { token: user.token })).body.items;
   const notify = async (user: TestUser, title: string) =>
-    Number((await sendNotification(stack, { userId: user.id, kind: 'test', title })).body.id);
-
-  beforeAll(async () => {
-    stack = await startStack({ database: kind });
-  }, 120_000);
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
-    await stack?.stop();
-  }, 120_000);
+    Number((await sendNotification(suite.stack, { userId: user.id, kind: 'test', title })).body.id);
 
   it('marks up to upTo read, tells every connection of the user, and shows readAt and unread', async () => {
-    const user = await createUser(stack, 'Reader');
-    const other = await createUser(stack, 'Other');
+    const user = await createUser(suite.stack, 'Reader');
+    const other = await createUser(suite.stack, 'Other');
     const ids = [await notify(user, 'one'), await notify(user, 'two'), await notify(user, 'three')];
     await notify(other, 'not yours');
     expect((await items(user)).map((i) => i.readAt)).toEqual([null, null, null]);
 
-    const phone = await open(user);
-    const laptop = await open(user);
+    const phone = await suite.open(user);
+    const laptop = await suite.open(user);
     expect(phone.authOk.data).toMatchObject({ unread: 3 });
-    const otherSocket = await open(other);
+    const otherSocket = await suite.open(other);
 
-    const answer = await apiJson(stack, '/me/notifications/read', { token: user.token, body: { upTo: ids[1] } });
+    const answer = await apiJson(suite.stack, '/me/notifications/read', { token: user.token, body: { upTo: ids[1] } });
     expect(answer.status).toBe(204);
     for (const { socket } of [phone, laptop]) {
       const frames = await collectFrames(socket, (f) => f.some((x) => x.type === 'notification.read'));
@@ -63,10 +48,13 @@ describe.each(databaseKinds())('notification read state (%s)', (kind) => {
     expect(after.map((i) => i.readAt === null)).toEqual([false, false, true]);
     expect(Number.isNaN(Date.parse(after[0]!.readAt!))).toBe(false);
     expect((await items(other)).map((i) => i.readAt)).toEqual([null]);
-    expect((await open(user)).authOk.data).toMatchObject({ unread: 1 });
+    expect((await suite.open(user)).authOk.data).toMatchObject({ unread: 1 });
 
     // Again, with the id as a string: echoed as given; a repeat keeps the first readAt.
-    const again = await apiJson(stack, '/me/notifications/read', { token: user.token, body: { upTo: String(ids[2]) } });
+    const again = await apiJson(suite.stack, '/me/notifications/read', {
+      token: user.token,
+      body: { upTo: String(ids[2]) },
+    });
     expect(again.status).toBe(204);
     const frames = await collectFrames(laptop.socket, (f) => f.some((x) => x.type === 'notification.read'));
     expect(frames.find((f) => f.type === 'notification.read')).toEqual({
@@ -76,19 +64,19 @@ describe.each(databaseKinds())('notification read state (%s)', (kind) => {
     const final = await items(user);
     expect(final[0]!.readAt).toBe(after[0]!.readAt);
     expect(final.every((i) => i.readAt !== null)).toBe(true);
-    expect((await open(user)).authOk.data).toMatchObject({ unread: 0 });
+    expect((await suite.open(user)).authOk.data).toMatchObject({ unread: 0 });
   });
 
   it('bad input is 400 naming upTo; no token is 401', async () => {
-    const user = await createUser(stack, 'Bad');
+    const user = await createUser(suite.stack, 'Bad');
     for (const body of [{}, { upTo: -1 }, { upTo: 'abc' }, { upTo: 1.5 }, { upTo: null }, { upTo: 1, extra: true }]) {
-      const answer = await apiJson<{ message: string[] }>(stack, '/me/notifications/read', {
+      const answer = await apiJson<{ message: string[] }>(suite.stack, '/me/notifications/read', {
         token: user.token,
         body,
       });
       expect(answer.status, JSON.stringify(body)).toBe(400);
       expect(answer.body.message.join(' '), JSON.stringify(body)).toMatch(/upTo|extra/);
     }
-    expect((await apiJson(stack, '/me/notifications/read', { body: { upTo: 1 } })).status).toBe(401);
+    expect((await apiJson(suite.stack, '/me/notifications/read', { body: { upTo: 1 } })).status).toBe(401);
   });
 });

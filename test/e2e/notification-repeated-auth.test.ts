@@ -3,34 +3,27 @@
  * `auth.ok` and replays nothing that connection has already been sent — neither what an earlier `auth`
  * replayed nor what was pushed live since — while a new connection of the same user still gets the replay.
  */
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { databaseKinds } from '../support/databases.js';
-import { startStack, type Stack } from '../support/stack.js';
 import type { TestSocket } from '../support/ws-client.js';
 import {
   collectFrames,
-  connect,
   createUser,
   drainFrames,
   type Frame,
   sendNotification,
   type TestUser,
+  useStack,
 } from './push-support.js';
 
 const REPEATS = 40;
 
 describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) => {
-  let stack: Stack;
-  const sockets: TestSocket[] = [];
+  const suite = useStack(kind);
 
-  const open = async (user: TestUser, since?: number | string) => {
-    const connection = await connect(stack, user, since);
-    sockets.push(connection.socket);
-    return connection;
-  };
   const notify = async (user: TestUser, title: string) => {
-    const answer = await sendNotification(stack, { userId: user.id, kind: 'test.note', title });
+    const answer = await sendNotification(suite.stack, { userId: user.id, kind: 'test.note', title });
     expect(answer.status, JSON.stringify(answer.body)).toBe(202);
     return answer.body.id as number;
   };
@@ -39,20 +32,12 @@ describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) =>
   const authOks = (frames: Frame[]) => frames.filter((f) => f.type === 'auth.ok');
   const notifications = (frames: Frame[]) => frames.filter((f) => f.type === 'notification');
 
-  beforeAll(async () => {
-    stack = await startStack({ database: kind });
-  }, 120_000);
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
-    await stack?.stop();
-  }, 120_000);
-
   it(`${REPEATS} more auth frames with since "0" each answer auth.ok with replayed 0; the socket gets each notification once`, async () => {
-    const ada = await createUser(stack, 'Ada');
+    const ada = await createUser(suite.stack, 'Ada');
     const stored: number[] = [];
     for (let i = 0; i < 5; i++) stored.push(await notify(ada, `stored ${i}`));
 
-    const { socket, authOk } = await open(ada, '0');
+    const { socket, authOk } = await suite.open(ada, '0');
     expect(authOk.data).toEqual({
       userId: ada.id,
       connectionId: expect.any(String),
@@ -79,10 +64,10 @@ describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) =>
   });
 
   it('auth frames sent back to back: exactly one of them replays, and each notification arrives once', async () => {
-    const bo = await createUser(stack, 'Bo');
+    const bo = await createUser(suite.stack, 'Bo');
     const stored: number[] = [];
     for (let i = 0; i < 3; i++) stored.push(await notify(bo, `stored ${i}`));
-    const { socket, authOk } = await open(bo, '0');
+    const { socket, authOk } = await suite.open(bo, '0');
     // The first auth.ok is already here; the others race its replay through the gateway and the API.
     for (let i = 0; i < 10; i++) reauth(socket, bo);
     const frames = [
@@ -96,9 +81,9 @@ describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) =>
   });
 
   it('notifications pushed live after registration are not replayed by a repeated auth; a new connection still gets the replay', async () => {
-    const cy = await createUser(stack, 'Cy');
+    const cy = await createUser(suite.stack, 'Cy');
     const before = [await notify(cy, 'before 1'), await notify(cy, 'before 2')];
-    const { socket } = await open(cy, '0');
+    const { socket } = await suite.open(cy, '0');
     expect((await collectFrames(socket, (f) => f.length === before.length)).map((f) => f.id)).toEqual(before);
 
     const live = [await notify(cy, 'live 1'), await notify(cy, 'live 2'), await notify(cy, 'live 3')];
@@ -126,7 +111,7 @@ describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) =>
 
     // Another device of the same user: everything after its `since`, as ever.
     const everything = [...before, ...live, later];
-    const other = await open(cy, '0');
+    const other = await suite.open(cy, '0');
     expect(other.authOk.data).toMatchObject({ replayed: everything.length, recovered: true });
     expect((await collectFrames(other.socket, (f) => f.length === everything.length)).map((f) => f.id)).toEqual(
       everything,
@@ -134,9 +119,9 @@ describe.each(databaseKinds())('repeated auth on one connection (%s)', (kind) =>
   });
 
   it('a connection that authenticated without since gets the older notifications once when it later asks for them', async () => {
-    const di = await createUser(stack, 'Di');
+    const di = await createUser(suite.stack, 'Di');
     const old = [await notify(di, 'old 1'), await notify(di, 'old 2')];
-    const { socket, authOk } = await open(di);
+    const { socket, authOk } = await suite.open(di);
     expect(authOk.data).toMatchObject({ replayed: 0 });
     const live = await notify(di, 'live');
     expect((await collectFrames(socket, (f) => f.length === 1)).map((f) => f.id)).toEqual([live]);

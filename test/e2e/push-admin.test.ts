@@ -4,48 +4,33 @@
  * and 403 for everyone else.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
-import type { DataSource } from 'typeorm';
 import { databaseKinds } from '../support/databases.js';
-import { apiJson, login, startStack, type Stack } from '../support/stack.js';
-import type { TestSocket } from '../support/ws-client.js';
+import { apiJson } from '../support/stack.js';
 import {
-  connect,
   connectionRowExists,
   createUser,
   insertPhantomConnections,
-  openDatabase,
   phantomConnectionId,
   sendNotification,
   type TestUser,
+  useStack,
 } from './push-support.js';
 
 describe.each(databaseKinds())('admin live inspection (%s)', (kind) => {
-  let stack: Stack;
-  let db: DataSource;
-  let adminToken: string;
+  const suite = useStack(kind, { dataSource: true, adminToken: true });
   let pam: TestUser;
-  const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ database: kind });
-    db = await openDatabase(stack);
-    adminToken = await login(stack, 'admin@gavel.test');
-    pam = await createUser(stack, 'Pam');
-  }, 120_000);
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
-    await db?.destroy();
-    await stack?.stop();
+    pam = await createUser(suite.stack, 'Pam');
   }, 120_000);
 
   it("GET /admin/connections/:id: the row plus the gateway's live view; live: null (and the row removed) when the gateway lost it", async () => {
-    const { socket, authOk } = await connect(stack, pam);
-    sockets.push(socket);
+    const { authOk } = await suite.open(pam);
     const id = authOk.data.connectionId;
-    const detail = await apiJson<Record<string, any>>(stack, `/admin/connections/${encodeURIComponent(id)}`, {
-      token: adminToken,
+    const detail = await apiJson<Record<string, any>>(suite.stack, `/admin/connections/${encodeURIComponent(id)}`, {
+      token: suite.adminToken,
     });
     expect(detail.status).toBe(200);
     expect(detail.body).toEqual({
@@ -61,43 +46,43 @@ describe.each(databaseKinds())('admin live inspection (%s)', (kind) => {
     });
     expect(new Date(detail.body.live.connectedAt).getTime()).toBeLessThanOrEqual(Date.now());
 
-    const [phantom] = await insertPhantomConnections(db, pam.id, 1);
-    const gone = await apiJson<Record<string, any>>(stack, `/admin/connections/${encodeURIComponent(phantom!)}`, {
-      token: adminToken,
+    const [phantom] = await insertPhantomConnections(suite.db, pam.id, 1);
+    const gone = await apiJson<Record<string, any>>(suite.stack, `/admin/connections/${encodeURIComponent(phantom!)}`, {
+      token: suite.adminToken,
     });
     expect(gone.body).toMatchObject({ connectionId: phantom, live: null });
-    expect(await connectionRowExists(db, phantom!)).toBe(false);
+    expect(await connectionRowExists(suite.db, phantom!)).toBe(false);
     expect(
-      (await apiJson(stack, `/admin/connections/${encodeURIComponent(phantom!)}`, { token: adminToken })).status,
+      (await apiJson(suite.stack, `/admin/connections/${encodeURIComponent(phantom!)}`, { token: suite.adminToken }))
+        .status,
     ).toBe(404);
   });
 
   it('DELETE /admin/connections/:id kicks: the client sees its socket closed and the row is gone; unknown ids are 404', async () => {
-    const { socket, authOk } = await connect(stack, pam);
-    sockets.push(socket);
+    const { socket, authOk } = await suite.open(pam);
     const id = authOk.data.connectionId;
-    const kicked = await apiJson(stack, `/admin/connections/${encodeURIComponent(id)}`, {
+    const kicked = await apiJson(suite.stack, `/admin/connections/${encodeURIComponent(id)}`, {
       method: 'DELETE',
-      token: adminToken,
+      token: suite.adminToken,
     });
     expect(kicked.status).toBe(204);
     const closed = await Promise.race([socket.closed, sleep(5_000, 'still open')]);
     expect(closed).toMatchObject({ code: expect.any(Number) });
-    expect(await connectionRowExists(db, id)).toBe(false);
+    expect(await connectionRowExists(suite.db, id)).toBe(false);
     expect(
       (
-        await apiJson(stack, `/admin/connections/${encodeURIComponent(phantomConnectionId())}`, {
+        await apiJson(suite.stack, `/admin/connections/${encodeURIComponent(phantomConnectionId())}`, {
           method: 'DELETE',
-          token: adminToken,
+          token: suite.adminToken,
         })
       ).status,
     ).toBe(404);
   });
 
   it('GET /admin/stats counts users online, connections and pushes', async () => {
-    const quinn = await createUser(stack, 'Quinn');
-    for (const user of [quinn, quinn, pam]) sockets.push((await connect(stack, user)).socket);
-    const before = await apiJson<Record<string, any>>(stack, '/admin/stats', { token: adminToken });
+    const quinn = await createUser(suite.stack, 'Quinn');
+    for (const user of [quinn, quinn, pam]) await suite.open(user);
+    const before = await apiJson<Record<string, any>>(suite.stack, '/admin/stats', { token: suite.adminToken });
     expect(before.status).toBe(200);
     expect(before.body).toEqual({
       usersOnline: expect.any(Number),
@@ -110,18 +95,19 @@ describe.each(databaseKinds())('admin live inspection (%s)', (kind) => {
       },
     });
     const rows = await apiJson<{ items: Array<{ userId: number }>; total: number }>(
-      stack,
+      suite.stack,
       '/admin/connections?limit=500',
-      { token: adminToken },
+      { token: suite.adminToken },
     );
     expect(before.body.connections).toBe(rows.body.total);
     expect(before.body.usersOnline).toBe(new Set(rows.body.items.map((r) => r.userId)).size);
     expect(before.body.usersOnline).toBeGreaterThanOrEqual(2);
 
     expect(
-      (await sendNotification(stack, { userId: quinn.id, kind: 'test.stats', title: 'Count me' })).body.deliveredTo,
+      (await sendNotification(suite.stack, { userId: quinn.id, kind: 'test.stats', title: 'Count me' })).body
+        .deliveredTo,
     ).toBe(2);
-    const after = await apiJson<Record<string, any>>(stack, '/admin/stats', { token: adminToken });
+    const after = await apiJson<Record<string, any>>(suite.stack, '/admin/stats', { token: suite.adminToken });
     expect(after.body.pushes.sent).toBe(before.body.pushes.sent + 2);
   });
 
@@ -132,8 +118,8 @@ describe.each(databaseKinds())('admin live inspection (%s)', (kind) => {
       ['DELETE', `/admin/connections/${id}`],
       ['GET', '/admin/stats'],
     ] as const) {
-      expect((await apiJson(stack, path, { method, token: pam.token })).status, `${method} ${path}`).toBe(403);
-      expect((await apiJson(stack, path, { method })).status, `${method} ${path} without a token`).toBe(401);
+      expect((await apiJson(suite.stack, path, { method, token: pam.token })).status, `${method} ${path}`).toBe(403);
+      expect((await apiJson(suite.stack, path, { method })).status, `${method} ${path} without a token`).toBe(401);
     }
   });
 });

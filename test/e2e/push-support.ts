@@ -1,13 +1,16 @@
 /**
- * Helpers for the push, auction and notification e2e tests: users, authenticated sockets, frame
- * collection, and direct database access for rows the gateway never knew.
+ * Helpers for the push, auction and notification e2e tests: the stack a describe block shares
+ * (`useStack`), users, authenticated sockets, frame collection, and direct database access for rows
+ * the gateway never knew.
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import type { AuthOkEvent } from '@gavel/contracts';
 import { dataSourceOptions } from '../../apps/api/src/database/data-source.js';
-import { apiJson, login, STACK_SECRETS, type Stack } from '../support/stack.js';
+import type { DatabaseKind } from '../support/databases.js';
+import { apiJson, login, STACK_SECRETS, startStack, type Stack } from '../support/stack.js';
 import { TestSocket } from '../support/ws-client.js';
 
 export interface TestUser {
@@ -110,6 +113,68 @@ export async function openDatabase(stack: Stack): Promise<DataSource> {
   const dataSource = new DataSource({ ...dataSourceOptions(stack.database.url), migrations: [] });
   await dataSource.initialize();
   return dataSource;
+}
+
+/** The stack a describe block shares (see `useStack`); read it in hooks and tests, not while declaring them. */
+export interface SharedStack {
+  readonly stack: Stack;
+  /** With `{ dataSource: true }` only. */
+  readonly db: DataSource;
+  /** The seeded admin's token; with `{ adminToken: true }` only. */
+  readonly adminToken: string;
+  /** `connect`, with the socket closed after the block. */
+  open(user: TestUser, since?: number | string): Promise<{ socket: TestSocket; authOk: AuthOkEvent }>;
+  /** Closes these sockets (opened some other way) after the block. */
+  track(...sockets: TestSocket[]): void;
+}
+
+/**
+ * Starts a stack for the enclosing describe block (beforeAll), optionally with a DataSource on its database
+ * and the seeded admin logged in; afterAll closes the tracked sockets, destroys the DataSource, then stops the stack.
+ */
+export function useStack(
+  kind: DatabaseKind,
+  options: { dataSource?: boolean; adminToken?: boolean } = {},
+): SharedStack {
+  let stack: Stack | undefined;
+  let db: DataSource | undefined;
+  let adminToken: string | undefined;
+  const sockets: TestSocket[] = [];
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useStack: no ${what} (not asked for, or read before beforeAll)`);
+    return value;
+  };
+
+  beforeAll(async () => {
+    stack = await startStack({ database: kind });
+    if (options.dataSource) db = await openDatabase(stack);
+    if (options.adminToken) adminToken = await login(stack, 'admin@gavel.test');
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
+    await db?.destroy();
+    await stack?.stop();
+  }, 120_000);
+
+  return {
+    get stack() {
+      return ready(stack, 'stack');
+    },
+    get db() {
+      return ready(db, 'DataSource');
+    },
+    get adminToken() {
+      return ready(adminToken, 'admin token');
+    },
+    open: async (user, since) => {
+      const connection = await connect(ready(stack, 'stack'), user, since);
+      sockets.push(connection.socket);
+      return connection;
+    },
+    track: (...opened) => {
+      sockets.push(...opened);
+    },
+  };
 }
 
 /** An AWS-looking connection id the gateway never issued. */

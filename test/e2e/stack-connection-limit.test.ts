@@ -4,22 +4,22 @@
  * and a freed place can be taken.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import type { AuthErrorEvent, AuthOkEvent } from '@gavel/contracts';
 import { databaseKinds } from '../support/databases.js';
-import { apiJson, login, STACK_SECRETS, startStack, type Stack } from '../support/stack.js';
+import { apiJson, login, STACK_SECRETS } from '../support/stack.js';
 import { TestSocket } from '../support/ws-client.js';
+import { useStack } from './push-support.js';
 
 const MAX = 20;
 
 describe.each(databaseKinds())('whole stack: at most 20 connections per user (%s)', (kind) => {
-  let stack: Stack;
-  const sockets: TestSocket[] = [];
+  const suite = useStack(kind);
 
   const open = async () => {
-    const socket = await TestSocket.open(stack.wsUrl);
-    sockets.push(socket);
+    const socket = await TestSocket.open(suite.stack.wsUrl);
+    suite.track(socket);
     return socket;
   };
   const authenticate = async (socket: TestSocket, token: string) => {
@@ -27,28 +27,21 @@ describe.each(databaseKinds())('whole stack: at most 20 connections per user (%s
     return socket.nextJson<AuthOkEvent | AuthErrorEvent>(10_000);
   };
 
-  beforeAll(async () => {
-    stack = await startStack({ database: kind });
-  }, 120_000);
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
-    await stack?.stop();
-  }, 120_000);
-
   it('the 21st auth gets auth.error 429 while the first 20 still receive pushes', async () => {
     const email = `many-tabs-${kind}@example.com`;
-    const registered = await apiJson<{ id: number }>(stack, '/auth/register', {
+    const registered = await apiJson<{ id: number }>(suite.stack, '/auth/register', {
       body: { email, password: 'password-123', displayName: 'Tabs' },
     });
     expect(registered.status).toBe(201);
-    const token = await login(stack, email, 'password-123');
-    const own = async () => (await apiJson<Array<{ connectionId: string }>>(stack, '/me/connections', { token })).body;
+    const token = await login(suite.stack, email, 'password-123');
+    const own = async () =>
+      (await apiJson<Array<{ connectionId: string }>>(suite.stack, '/me/connections', { token })).body;
 
     const held: TestSocket[] = [];
     for (let i = 0; i < MAX; i++) {
       const socket = await open();
       const answer = await authenticate(socket, token);
-      expect(answer.type, stack.output()).toBe('auth.ok');
+      expect(answer.type, suite.stack.output()).toBe('auth.ok');
       held.push(socket);
     }
     const extra = await open();
@@ -61,7 +54,7 @@ describe.each(databaseKinds())('whole stack: at most 20 connections per user (%s
     expect(await extra.nextJson()).toEqual({ type: 'pong' });
 
     // Every one of the 20 is still registered and pushed to; the refused one gets nothing.
-    const pushed = await apiJson<{ deliveredTo: number }>(stack, '/notifications', {
+    const pushed = await apiJson<{ deliveredTo: number }>(suite.stack, '/notifications', {
       headers: { 'x-api-key': STACK_SECRETS.SERVICE_API_KEY },
       body: { userId: registered.body.id, kind: 'test', title: 'to every tab' },
     });

@@ -3,47 +3,29 @@
  * bids and notifications move the push counters by outcome, a connection the gateway no longer has
  * counts as `gone`, and the connection and subscription gauges follow the database.
  */
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import type { DataSource } from 'typeorm';
+import { describe, it } from '@jest/globals';
 import { expect } from '../support/expect.js';
 import { databaseKinds } from '../support/databases.js';
 import { type Sample, scrape, valueOf } from '../support/prometheus.js';
-import { login, startStack, type Stack } from '../support/stack.js';
 import { waitFor } from '../support/wait-for.js';
-import type { TestSocket } from '../support/ws-client.js';
 import {
-  connect,
   createAuction,
   createUser,
   type Frame,
   insertPhantomConnections,
-  openDatabase,
   placeBid,
   subscribe,
   subscribePhantoms,
+  useStack,
 } from './push-support.js';
 
 const pushes = (samples: Sample[], outcome: string) => valueOf(samples, 'gavel_pushes_total', { outcome }) ?? NaN;
 
 describe.each(databaseKinds())('metrics on the stack (%s)', (kind) => {
-  let stack: Stack;
-  let db: DataSource;
-  let adminToken: string;
-  const sockets: TestSocket[] = [];
-
-  beforeAll(async () => {
-    stack = await startStack({ database: kind });
-    db = await openDatabase(stack);
-    adminToken = await login(stack, 'admin@gavel.test');
-  }, 120_000);
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
-    await db?.destroy();
-    await stack?.stop();
-  }, 120_000);
+  const suite = useStack(kind, { dataSource: true, adminToken: true });
 
   it("includes the API process's own metrics (CPU, memory, event loop, GC)", async () => {
-    const samples = await scrape(stack.apiUrl);
+    const samples = await scrape(suite.stack.apiUrl);
     expect(valueOf(samples, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(valueOf(samples, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
     expect(valueOf(samples, 'nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0);
@@ -51,22 +33,21 @@ describe.each(databaseKinds())('metrics on the stack (%s)', (kind) => {
   });
 
   it('counts a bid fan-out as delivered pushes, a phantom subscriber as gone, and follows connections and subscriptions', async () => {
-    const [ann, ben] = await Promise.all([createUser(stack, 'Ann'), createUser(stack, 'Ben')]);
-    const auction = await createAuction(stack, adminToken);
-    const watchers = [(await connect(stack, ann)).socket, (await connect(stack, ben)).socket];
-    sockets.push(...watchers);
+    const [ann, ben] = await Promise.all([createUser(suite.stack, 'Ann'), createUser(suite.stack, 'Ben')]);
+    const auction = await createAuction(suite.stack, suite.adminToken);
+    const watchers = [(await suite.open(ann)).socket, (await suite.open(ben)).socket];
     for (const socket of watchers) await subscribe(socket, auction.id);
-    const [phantom] = await insertPhantomConnections(db, ben.id, 1);
-    await subscribePhantoms(db, [phantom!], auction.id);
+    const [phantom] = await insertPhantomConnections(suite.db, ben.id, 1);
+    await subscribePhantoms(suite.db, [phantom!], auction.id);
 
-    const before = await scrape(stack.apiUrl);
-    const bid = await placeBid(stack, ann, auction.id, 1500);
-    expect(bid.status, stack.output()).toBe(201);
+    const before = await scrape(suite.stack.apiUrl);
+    const bid = await placeBid(suite.stack, ann, auction.id, 1500);
+    expect(bid.status, suite.stack.output()).toBe(201);
     for (const socket of watchers) expect((await socket.nextJson<Frame>()).type).toBe('bid');
 
     await waitFor(
       async () => {
-        const after = await scrape(stack.apiUrl);
+        const after = await scrape(suite.stack.apiUrl);
         // Two live watchers got the bid; the phantom answered 410. (Ann is the first leader: no outbid yet.)
         expect(pushes(after, 'delivered') - pushes(before, 'delivered')).toBe(2);
         expect(pushes(after, 'gone') - pushes(before, 'gone')).toBe(1);
@@ -91,11 +72,11 @@ describe.each(databaseKinds())('metrics on the stack (%s)', (kind) => {
     );
 
     // An outbid: one more bid to both watchers and one notification to Ann's connection.
-    const outbid = await placeBid(stack, ben, auction.id, 2000);
+    const outbid = await placeBid(suite.stack, ben, auction.id, 2000);
     expect(outbid.status).toBe(201);
     await waitFor(
       async () => {
-        const after = await scrape(stack.apiUrl);
+        const after = await scrape(suite.stack.apiUrl);
         expect(pushes(after, 'delivered') - pushes(before, 'delivered')).toBe(5);
       },
       { timeout: 10_000 },
@@ -104,7 +85,7 @@ describe.each(databaseKinds())('metrics on the stack (%s)', (kind) => {
     await watchers[1]!.close();
     await waitFor(
       async () => {
-        const after = await scrape(stack.apiUrl);
+        const after = await scrape(suite.stack.apiUrl);
         expect(valueOf(after, 'gavel_socket_connections')).toBe(1);
         expect(valueOf(after, 'gavel_subscriptions')).toBe(1);
       },

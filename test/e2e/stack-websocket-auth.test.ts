@@ -16,6 +16,7 @@ import type { AuthErrorEvent, AuthOkEvent } from '@gavel/contracts';
 import { databaseKinds } from '../support/databases.js';
 import { apiJson, login, STACK_SECRETS, startStack, type Stack } from '../support/stack.js';
 import { TestSocket } from '../support/ws-client.js';
+import { useStack } from './push-support.js';
 
 interface OwnConnection {
   connectionId: string;
@@ -31,14 +32,12 @@ function signJwt(payload: Record<string, unknown>): string {
 }
 
 describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows (%s)', (kind) => {
-  let stack: Stack;
+  const suite = useStack(kind, { adminToken: true });
   let aliceToken: string;
-  let adminToken: string;
-  const sockets: TestSocket[] = [];
 
   const open = async (userAgent = 'gavel-stack-test/1.0') => {
-    const socket = await TestSocket.open(stack.wsUrl, { headers: { 'User-Agent': userAgent } });
-    sockets.push(socket);
+    const socket = await TestSocket.open(suite.stack.wsUrl, { headers: { 'User-Agent': userAgent } });
+    suite.track(socket);
     return socket;
   };
   const authenticate = async (socket: TestSocket, token: string) => {
@@ -46,26 +45,21 @@ describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows 
     return socket.nextJson<AuthOkEvent | AuthErrorEvent>(10_000);
   };
   const ownConnections = async (token: string) =>
-    (await apiJson<OwnConnection[]>(stack, '/me/connections', { token })).body;
+    (await apiJson<OwnConnection[]>(suite.stack, '/me/connections', { token })).body;
   const totalConnections = async () =>
-    (await apiJson<{ total: number }>(stack, '/admin/connections', { token: adminToken })).body.total;
+    (await apiJson<{ total: number }>(suite.stack, '/admin/connections', { token: suite.adminToken })).body.total;
 
   beforeAll(async () => {
-    stack = await startStack({ database: kind });
-    [aliceToken, adminToken] = await Promise.all([login(stack, 'alice@gavel.test'), login(stack, 'admin@gavel.test')]);
-  }, 120_000);
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
-    await stack?.stop();
+    aliceToken = await login(suite.stack, 'alice@gavel.test');
   }, 120_000);
 
   it('auth with a valid JWT gets auth.ok from the API; the row has sourceIp and userAgent; close removes it', async () => {
     const socket = await open();
     const answer = await authenticate(socket, aliceToken);
-    expect(answer.type, stack.output()).toBe('auth.ok');
+    expect(answer.type, suite.stack.output()).toBe('auth.ok');
     const { data } = answer as AuthOkEvent;
     expect(data.connectionId).toMatch(/^[A-Za-z0-9+/]{15}=$/);
-    const me = await apiJson<{ id: number | string }>(stack, '/auth/me', { token: aliceToken });
+    const me = await apiJson<{ id: number | string }>(suite.stack, '/auth/me', { token: aliceToken });
     expect(String(data.userId)).toBe(String(me.body.id));
     // The Lambda sends nothing itself: exactly one auth.ok.
     expect(await socket.silentFor(300)).toBe(true);
@@ -128,7 +122,7 @@ describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows 
     const answer = (await authenticate(socket, aliceToken)) as AuthOkEvent;
     expect(answer.type).toBe('auth.ok');
     const client = new ApiGatewayManagementApiClient({
-      endpoint: stack.managementUrl,
+      endpoint: suite.stack.managementUrl,
       region: STACK_SECRETS.AWS_REGION,
       credentials: {
         accessKeyId: STACK_SECRETS.AWS_ACCESS_KEY_ID,
@@ -145,7 +139,7 @@ describe.each(databaseKinds())('whole stack: WebSocket auth and connection rows 
   // Last: it stops the API.
   it('with the API down, auth gets auth.error 503 and the gateway keeps serving', async () => {
     const socket = await open();
-    await stack.stopApi();
+    await suite.stack.stopApi();
     const answer = await authenticate(socket, aliceToken);
     expect(answer).toEqual({ type: 'auth.error', data: { status: 503, message: expect.any(String) } });
     socket.send({ action: 'ping' });
