@@ -30,8 +30,9 @@ class FakeNotifications {
       .reverse()
       .slice(0, limit);
   }
-  async findNewestId(userId: number) {
-    return Math.max(0, ...this.rows.filter((r) => r.userId === userId).map((r) => r.id));
+  async findNewestIdAndUnread(userId: number) {
+    const newestId = Math.max(0, ...this.rows.filter((r) => r.userId === userId).map((r) => r.id));
+    return { newestId, unread: await this.countUnread(userId) };
   }
   async countUnread(userId: number) {
     return this.rows.filter((r) => r.userId === userId && !r.readAt).length;

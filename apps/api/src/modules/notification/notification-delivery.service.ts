@@ -148,7 +148,7 @@ export class NotificationDeliveryService {
         clearTimeout(held.timer);
         this.heldBack.delete(connection.connectionId);
       }
-      const { replay, afterwards, recovered } = await this.claimReplay(connection, sinceId, held?.rows ?? []);
+      const { replay, afterwards, recovered, unread } = await this.claimReplay(connection, sinceId, held?.rows ?? []);
       const authOk: AuthOkEvent = {
         type: 'auth.ok',
         data: {
@@ -156,7 +156,7 @@ export class NotificationDeliveryService {
           connectionId: connection.connectionId,
           replayed: replay.length,
           recovered,
-          unread: await this.notifications.countUnread(connection.userId),
+          unread: unread ?? (await this.notifications.countUnread(connection.userId)),
         },
       };
       // Queued while holding the user's lock: no notification stored after the query can be pushed before this.
@@ -166,23 +166,27 @@ export class NotificationDeliveryService {
     return delivery.promise;
   }
 
-  /** Plans what this `auth` sends and records it on the connection's row; called under the user's lock. */
+  /**
+   * Plans what this `auth` sends and records it on the connection's row; called under the user's lock.
+   * `unread`: the user's unread count, read with the cutoff (absent when nothing was read).
+   */
   private async claimReplay(
     connection: RegisteredConnection,
     sinceId: number | undefined,
     held: Notification[],
-  ): Promise<Omit<ReplayPlan, 'sentAfter'>> {
+  ): Promise<Omit<ReplayPlan, 'sentAfter'> & { unread?: number }> {
     let sentAfter =
       connection.notificationsSentAfter === undefined
         ? await this.connections.findNotificationsSentAfter(connection.connectionId)
         : connection.notificationsSentAfter;
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS && sentAfter !== undefined; attempt++) {
       // Read before planning: the replay covers ids up to here, live pushes (from any copy) the ones above.
-      const cutoff = await this.notifications.findNewestId(connection.userId);
+      // auth.ok's unread count comes with it (one round trip; no notification of this process is stored meanwhile).
+      const { newestId: cutoff, unread } = await this.notifications.findNewestIdAndUnread(connection.userId);
       const plan = await this.planReplay(connection.userId, sinceId, sentAfter, held, cutoff);
-      if (plan.sentAfter === sentAfter) return plan;
+      if (plan.sentAfter === sentAfter) return { ...plan, unread };
       if (await this.connections.moveNotificationsSentAfter(connection.connectionId, sentAfter, plan.sentAfter, cutoff))
-        return plan;
+        return { ...plan, unread };
       // Another welcome of this connection (another API copy) recorded first, or the row is gone: plan again from what it holds.
       sentAfter = await this.connections.findNotificationsSentAfter(connection.connectionId);
     }

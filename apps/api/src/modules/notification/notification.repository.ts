@@ -88,15 +88,6 @@ export class NotificationRepository {
     return this.notifications.find({ where: { userId, id }, order: { id: 'DESC' }, take: limit });
   }
 
-  /** The user's highest notification id, 0 when there is none (one step down the (user_id, id) index). */
-  // Plain SQL: every first auth.ok reads it, and the query builder cost more CPU than the statement (~10 µs a call).
-  async findNewestId(userId: number): Promise<number> {
-    const rows = (await this.notifications.query('SELECT MAX(id) AS id FROM notifications WHERE user_id = ?', [
-      userId,
-    ])) as { id: number | string | null }[];
-    return rows[0]?.id == null ? 0 : Number(rows[0].id);
-  }
-
   /** Marks the user's unread notifications with id ≤ upToId read; returns how many changed. */
   async markRead(userId: number, upToId: number, at = new Date()): Promise<number> {
     const result = await this.notifications.update(
@@ -106,7 +97,26 @@ export class NotificationRepository {
     return result.affected ?? 0;
   }
 
-  countUnread(userId: number): Promise<number> {
-    return this.notifications.countBy({ userId, readAt: IsNull() });
+  /** Plain SQL: every auth.ok carries it, and countBy() spent ~86 µs of CPU building the statement each time. */
+  async countUnread(userId: number): Promise<number> {
+    const rows = (await this.notifications.query(
+      'SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL',
+      [userId],
+    )) as { n: number | string }[];
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * The user's highest notification id (0 when there is none; one step down the (user_id, id) index) and
+   * their unread count, in one round trip: a welcome reads both at the same point. Plain SQL, like countUnread.
+   */
+  async findNewestIdAndUnread(userId: number): Promise<{ newestId: number; unread: number }> {
+    const rows = (await this.notifications.query(
+      `SELECT (SELECT MAX(id) FROM notifications WHERE user_id = ?) AS id,
+              (SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL) AS n`,
+      [userId, userId],
+    )) as { id: number | string | null; n: number | string }[];
+    const row = rows[0];
+    return { newestId: row?.id == null ? 0 : Number(row.id), unread: Number(row?.n ?? 0) };
   }
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, LessThan, LessThanOrEqual, MoreThan, type Repository } from 'typeorm';
+import { In, LessThan, LessThanOrEqual, MoreThan, type Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { WriteBatcher } from '../../common/write-batcher.js';
 import { databaseTime } from '../../database/database-time.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../database/driver-errors.js';
 import { firstInsertedId, multiRowInsertIdsAreConsecutive } from '../../database/multi-row-insert-ids.js';
+import { runUpdate } from '../../database/run-update.js';
 import { SocketConnection } from './socket-connection.entity.js';
 
 export interface NewSocketConnection {
@@ -265,6 +266,7 @@ export class SocketConnectionRepository {
   /**
    * Compare-and-set of notifications_sent_after: true when the row still held `expected` and now holds
    * `next`; false when another welcome changed it first (any API copy) or the row is gone.
+   * Plain SQL: every first welcome runs it, and update() built the statement anew each time.
    */
   async moveNotificationsSentAfter(
     connectionId: string,
@@ -272,14 +274,58 @@ export class SocketConnectionRepository {
     next: number,
     welcomeCutoff?: number,
   ): Promise<boolean> {
-    const result = await this.connections.update(
-      { connectionId, notificationsSentAfter: expected === null ? IsNull() : expected },
-      // The first welcome records its replay's upper bound with it (see welcome_cutoff).
-      expected === null && welcomeCutoff !== undefined
-        ? { notificationsSentAfter: next, welcomeCutoff }
-        : { notificationsSentAfter: next },
+    // The first welcome records its replay's upper bound with it (see welcome_cutoff).
+    const withCutoff = expected === null && welcomeCutoff !== undefined;
+    const set = withCutoff ? 'notifications_sent_after = ?, welcome_cutoff = ?' : 'notifications_sent_after = ?';
+    const held = expected === null ? 'notifications_sent_after IS NULL' : 'notifications_sent_after = ?';
+    const params: unknown[] = withCutoff ? [next, welcomeCutoff] : [next];
+    params.push(connectionId);
+    if (expected !== null) params.push(expected);
+    const changed = await runUpdate(
+      this.connections.manager.connection,
+      `UPDATE socket_connections SET ${set} WHERE connection_id = ? AND ${held}`,
+      params,
     );
-    return (result.affected ?? 0) > 0;
+    return changed > 0;
+  }
+
+  /**
+   * What a registration checks once its row is written, in one round trip: the user's token state
+   * (undefined: no such user), how many of the user's rows precede row `before` (the connection limit;
+   * `before` null: not asked, answers 0), and whether users.last_seen_at is older than `seenSince`
+   * (or unset). Plain SQL: it runs on every registration.
+   */
+  async findRegistrationState(
+    userId: number,
+    before: number | null,
+    seenSince: Date,
+  ): Promise<
+    { tokenVersion: number; blocked: boolean; connectionsBefore: number; lastSeenBefore: boolean } | undefined
+  > {
+    const count =
+      before === null ? '0' : '(SELECT COUNT(*) FROM socket_connections c WHERE c.user_id = ? AND c.id < ?)';
+    const params: unknown[] = before === null ? [] : [userId, before];
+    params.push(this.databaseTime(seenSince), userId);
+    const rows = (await this.connections.query(
+      `SELECT u.token_version AS tokenVersion, u.blocked_at AS blockedAt, ${count} AS connectionsBefore,
+              CASE WHEN u.last_seen_at IS NULL OR u.last_seen_at < ? THEN 1 ELSE 0 END AS lastSeenBefore
+         FROM users u WHERE u.id = ?`,
+      params,
+    )) as {
+      tokenVersion: number | string;
+      blockedAt: unknown;
+      connectionsBefore: number | string;
+      lastSeenBefore: number | string;
+    }[];
+    const row = rows[0];
+    return (
+      row && {
+        tokenVersion: Number(row.tokenVersion),
+        blocked: row.blockedAt !== null,
+        connectionsBefore: Number(row.connectionsBefore),
+        lastSeenBefore: Number(row.lastSeenBefore) === 1,
+      }
+    );
   }
 
   async deleteByConnectionId(connectionId: string): Promise<boolean> {

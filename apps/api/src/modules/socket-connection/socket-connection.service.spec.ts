@@ -11,7 +11,7 @@ import {
 } from './socket-connection.errors.js';
 import type { ConnectionRegisteredHook, RegisteredConnection } from './socket-connection.hook.js';
 import type { SocketConnectionRepository } from './socket-connection.repository.js';
-import { SocketConnectionService } from './socket-connection.service.js';
+import { LAST_SEEN_RESOLUTION_MS, SocketConnectionService } from './socket-connection.service.js';
 import type { UserRepository } from '../user/user.repository.js';
 
 const alice: TokenSubject = { id: 1, tokenOnly: true, tokenVersion: 0 };
@@ -37,11 +37,25 @@ function row(connectionId: string, userId: number): SocketConnection {
 /** An in-memory stand-in for the repository (the unit under test is the service's rules); users 1 and 2 exist. */
 function fakeRepository(existing: SocketConnection[] = [], users = new Set([1, 2])) {
   const rows = new Map(existing.map((r) => [r.connectionId, r]));
+  const tokenState = jest.fn(async (id: number): Promise<{ tokenVersion: number; blocked: boolean } | undefined> =>
+    users.has(id) ? { tokenVersion: 0, blocked: false } : undefined,
+  );
+  const countOfUserBefore = jest.fn(
+    async (userId: number, id: number) => [...rows.values()].filter((r) => r.userId === userId && r.id < id).length,
+  );
   return {
     rows,
     findByConnectionId: jest.fn(async (id: string) => rows.get(id) ?? null),
     userExists: jest.fn(async (id: number) => users.has(id)),
-    tokenState: jest.fn(async (id: number) => (users.has(id) ? { tokenVersion: 0, blocked: false } : undefined)),
+    tokenState,
+    countOfUserBefore,
+    /** The one read a registration makes once its row is written. */
+    findRegistrationState: jest.fn(async (userId: number, before: number | null, _seenSince: Date) => {
+      const state = await tokenState(userId);
+      if (!state) return undefined;
+      const connectionsBefore = before === null ? 0 : await countOfUserBefore(userId, before);
+      return { ...state, connectionsBefore, lastSeenBefore: true };
+    }),
     insert: jest.fn(async (c: { connectionId: string; userId: number }) => {
       if (rows.has(c.connectionId)) return 'taken' as const;
       if (!users.has(c.userId)) return 'unknown-user' as const;
@@ -51,9 +65,6 @@ function fakeRepository(existing: SocketConnection[] = [], users = new Set([1, 2
     }),
     touch: jest.fn(async (_connectionIds: string[]) => undefined),
     extend: jest.fn(async (id: string, _expiresAt: Date | null) => rows.has(id)),
-    countOfUserBefore: jest.fn(
-      async (userId: number, id: number) => [...rows.values()].filter((r) => r.userId === userId && r.id < id).length,
-    ),
     deleteByConnectionId: jest.fn(async (id: string) => rows.delete(id)),
     findConnectionIdsByUser: jest.fn(async (userId: number) =>
       [...rows.values()].filter((r) => r.userId === userId).map((r) => r.connectionId),
@@ -68,7 +79,6 @@ const config = (maxConnectionsPerUser = 20) => ({ maxConnectionsPerUser }) as Ap
 const usersOf = (repository: ReturnType<typeof fakeRepository>) =>
   ({
     exists: (id: number) => repository.userExists(id),
-    findTokenState: (id: number) => repository.tokenState(id),
     touchLastSeen: async () => undefined,
   }) as unknown as UserRepository;
 
@@ -208,14 +218,37 @@ describe(SocketConnectionService.name, () => {
     );
   });
 
+  it('moves users.last_seen_at only when the read says it is older than LAST_SEEN_RESOLUTION_MS', async () => {
+    const repository = fakeRepository([row('old=', 1)]);
+    const touchLastSeen = jest.fn(async (_id: number) => undefined);
+    const users = { ...usersOf(repository), touchLastSeen } as unknown as UserRepository;
+    const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, users, config());
+    await service.register(alice, { connectionId: 'new=' });
+    expect(touchLastSeen).toHaveBeenCalledWith(1);
+    const [, , seenSince] = repository.findRegistrationState.mock.calls[0]!;
+    expect(Date.now() - seenSince.getTime()).toBeGreaterThanOrEqual(LAST_SEEN_RESOLUTION_MS);
+    repository.findRegistrationState.mockResolvedValueOnce({
+      tokenVersion: 0,
+      blocked: false,
+      connectionsBefore: 0,
+      lastSeenBefore: false,
+    });
+    await service.register(alice, { connectionId: 'old=' });
+    expect(touchLastSeen).toHaveBeenCalledTimes(1);
+  });
+
   it('refuses a revoked token (older version, or blocked user) with 401 and keeps no row, also on a repeated auth', async () => {
     for (const state of [
       { tokenVersion: 1, blocked: false },
       { tokenVersion: 0, blocked: true },
     ]) {
       const repository = fakeRepository([row('old=', 1)]);
-      const users = { ...usersOf(repository), findTokenState: async () => state } as unknown as UserRepository;
-      const service = new SocketConnectionService(repository as unknown as SocketConnectionRepository, users, config());
+      repository.tokenState.mockImplementation(async () => state);
+      const service = new SocketConnectionService(
+        repository as unknown as SocketConnectionRepository,
+        usersOf(repository),
+        config(),
+      );
       await expect(service.register(alice, { connectionId: 'new=' })).rejects.toBeInstanceOf(TokenRevokedError);
       await expect(service.register(alice, { connectionId: 'old=' })).rejects.toMatchObject({ status: 401 });
       expect([...repository.rows.keys()]).toEqual([]);

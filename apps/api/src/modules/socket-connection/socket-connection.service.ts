@@ -31,6 +31,14 @@ import { UserRepository } from '../user/user.repository.js';
 
 const USER_AGENT_MAX = 512;
 const DEFAULT_PAGE = 50;
+/**
+ * A registration moves users.last_seen_at only when it is older than this: several connections of one user
+ * (tabs, devices, reconnects) would otherwise each cost an UPDATE. While a connection is open the user is
+ * online anyway (GET /presence), and `$disconnect` always writes it.
+ */
+export const LAST_SEEN_RESOLUTION_MS = 30_000;
+
+type RegistrationState = NonNullable<Awaited<ReturnType<SocketConnectionRepository['findRegistrationState']>>>;
 
 @Injectable()
 export class SocketConnectionService {
@@ -73,11 +81,14 @@ export class SocketConnectionService {
       if (!(await this.users.exists(userId))) throw new TokenUserGoneError();
       throw new ConnectionHeldByAnotherUserError();
     }
-    await this.refuseRevokedToken(subject, row.connectionId, created);
-    if (created) await this.enforceConnectionLimit(row.id, row.connectionId, userId);
+    // One read once the row is written: the token state, the rows registered before this one, last_seen_at's age.
+    const seenSince = new Date(Date.now() - LAST_SEEN_RESOLUTION_MS);
+    const read = await this.connections.findRegistrationState(userId, created ? row.id : null, seenSince);
+    const state = await this.refuseRevokedToken(subject, read, row.connectionId, created);
+    if (created) await this.enforceConnectionLimit(row.id, row.connectionId, userId, state.connectionsBefore);
     else if (!(await this.connections.extend(row.connectionId, subject.expiresAt ?? null)))
       throw new RegistrationExpiredError();
-    await this.users.touchLastSeen(userId);
+    if (state.lastSeenBefore) await this.users.touchLastSeen(userId);
     this.notifyRegistered({
       connectionId: row.connectionId,
       userId,
@@ -92,11 +103,16 @@ export class SocketConnectionService {
    * The token must still count: issued under the user's current token_version, user not blocked. Checked
    * AFTER the row is written, never before: sign out everywhere and block bump the version first and list
    * the user's connections second, so whatever the interleaving either this check sees the new version
-   * (and removes the row) or their listing sees the row (and closes the connection).
+   * (and removes the row) or their listing sees the row (and closes the connection). Answers the state
+   * when the token counts (undefined state: the user is gone).
    */
-  private async refuseRevokedToken(subject: TokenSubject, connectionId: string, created: boolean): Promise<void> {
-    const state = await this.users.findTokenState(subject.id);
-    if (state && !state.blocked && state.tokenVersion === subject.tokenVersion) return;
+  private async refuseRevokedToken(
+    subject: TokenSubject,
+    state: RegistrationState | undefined,
+    connectionId: string,
+    created: boolean,
+  ): Promise<RegistrationState> {
+    if (state && !state.blocked && state.tokenVersion === subject.tokenVersion) return state;
     // A repeated auth with a revoked token: the connection was registered under a token that is revoked too.
     if (created || state) await this.connections.deleteByConnectionId(connectionId);
     if (!state) throw new TokenUserGoneError();
@@ -108,10 +124,16 @@ export class SocketConnectionService {
    * before this one: of concurrent registrations past the limit the later ones lose, never all of them.
    * A re-registration of a held id never gets here (it is not a new connection). At the limit, rows the
    * gateway no longer knows (their `$disconnect` never came: a gateway crash) are removed and not counted.
+   * `before`: that count, read with the token state after the insert.
    */
-  private async enforceConnectionLimit(id: number, connectionId: string, userId: number): Promise<void> {
+  private async enforceConnectionLimit(
+    id: number,
+    connectionId: string,
+    userId: number,
+    before: number,
+  ): Promise<void> {
     const max = this.config.maxConnectionsPerUser;
-    if ((await this.connections.countOfUserBefore(userId, id)) < max) return;
+    if (before < max) return;
     if (this.staleProbe) {
       const others = (await this.connections.findConnectionIdsByUser(userId)).filter((other) => other !== connectionId);
       if (

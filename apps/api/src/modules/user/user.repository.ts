@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Raw, type Repository } from 'typeorm';
 import type { Role } from '../../common/auth-user.js';
+import { WriteBatcher } from '../../common/write-batcher.js';
+import { databaseTime } from '../../database/database-time.js';
 import { isUniqueViolation } from '../../database/driver-errors.js';
 import { EmailTakenError } from './user.errors.js';
 import { User } from './user.entity.js';
@@ -13,8 +15,17 @@ export interface NewUser {
   role: Role;
 }
 
+/** Users per last_seen_at UPDATE at most. */
+const LAST_SEEN_BATCH = 200;
+
 @Injectable()
 export class UserRepository {
+  private readonly lastSeenWrites = new WriteBatcher<number, void>(
+    (ids) => this.writeLastSeen(ids),
+    async (id) => void (await this.writeLastSeen([id])),
+    { maxItems: LAST_SEEN_BATCH },
+  );
+
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
   exists(id: number): Promise<boolean> {
@@ -57,17 +68,6 @@ export class UserRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** What decides whether a token of the user still counts: its version and whether the user is blocked. undefined: no such user. */
-  async findTokenState(id: number): Promise<{ tokenVersion: number; blocked: boolean } | undefined> {
-    const row = await this.users
-      .createQueryBuilder('u')
-      .select('u.tokenVersion', 'tokenVersion')
-      .addSelect('u.blockedAt', 'blockedAt')
-      .where('u.id = :id', { id })
-      .getRawOne<{ tokenVersion: number | string; blockedAt: unknown }>();
-    return row && { tokenVersion: Number(row.tokenVersion), blocked: row.blockedAt !== null };
-  }
-
   /**
    * Revokes every token issued so far (one atomic increment, so concurrent calls from several API copies
    * each take effect), and sets or clears the block with it. Returns false for an unknown user.
@@ -93,8 +93,21 @@ export class UserRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  async touchLastSeen(id: number, at = new Date()): Promise<void> {
-    await this.users.update({ id }, { lastSeenAt: at });
+  /**
+   * Sets last_seen_at to now. Concurrent calls share one UPDATE (registrations and `$disconnect`s of many
+   * users come in bursts), in plain SQL: it runs on the connect and disconnect paths.
+   */
+  touchLastSeen(id: number): Promise<void> {
+    return this.lastSeenWrites.add(id);
+  }
+
+  private async writeLastSeen(ids: number[]): Promise<void[]> {
+    const unique = [...new Set(ids)];
+    await this.users.query(`UPDATE users SET last_seen_at = ? WHERE id IN (${unique.map(() => '?').join(', ')})`, [
+      databaseTime(this.users.manager.connection, new Date()),
+      ...unique,
+    ]);
+    return ids.map(() => undefined);
   }
 
   /** Users whose e-mail is `email` or starts with it (lower-cased; LIKE wildcards in it are matched literally), by e-mail. */
