@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { databaseTime } from '../../database/database-time.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../database/driver-errors.js';
+import { runUpdate } from '../../database/run-update.js';
 import { UNEXPIRED_SQL } from './socket-connection.repository.js';
 import { Subscription } from './subscription.entity.js';
 
@@ -29,6 +30,9 @@ export class SubscriptionRepository {
    * Subscribes (or, when already subscribed, moves the snapshot position: one row either way).
    * `'limit-reached'` when the connection already watches `limit` other auctions;
    * `'connection-gone'` when its row was deleted meanwhile (the foreign key refused the insert).
+   *
+   * Plain SQL with placeholders, like the fan-out's read: it runs for every room a visitor opens, and the
+   * query builder writes numbers into the SQL text on SQLite (each connection a new statement to prepare).
    */
   async subscribe(
     socketConnectionId: number,
@@ -38,9 +42,21 @@ export class SubscriptionRepository {
   ): Promise<SubscribeOutcome> {
     if (await this.moveSnapshot(socketConnectionId, auctionId, snapshotPosition)) return 'subscribed';
     // The gateway runs one message at a time per connection, so the count cannot race another subscribe of the same connection.
-    if ((await this.subscriptions.countBy({ socketConnectionId })) >= limit) return 'limit-reached';
+    const counted = (await this.subscriptions.query(
+      'SELECT COUNT(*) AS n FROM subscriptions WHERE socket_connection_id = ?',
+      [socketConnectionId],
+    )) as { n: number | string }[];
+    if (Number(counted[0]?.n ?? 0) >= limit) return 'limit-reached';
     try {
-      await this.subscriptions.insert({ socketConnectionId, auctionId, snapshotPosition, createdAt: new Date() });
+      await this.subscriptions.query(
+        'INSERT INTO subscriptions (socket_connection_id, auction_id, snapshot_position, created_at) VALUES (?, ?, ?, ?)',
+        [
+          socketConnectionId,
+          auctionId,
+          snapshotPosition,
+          databaseTime(this.subscriptions.manager.connection, new Date()),
+        ],
+      );
       return 'subscribed';
     } catch (error) {
       if (isUniqueViolation(error))
@@ -54,7 +70,12 @@ export class SubscriptionRepository {
 
   /** True when something was removed; false is fine too (not subscribed). */
   async unsubscribe(socketConnectionId: number, auctionId: number): Promise<boolean> {
-    return ((await this.subscriptions.delete({ socketConnectionId, auctionId })).affected ?? 0) > 0;
+    const removed = await runUpdate(
+      this.subscriptions.manager.connection,
+      'DELETE FROM subscriptions WHERE socket_connection_id = ? AND auction_id = ?',
+      [socketConnectionId, auctionId],
+    );
+    return removed > 0;
   }
 
   /** The auctions a connection watches, in id order. */
@@ -90,13 +111,17 @@ export class SubscriptionRepository {
     return rows.map((row) => ({ id: Number(row.id), connectionId: row.connectionId }));
   }
 
+  /** True when the row exists (MySQL counts matched rows: mysql2 connects with FOUND_ROWS, as TypeORM's update() relied on). */
   private async moveSnapshot(
     socketConnectionId: number,
     auctionId: number,
     snapshotPosition: number,
   ): Promise<boolean> {
-    return (
-      ((await this.subscriptions.update({ socketConnectionId, auctionId }, { snapshotPosition })).affected ?? 0) > 0
+    const moved = await runUpdate(
+      this.subscriptions.manager.connection,
+      'UPDATE subscriptions SET snapshot_position = ? WHERE socket_connection_id = ? AND auction_id = ?',
+      [snapshotPosition, socketConnectionId, auctionId],
     );
+    return moved > 0;
   }
 }
