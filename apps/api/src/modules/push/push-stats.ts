@@ -39,6 +39,12 @@ export class PushStats {
     else if (outcome !== 'gone' && outcome !== 'forbidden') this.failed++;
   }
 
+  /** A 403 that means our own credentials are wrong, not a stale connection: forbidden for the operator, and a failure. */
+  recordRefusedCredentials(): void {
+    this.outcomes.forbidden++;
+    this.failed++;
+  }
+
   recordRetry(reason: PushRetryReason): void {
     this.retriesBy[reason]++;
     this.retries++;

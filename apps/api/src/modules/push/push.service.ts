@@ -308,9 +308,8 @@ export class PushService implements OnModuleDestroy {
               'The management API refuses every push (403): check AWS_REGION and the credentials or IAM role the API signs with',
             );
           }
-          // Our credentials, not the connection: a failure (the row stays), counted as forbidden for the operator.
-          this.stats.outcomes.forbidden++;
-          this.stats.failed++;
+          // Our credentials, not the connection: a failure (the row stays).
+          this.stats.recordRefusedCredentials();
           this.logger.warn(`Push to ${connectionId} failed: ${outcome.detail}`);
           return 'failed';
         case 'throttled':
