@@ -3,11 +3,12 @@
  * the figure says how close Gavel comes to what the machine allows, whatever the machine's speed. The
  * server (bench/bare-post) runs in its own process; its CPU is read from /proc like the API's.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { cpuTimeMs } from '../proc-stats.js';
+import { stopChild } from '../stack/bench-stack.js';
 import type { BarePostFigures } from '../results-schema.js';
 
 /** Enough requests for the 10 ms /proc tick to stay below ~2 % of the figure. */
@@ -34,20 +35,12 @@ const BODY = Buffer.from(
 );
 
 export async function measureBarePost(requests = BARE_POST_REQUESTS): Promise<BarePostFigures> {
-  const script = fileURLToPath(new URL('../bare-post/bare-post-server.js', import.meta.url));
-  const guard = new URL('../stack/exit-with-parent.js', import.meta.url).href;
-  const child = fork(script, [], { execArgv: ['--import', guard], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = forkGuarded('bare-post-server.js', []);
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the bare POST server did not start within 10 s')), 10_000);
-      child.once('message', (message: { type?: string; port?: number }) => {
-        clearTimeout(timer);
-        if (message.type === 'listening' && message.port) resolve(message.port);
-        else reject(new Error('unexpected message from the bare POST server'));
-      });
-      child.once('exit', (code) => reject(new Error(`the bare POST server exited (${code})`)));
-    });
+    const port = await reply(child, 'the bare POST server', 10_000, (message: { type?: string; port?: number }) =>
+      message.type === 'listening' && message.port ? message.port : undefined,
+    );
     await postMany(agent, port, WARM_UP_REQUESTS);
     await sleep(200);
     const before = cpuTimeMs(child.pid!);
@@ -57,43 +50,59 @@ export async function measureBarePost(requests = BARE_POST_REQUESTS): Promise<Ba
     return { requests, cpuUsPerRequest: (used * 1000) / requests, senderCpuUsPerRequest };
   } finally {
     agent.destroy();
-    if (child.exitCode === null) {
-      child.disconnect();
-      await Promise.race([new Promise((resolve) => child.once('exit', resolve)), sleep(5_000)]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    await stopChild(child);
   }
 }
 
 /** The sending side of the same POSTs, in its own process (bench/bare-post/bare-post-sender.ts). */
 async function measureSender(port: number, requests: number): Promise<number> {
-  const script = fileURLToPath(new URL('../bare-post/bare-post-sender.js', import.meta.url));
-  const guard = new URL('../stack/exit-with-parent.js', import.meta.url).href;
-  const sender = fork(script, [String(port), String(requests), String(CONCURRENCY)], {
-    execArgv: ['--import', guard],
-    env: { ...process.env, BARE_POST_BODY: BODY.toString('utf8') },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const sender = forkGuarded('bare-post-sender.js', [String(port), String(requests), String(CONCURRENCY)], {
+    BARE_POST_BODY: BODY.toString('utf8'),
   });
   try {
-    return await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the bare POST sender did not finish within 120 s')), 120_000);
-      sender.once('message', (message: { type?: string; cpuUsPerRequest?: number }) => {
-        clearTimeout(timer);
-        if (message.type === 'measured' && typeof message.cpuUsPerRequest === 'number')
-          resolve(message.cpuUsPerRequest);
-        else reject(new Error('unexpected message from the bare POST sender'));
-      });
-      sender.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the bare POST sender exited (${code}) before answering`));
-      });
-    });
+    return await reply(
+      sender,
+      'the bare POST sender',
+      120_000,
+      (message: { type?: string; cpuUsPerRequest?: number }) =>
+        message.type === 'measured' && typeof message.cpuUsPerRequest === 'number'
+          ? message.cpuUsPerRequest
+          : undefined,
+    );
   } finally {
-    if (sender.exitCode === null) {
-      await Promise.race([new Promise((resolve) => sender.once('exit', resolve)), sleep(5_000)]);
-      if (sender.exitCode === null) sender.kill('SIGKILL');
-    }
+    await stopChild(sender);
   }
+}
+
+/** A script of bench/bare-post, forked so that it exits when the harness goes away. */
+function forkGuarded(name: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  return fork(fileURLToPath(new URL(`../bare-post/${name}`, import.meta.url)), args, {
+    execArgv: ['--import', new URL('../stack/exit-with-parent.js', import.meta.url).href],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+/** The child's first IPC message, as `pick` reads it (undefined: not the expected message). */
+function reply<M, T>(
+  child: ChildProcess,
+  what: string,
+  timeoutMs: number,
+  pick: (message: M) => T | undefined,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    child.once('message', (message: M) => {
+      clearTimeout(timer);
+      const value = pick(message);
+      if (value === undefined) reject(new Error(`unexpected message from ${what}`));
+      else resolve(value);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (${code}) before answering`));
+    });
+  });
 }
 
 async function postMany(agent: Agent, port: number, count: number): Promise<void> {
