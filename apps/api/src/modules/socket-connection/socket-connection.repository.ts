@@ -237,7 +237,6 @@ export class SocketConnectionRepository {
     return { rows, total };
   }
 
-  /** The connection's notifications_sent_after: undefined when there is no such row, null before its first welcome. */
   /** What the welcome recorded on the row: undefined without a row. */
   async findWelcomeState(
     connectionId: string,
@@ -253,6 +252,7 @@ export class SocketConnectionRepository {
     return { sentAfter: toNumber(row.sentAfter), welcomeCutoff: toNumber(row.welcomeCutoff) };
   }
 
+  /** The connection's notifications_sent_after: undefined when there is no such row, null before its first welcome. */
   async findNotificationsSentAfter(connectionId: string): Promise<number | null | undefined> {
     const row = await this.connections
       .createQueryBuilder('c')
