@@ -4,7 +4,7 @@
  * sweep removes ended windows only.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { dataSourceOptions } from '../../apps/api/src/database/data-source.js';
 import { DatabaseThrottlerStorage } from '../../apps/api/src/modules/rate-limit/database-throttler-storage.js';
 import { RateLimitCounterRepository } from '../../apps/api/src/modules/rate-limit/rate-limit-counter.repository.js';
@@ -47,18 +47,40 @@ describe.each(databaseKinds())('rate limit counters (%s)', (kind) => {
 
   it('starts a new window once the current one has ended', async () => {
     const start = Date.now();
-    expect((await counters.hit('login|1.2.3.4|a@b', 1_000, start)).hits).toBe(1);
-    expect((await counters.hit('login|1.2.3.4|a@b', 1_000, start + 500)).hits).toBe(2);
-    const fresh = await counters.hit('login|1.2.3.4|a@b', 1_000, start + 1_000);
+    expect((await counters.hit('login|1.2.3.4|a@b', 1_000, 10, start)).hits).toBe(1);
+    expect((await counters.hit('login|1.2.3.4|a@b', 1_000, 10, start + 500)).hits).toBe(2);
+    const fresh = await counters.hit('login|1.2.3.4|a@b', 1_000, 10, start + 1_000);
     expect(fresh).toEqual({ hits: 1, windowEndsAt: start + 2_000 });
+  });
+
+  it('reads the window end for a hit over the limit, and needs no earlier statement on its connection', async () => {
+    // One pooled connection, so the hits below run where LAST_INSERT_ID was just set to something else.
+    const single = new DataSource({
+      ...dataSourceOptions(store.database.url),
+      migrations: [],
+      poolSize: 1,
+    } as DataSourceOptions);
+    await single.initialize();
+    try {
+      const lone = new RateLimitCounterRepository(single);
+      const start = Date.now();
+      if (kind === 'mysql') await single.query('SELECT LAST_INSERT_ID(77)');
+      expect(await lone.hit('bid|user:9', 1_000, 2, start)).toEqual({ hits: 1, windowEndsAt: start + 1_000 });
+      expect((await lone.hit('bid|user:9', 1_000, 2, start + 100)).hits).toBe(2);
+      if (kind === 'mysql') await single.query('SELECT LAST_INSERT_ID(77)');
+      expect(await lone.hit('bid|user:9', 1_000, 2, start + 200)).toEqual({ hits: 3, windowEndsAt: start + 1_000 });
+      expect(await lone.hit('bid|user:10', 1_000, 2, start + 300)).toEqual({ hits: 1, windowEndsAt: start + 1_300 });
+    } finally {
+      await single.destroy();
+    }
   });
 
   it('the sweep deletes ended windows and keeps running ones', async () => {
     const now = Date.now();
-    await counters.hit('sweep|old', 1_000, now - 120_000);
-    await counters.hit('sweep|running', 60_000, now);
+    await counters.hit('sweep|old', 1_000, 10, now - 120_000);
+    await counters.hit('sweep|running', 60_000, 10, now);
     expect(await counters.deleteEndedBefore(now - 60_000)).toBeGreaterThanOrEqual(1);
-    expect((await counters.hit('sweep|old', 1_000, now)).hits).toBe(1);
-    expect((await counters.hit('sweep|running', 60_000, now)).hits).toBe(2);
+    expect((await counters.hit('sweep|old', 1_000, 10, now)).hits).toBe(1);
+    expect((await counters.hit('sweep|running', 60_000, 10, now)).hits).toBe(2);
   });
 });

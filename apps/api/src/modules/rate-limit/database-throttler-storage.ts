@@ -15,8 +15,9 @@ export class DatabaseThrottlerStorage implements ThrottlerStorage {
 
   async increment(key: string, ttl: number, limit: number): Promise<ThrottlerStorageRecord> {
     const now = Date.now();
-    const { hits, windowEndsAt } = await this.counters.hit(key, ttl, now);
-    const secondsLeft = Math.max(1, Math.ceil((windowEndsAt - now) / 1000));
+    const { hits, windowEndsAt } = await this.counters.hit(key, ttl, limit, now);
+    // Unknown only for an allowed hit on MySQL; the guard sets no headers, so the window's length stands in.
+    const secondsLeft = Math.max(1, Math.ceil(((windowEndsAt ?? now + ttl) - now) / 1000));
     const isBlocked = hits > limit;
     return { totalHits: hits, timeToExpire: secondsLeft, isBlocked, timeToBlockExpire: isBlocked ? secondsLeft : 0 };
   }

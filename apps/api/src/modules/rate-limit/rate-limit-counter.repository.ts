@@ -6,14 +6,19 @@ import type { DataSource } from 'typeorm';
 export interface CounterState {
   /** Hits in the current window, this one included. */
   hits: number;
-  /** When the current window ends (ms since the epoch). */
-  windowEndsAt: number;
+  /**
+   * When the current window ends (ms since the epoch). Always known when the hit opened the window or
+   * went over the limit; on MySQL an allowed later hit does not read it (nobody needs it: no headers).
+   */
+  windowEndsAt: number | undefined;
 }
 
 /**
  * The rate limits' counters in the database, so that every API copy counts against the same window.
- * One hit is one upsert and one read of its result: in a transaction on MySQL (the upsert's row lock
- * makes the read see exactly the count this hit produced), one statement with RETURNING on SQLite.
+ * One hit is one statement on either database — every login, registration and bid pays for it:
+ * SQLite returns the row with RETURNING; MySQL has no RETURNING, so the upsert hands the new count
+ * back through `LAST_INSERT_ID(expr)`, which the OK packet carries as its insert id (0 when the row
+ * was new: the table has no AUTO_INCREMENT column). The window's end is read only for a refused hit.
  */
 @Injectable()
 export class RateLimitCounterRepository {
@@ -24,8 +29,11 @@ export class RateLimitCounterRepository {
     this.mysql = type === 'mysql' || type === 'mariadb';
   }
 
-  /** Counts one hit for `key`; a window of `ttlMs` starts with the first hit after the previous one ended. */
-  hit(key: string, ttlMs: number, now = Date.now()): Promise<CounterState> {
+  /**
+   * Counts one hit for `key`; a window of `ttlMs` starts with the first hit after the previous one ended.
+   * `limit` only decides whether MySQL reads the window's end (for the refused hit's Retry-After).
+   */
+  hit(key: string, ttlMs: number, limit: number, now = Date.now()): Promise<CounterState> {
     const keyHash = createHash('sha256').update(key).digest('hex');
     const params = [keyHash, now + ttlMs, now, now];
     type Row = { hits: number | string; window_ends_at: number | string };
@@ -35,13 +43,16 @@ export class RateLimitCounterRepository {
       return this.dataSource
         .query(`${this.upsertSql()} RETURNING hits, window_ends_at`, params)
         .then((rows: Row[]) => toState(rows[0]!));
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(this.upsertSql(), params);
-      const rows: Row[] = await manager.query(
+    return this.dataSource.query(this.upsertSql(), params).then(async (result: { insertId: number | string }) => {
+      const hits = Math.max(1, Number(result.insertId));
+      if (hits === 1) return { hits, windowEndsAt: now + ttlMs };
+      if (hits <= limit) return { hits, windowEndsAt: undefined };
+      // Refused: how long until the window ends (a later hit may have started a new one since: it is advice).
+      const rows: Row[] = await this.dataSource.query(
         'SELECT hits, window_ends_at FROM rate_limit_counters WHERE key_hash = ?',
         [keyHash],
       );
-      return toState(rows[0]!);
+      return { hits, windowEndsAt: rows[0] ? Number(rows[0].window_ends_at) : now + ttlMs };
     });
   }
 
@@ -62,7 +73,7 @@ export class RateLimitCounterRepository {
     if (this.mysql)
       return `INSERT INTO rate_limit_counters (key_hash, hits, window_ends_at) VALUES (?, 1, ?)
         ON DUPLICATE KEY UPDATE
-          hits = IF(window_ends_at <= ?, 1, hits + 1),
+          hits = LAST_INSERT_ID(IF(window_ends_at <= ?, 1, hits + 1)),
           window_ends_at = IF(window_ends_at <= ?, VALUES(window_ends_at), window_ends_at)`;
     return `INSERT INTO rate_limit_counters (key_hash, hits, window_ends_at) VALUES (?, 1, ?)
       ON CONFLICT (key_hash) DO UPDATE SET
