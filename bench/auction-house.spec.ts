@@ -136,11 +136,22 @@ describe('auctionHouseTable', () => {
     expect(table).toMatch(/^Auction house: N = 10,000 connections, 200 auctions, 1–3 watched each/);
     expect(row("| pushes = its auction's watchers")).toMatch(/yes, all 400 bids \| +NO: 3 of 400 differ \|/);
     expect(row('| Gavel p99 / Socket.IO rooms p99')).toContain('3.00× (3.00×)');
-    expect(row('| bare keep-alive POST, CPU µs (2 × AMD EPYC)')).toContain('50.0');
-    expect(row('| **API CPU per push ÷ bare POST**')).toMatch(/0\.80× +\| +\| ≤ 1\.0/);
+    expect(row('| bare keep-alive POST, CPU µs, median of slices (2 × AMD EPYC)')).toMatch(/\| +50\.0 \|/);
+    // Socket.IO rooms' server CPU per push in the same unit: 5 µs / 50 µs.
+    expect(row('| **API CPU per push ÷ bare POST**')).toMatch(/\| +0\.80× +\| +0\.10× +\| ≤ 1\.0/);
     expect(table).not.toMatch(/NaN|undefined/);
     // Without a sender-side figure (results of older runs), no floor row.
     expect(table).not.toContain('the floor of a push');
+  });
+
+  it("shows the bare POST's spread over its slices when the run recorded it", () => {
+    const table = auctionHouseTable(
+      { ...figures, barePost: { requests: 40_000, cpuUsPerRequest: 50, cpuUsPerRequestRange: [41.5, 62] } },
+      '2 × AMD EPYC',
+    );
+    expect(table.split('\n').find((line) => line.startsWith('| bare keep-alive POST'))).toMatch(
+      /\| +50\.0 \(41\.5–62\.0\) \|/,
+    );
   });
 
   it("shows the bare POST's sender side as the floor of a push, as a multiple of the bare POST", () => {

@@ -37,8 +37,10 @@ export interface GavelFanOutFigures extends FanOutFigures {
 /** One bare keep-alive HTTP POST answered by a minimal node:http server: its CPU on this machine. */
 export interface BarePostFigures {
   requests: number;
-  /** The server's CPU (user + system, from /proc) per request, µs. */
+  /** The server's CPU (user + system, from /proc) per request, µs: the median of BARE_POST_SLICES slices. */
   cpuUsPerRequest: number;
+  /** The lowest and highest slice (absent in results written before slices). */
+  cpuUsPerRequestRange?: [number, number];
   /**
    * The sending side's CPU per request, µs: the same POSTs sent through undici with nothing else (no
    * signature, no SDK) — the least one push can cost the API, since AWS takes one PostToConnection per connection.

@@ -174,8 +174,20 @@ export function auctionHouseTable(figures: AuctionHouseFigures, cpuModel: string
     ],
     ['gateway CPU per push, µs', formatNumber(gavel.gatewayCpuUsPerPush), '', ''],
     ['API CPU at rest just before, ms/s', formatNumber(gavel.apiIdleCpuMsPerSec), '', ''],
-    [`bare keep-alive POST, CPU µs (${cpuModel})`, formatNumber(figures.barePost.cpuUsPerRequest), '', ''],
-    ['**API CPU per push ÷ bare POST**', `${formatNumber(gavel.apiCpuPerPushInBarePosts)}×`, '', '≤ 1.0'],
+    [
+      `bare keep-alive POST, CPU µs, median of slices (${cpuModel})`,
+      figures.barePost.cpuUsPerRequestRange
+        ? `${formatNumber(figures.barePost.cpuUsPerRequest)} (${figures.barePost.cpuUsPerRequestRange.map(formatNumber).join('–')})`
+        : formatNumber(figures.barePost.cpuUsPerRequest),
+      '',
+      '',
+    ],
+    [
+      '**API CPU per push ÷ bare POST** (Socket.IO: its server CPU per push)',
+      `${formatNumber(gavel.apiCpuPerPushInBarePosts)}×`,
+      io((f) => `${formatNumber(f.serverCpuUsPerPush / figures.barePost.cpuUsPerRequest)}×`),
+      '≤ 1.0',
+    ],
     ...(figures.barePost.senderCpuUsPerRequest === undefined
       ? []
       : [

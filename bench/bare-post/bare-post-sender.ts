@@ -1,13 +1,15 @@
 /**
  * The other end of the yardstick: the least a push can cost the API. Sends the same small keep-alive
  * POSTs to the bare server through undici's dispatch API (the transport the API's pushes use), with no
- * SigV4 signature, no SDK and no bookkeeping, and reports its own CPU per request. Forked by the harness
- * with `<port> <requests> <concurrency>`; answers over IPC and exits.
+ * SigV4 signature, no SDK and no bookkeeping, and reports its own CPU per request: the median of `<slices>`
+ * slices of `<requests>` each (see BARE_POST_SLICES). Forked by the harness with
+ * `<port> <requests> <concurrency> <slices>`; answers over IPC and exits.
  */
 import { Pool } from 'undici';
 
-const [port, requests, concurrency] = process.argv.slice(2).map(Number);
-if (!port || !requests || !concurrency) throw new Error('usage: bare-post-sender <port> <requests> <concurrency>');
+const [port, requests, concurrency, slices] = process.argv.slice(2).map(Number);
+if (!port || !requests || !concurrency || !slices)
+  throw new Error('usage: bare-post-sender <port> <requests> <concurrency> <slices>');
 
 const body = Buffer.from(process.env.BARE_POST_BODY ?? '{}');
 const pool = new Pool(`http://127.0.0.1:${port}`, { connections: concurrency, pipelining: 1 });
@@ -47,9 +49,16 @@ async function postMany(count: number): Promise<void> {
 }
 
 await postMany(Math.ceil(requests / 10));
-const before = process.cpuUsage();
-await postMany(requests);
-const used = process.cpuUsage(before);
-process.send?.({ type: 'measured', cpuUsPerRequest: (used.user + used.system) / requests });
+const perSlice: number[] = [];
+for (let slice = 0; slice < slices; slice++) {
+  const before = process.cpuUsage();
+  await postMany(requests);
+  const used = process.cpuUsage(before);
+  perSlice.push((used.user + used.system) / requests);
+}
+perSlice.sort((a, b) => a - b);
+const middle = perSlice.length >> 1;
+const median = perSlice.length % 2 ? perSlice[middle]! : (perSlice[middle - 1]! + perSlice[middle]!) / 2;
+process.send?.({ type: 'measured', cpuUsPerRequest: median });
 await pool.close();
 process.disconnect?.();
