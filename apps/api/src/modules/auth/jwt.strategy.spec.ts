@@ -15,7 +15,7 @@ import { JwtStrategy } from './jwt.strategy.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters!';
 const jwt = new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: 60 } });
-const alice = { id: 7, email: 'alice@gavel.test', role: 'admin', tokenVersion: 0, blockedAt: null };
+const alice = { id: 7, email: 'alice@gavel.test', role: 'admin', tokenVersion: 0, blocked: false };
 const findAlice = async (id: number) => (id === alice.id ? alice : null);
 
 interface FakeRequest {
@@ -25,11 +25,11 @@ interface FakeRequest {
 }
 
 /**
- * The global guard over a fresh JwtStrategy whose user lookup is `findById`. passport holds one strategy
+ * The global guard over a fresh JwtStrategy whose user lookup is `findCaller`. passport holds one strategy
  * per name, so the strategy made last is the one the guard runs.
  */
-function guardWith(findById: (id: number) => Promise<unknown>): JwtAuthGuard {
-  new JwtStrategy({ jwtSecret: SECRET } as AppConfig, { findById } as unknown as UserRepository);
+function guardWith(findCaller: (id: number) => Promise<unknown>): JwtAuthGuard {
+  new JwtStrategy({ jwtSecret: SECRET } as AppConfig, { findCaller } as unknown as UserRepository);
   return new JwtAuthGuard(new Reflector());
 }
 
@@ -68,7 +68,7 @@ describe(JwtStrategy.name, () => {
   it("is passport's 'jwt' strategy, run by the global JwtAuthGuard", () => {
     const strategy = new JwtStrategy(
       { jwtSecret: SECRET } as AppConfig,
-      { findById: findAlice } as unknown as UserRepository,
+      { findCaller: findAlice } as unknown as UserRepository,
     );
     expect((passport as unknown as { _strategy(name: string): unknown })._strategy('jwt')).toBe(strategy);
   });
@@ -162,7 +162,7 @@ describe(JwtStrategy.name, () => {
         },
       );
     expect(await refusal(revoked({ tokenVersion: 1 }))).toBe('Token revoked');
-    expect(await refusal(revoked({ blockedAt: new Date() }))).toBe('Token revoked');
+    expect(await refusal(revoked({ blocked: true }))).toBe('Token revoked');
     // A token without `ver` (issued before versions existed) is version 0.
     expect(await bearer(`Bearer ${token({ sub: '7' })}`)).toMatchObject({ id: 7 });
     expect(await refusal(revoked({ tokenVersion: 2 }))).toBe('Token revoked');

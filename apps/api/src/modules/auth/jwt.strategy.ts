@@ -69,10 +69,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         tokenVersion,
         ...(typeof payload.exp === 'number' ? { expiresAt: new Date(payload.exp * 1000) } : {}),
       };
-    const user = await this.users.findById(id);
+    const user = await this.users.findCaller(id);
     if (!user) throw new UnauthorizedException('Invalid token');
     // Signed out everywhere or blocked since the token was issued.
-    if (user.blockedAt !== null || user.tokenVersion !== tokenVersion) throw new UnauthorizedException('Token revoked');
+    if (user.blocked || user.tokenVersion !== tokenVersion) throw new UnauthorizedException('Token revoked');
     return { id: user.id, email: user.email, displayName: user.displayName, roles: [user.role] };
   }
 }

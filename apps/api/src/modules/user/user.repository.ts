@@ -15,6 +15,17 @@ export interface NewUser {
   role: Role;
 }
 
+/** What an authenticated request needs to know of its caller (JwtStrategy.validate). */
+export interface Caller {
+  id: number;
+  email: string;
+  displayName: string;
+  role: Role;
+  tokenVersion: number;
+  /** An admin has blocked the user. */
+  blocked: boolean;
+}
+
 /** Users per last_seen_at UPDATE at most. */
 const LAST_SEEN_BATCH = 200;
 
@@ -34,6 +45,36 @@ export class UserRepository {
 
   findById(id: number): Promise<User | null> {
     return this.users.findOneBy({ id });
+  }
+
+  /**
+   * The caller of an authenticated request, read on every one of them: plain SQL with a placeholder, as
+   * the push paths' reads are, because the query builder rebuilds `findOneBy` each time and on SQLite
+   * writes the id into the SQL text (a new prepared statement per user).
+   */
+  async findCaller(id: number): Promise<Caller | null> {
+    type Row = {
+      id: number | string;
+      email: string;
+      display_name: string;
+      role: Role;
+      token_version: number | string;
+      blocked_at: unknown;
+    };
+    const rows: Row[] = await this.users.query(
+      'SELECT id, email, display_name, role, token_version, blocked_at FROM users WHERE id = ?',
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: Number(row.id),
+      email: row.email,
+      displayName: row.display_name,
+      role: row.role,
+      tokenVersion: Number(row.token_version),
+      blocked: row.blocked_at !== null && row.blocked_at !== undefined,
+    };
   }
 
   findByEmail(email: string): Promise<User | null> {
