@@ -22,7 +22,14 @@ describe.each(databaseKinds())('users across devices (%s)', (kind) => {
   const adminView = async (id: number) =>
     (await apiJson<Record<string, any>>(suite.stack, `/admin/users/${id}`, { token: suite.adminToken })).body;
   const closedSoon = async (socket: TestSocket) => {
-    const closed = await Promise.race([socket.closed, new Promise<null>((r) => setTimeout(() => r(null), 5_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      socket.closed,
+      new Promise<null>((r) => {
+        timer = setTimeout(() => r(null), 5_000);
+      }),
+    ]);
+    clearTimeout(timer);
     expect(closed).not.toBeNull();
   };
 
