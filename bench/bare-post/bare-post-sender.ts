@@ -6,6 +6,7 @@
  * `<port> <requests> <concurrency> <slices>`; answers over IPC and exits.
  */
 import { Pool } from 'undici';
+import { median } from '../stats.js';
 
 const [port, requests, concurrency, slices] = process.argv.slice(2).map(Number);
 if (!port || !requests || !concurrency || !slices)
@@ -56,9 +57,6 @@ for (let slice = 0; slice < slices; slice++) {
   const used = process.cpuUsage(before);
   perSlice.push((used.user + used.system) / requests);
 }
-perSlice.sort((a, b) => a - b);
-const middle = perSlice.length >> 1;
-const median = perSlice.length % 2 ? perSlice[middle]! : (perSlice[middle - 1]! + perSlice[middle]!) / 2;
-process.send?.({ type: 'measured', cpuUsPerRequest: median });
+process.send?.({ type: 'measured', cpuUsPerRequest: median(perSlice) });
 await pool.close();
 process.disconnect?.();
