@@ -22,6 +22,9 @@ describe('haproxyConfig', () => {
     // A busy copy's slow /health must not take it out of rotation (the check's timeout would be `inter`, 300 ms).
     expect(config).toMatch(/\n {2}timeout check [1-9]\d*s\n/);
     expect(config).toContain('  stats socket /tmp/x/haproxy.sock mode 600 level admin\n');
+    // An access log, not just `option httplog` with nowhere to write it.
+    expect(config).toContain('  log stdout format raw local0 info\n');
+    expect(config).toMatch(/\ndefaults\n(?: {2}.*\n)* {2}log global\n(?: {2}.*\n)* {2}option httplog\n/);
   });
 
   it('retries only what cannot have reached the API, and forwards the client address', () => {

@@ -33,8 +33,12 @@ export function haproxyConfig(options: HaproxyConfigOptions): string {
     'global',
     `  stats socket ${options.statsSocket} mode 600 level admin`,
     '  maxconn 4096',
+    // One access-log line per request on HAProxy's standard output (the harnesses keep it; in a container it is
+    // the container's log): which copy answered, its timings and HAProxy's termination state (e.g. `SC--`).
+    '  log stdout format raw local0 info',
     'defaults',
     '  mode http',
+    '  log global',
     '  option httplog',
     '  timeout connect 2s',
     // Above the API's slowest answer (a bid retrying a contended auction), below the Lambdas' 29 s.
