@@ -73,7 +73,7 @@ export class UserRepository {
       displayName: row.display_name,
       role: row.role,
       tokenVersion: Number(row.token_version),
-      blocked: row.blocked_at !== null && row.blocked_at !== undefined,
+      blocked: row.blocked_at !== null,
     };
   }
 
